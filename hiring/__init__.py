@@ -1,0 +1,91 @@
+"""A hiring toolkit with structured scorecards."""
+
+import sqlite3
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from hiring import (
+    cli,
+    config,
+    errors,
+    models,  # noqa: F401  every mapper is known before the first query
+    security,
+)
+from hiring.admin import bp as admin_bp
+from hiring.auth import bp as auth_bp
+from hiring.auth.forms import ButtonForm
+from hiring.auth.models import Role, User
+from hiring.extensions import csrf, db, limiter, login_manager, migrate
+from hiring.main import bp as main_bp
+
+ROOT = Path(__file__).resolve().parent
+
+# The main navigation: endpoint, label, roles that see it.
+NAV_ITEMS = [
+    ("main.index", "Dashboard", security.EVERYONE),
+    ("admin.users", "Users", security.ADMINS),
+]
+
+
+def _resource(name: str) -> str:
+    """A top-level folder in a checkout, or its copy inside the installed package."""
+    in_checkout = ROOT.parent / name
+    return str(in_checkout if in_checkout.is_dir() else ROOT / name)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def create_app(config_overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=_resource("templates"),
+        static_folder=_resource("static"),
+        instance_path=(config_overrides or {}).get("INSTANCE_PATH"),
+        instance_relative_config=True,
+    )
+    config.load(app, config_overrides)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_resource("migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+
+    app.before_request(security.check_access)
+    app.after_request(security.set_security_headers)
+    errors.register(app)
+    cli.register(app)
+    _register_template_helpers(app)
+    security.assert_every_view_guarded(app)
+    return app
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+def _register_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals.update(Role=Role, button_form=ButtonForm, nav_items=NAV_ITEMS)

@@ -1,0 +1,3 @@
+from hiring.admin.views import bp
+
+__all__ = ["bp"]

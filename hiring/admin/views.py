@@ -1,0 +1,71 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from hiring.audit.models import AuditEvent
+from hiring.auth.forms import ButtonForm, RoleForm, UserForm
+from hiring.auth.models import Role, User
+from hiring.auth.operations import change_role, create_user, set_active
+from hiring.extensions import db
+from hiring.security import ADMINS, allow
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@allow(ADMINS)
+def users():
+    form = UserForm()
+    if form.validate_on_submit():
+        user = create_user(
+            form.email.data, form.name.data, Role(form.role.data), form.password.data
+        )
+        db.session.commit()
+        flash(f"{user.name} can now sign in as {user.role.label.lower()}.", "success")
+        return redirect(url_for(".users"))
+    people = db.session.scalars(select(User).order_by(User.active.desc(), User.name)).all()
+    return render_template(
+        "admin/users.html",
+        form=form,
+        people=people,
+        role_forms={u.id: RoleForm(role=u.role.value, prefix=f"u{u.id}") for u in people},
+        button=ButtonForm(),
+    ), 200 if request.method == "GET" else 422
+
+
+@bp.post("/users/<int:user_id>/role")
+@allow(ADMINS)
+def user_role(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = RoleForm(prefix=f"u{user.id}")
+    if not form.validate_on_submit():
+        flash("Choose one of the listed roles.", "error")
+    elif user.id == current_user.id:
+        flash("You cannot change your own role; ask another admin.", "error")
+    else:
+        change_role(user, Role(form.role.data))
+        db.session.commit()
+        flash(f"{user.name} is now {user.role.label.lower()}.", "success")
+    return redirect(url_for(".users"))
+
+
+@bp.post("/users/<int:user_id>/active")
+@allow(ADMINS)
+def user_active(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if ButtonForm().validate_on_submit():
+        if user.id == current_user.id:
+            flash("You cannot deactivate yourself.", "error")
+        else:
+            set_active(user, not user.active)
+            db.session.commit()
+            state = "active again" if user.active else "deactivated; their session has ended"
+            flash(f"{user.name} is {state}.", "success")
+    return redirect(url_for(".users"))
+
+
+@bp.get("/audit")
+@allow(ADMINS)
+def audit():
+    page = db.paginate(select(AuditEvent).order_by(AuditEvent.at.desc()), per_page=50)
+    return render_template("admin/audit.html", page=page)

@@ -1,0 +1,3 @@
+from hiring.auth.views import bp
+
+__all__ = ["bp"]

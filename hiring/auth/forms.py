@@ -1,0 +1,37 @@
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from hiring.auth.models import Role
+from hiring.auth.operations import find_user
+
+ROLE_CHOICES = [SelectChoice(r.value, r.label) for r in Role]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+    next = HiddenField()
+
+
+class ButtonForm(FlaskForm):
+    """A bare button: a form with only its CSRF token."""
+
+
+class UserForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.INTERVIEWER.value)
+    password = PasswordField(
+        "Initial password",
+        validators=[DataRequired(), Length(min=12, max=1024)],
+        description="At least 12 characters. Share it privately.",
+    )
+
+    def validate_email(self, field):
+        if find_user(field.data) is not None:
+            raise ValidationError("A user with this e-mail already exists.")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES)

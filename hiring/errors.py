@@ -1,0 +1,50 @@
+"""Error pages in the app's look, and JSON errors for JSON clients."""
+
+from flask import Flask, jsonify, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from hiring.extensions import db
+from hiring.security import wants_json
+
+MESSAGES = {
+    400: "The request could not be understood.",
+    401: "Please sign in again.",
+    403: "You do not have access to this page.",
+    404: "There is nothing at this address.",
+    405: "That action is not allowed here.",
+    409: "Someone else changed this in the meantime.",
+    413: "That upload is too large.",
+    422: "Some fields need your attention.",
+    429: "Too many attempts. Please wait a minute and try again.",
+    500: "Something went wrong on our side. Nothing you typed was lost on the server.",
+}
+
+
+def render_error(status: int, message: str | None = None):
+    message = message or MESSAGES.get(status, "Something went wrong.")
+    if wants_json():
+        return jsonify(error=message, status=status), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400,
+            "This form has expired or was not sent by this site. Reload the page and try again.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        description = error.description if getattr(error, "custom", False) else None
+        return render_error(error.code, description)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        db.session.rollback()
+        app.logger.exception("unhandled error", exc_info=error)
+        return render_error(InternalServerError.code)

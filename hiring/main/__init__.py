@@ -1,0 +1,3 @@
+from hiring.main.views import bp
+
+__all__ = ["bp"]

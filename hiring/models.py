@@ -1,0 +1,32 @@
+"""Every model, imported in one place so that mappers and Alembic see them all."""
+
+from hiring.audit.models import AuditEvent
+from hiring.auth.models import Role, User
+from hiring.interviews.models import Candidate, Interview
+from hiring.kits.models import Kit, KitCompetency, KitItem, KitSection, KitVersion, ScalePoint
+from hiring.questions.models import AnswerTier, Competency, CompetencyAnchor, PrepTip, Question, Tag
+from hiring.scorecards.models import ItemNote, Rating, Scorecard, ScorecardRevision
+
+__all__ = [
+    "AnswerTier",
+    "AuditEvent",
+    "Candidate",
+    "Competency",
+    "CompetencyAnchor",
+    "Interview",
+    "ItemNote",
+    "Kit",
+    "KitCompetency",
+    "KitItem",
+    "KitSection",
+    "KitVersion",
+    "PrepTip",
+    "Question",
+    "Rating",
+    "Role",
+    "ScalePoint",
+    "Scorecard",
+    "ScorecardRevision",
+    "Tag",
+    "User",
+]

@@ -1,0 +1,217 @@
+"""Fixtures: an app on a clean database (SQLite, or PostgreSQL when
+HIRING_TEST_DATABASE_URL is set), a client, a CLI runner, users and a live server."""
+
+import os
+import threading
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
+
+from hiring import create_app
+from hiring.auth.models import Role, User
+from hiring.auth.operations import create_user
+from hiring.extensions import db
+
+PG_URL = os.environ.get("HIRING_TEST_DATABASE_URL", "")
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _base_config(uri: str, instance: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        # Cheap hashes: the parameters are not what the tests are about.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 8,
+        "INSTANCE_PATH": instance,
+    }
+
+
+@pytest.fixture(scope="session")
+def database_uri(tmp_path_factory) -> str:
+    if PG_URL:
+        from hiring.config import database_uri as normalise
+
+        uri = normalise(PG_URL, "")
+        engine = create_engine(uri)
+        try:  # CI sets the URL: an unreachable server fails the run, never skips it
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        finally:
+            engine.dispose()
+        return uri
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def instance_dir(tmp_path_factory) -> str:
+    return str(tmp_path_factory.mktemp("instance"))
+
+
+@pytest.fixture(scope="session")
+def _schema(database_uri, instance_dir) -> Iterator[None]:
+    app = create_app(_base_config(database_uri, instance_dir))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = db.metadata.sorted_tables
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(t.name for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def config_overrides() -> dict:
+    """Override in a test module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(_schema, database_uri, instance_dir, config_overrides):
+    cfg = _base_config(database_uri, instance_dir) | config_overrides
+    app = create_app(cfg)
+    yield app
+    with app.app_context():
+        db.session.rollback()
+        _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Login:
+    """Sign a test client in as a user without a password round trip."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def __call__(self, user: User | None):
+        with self.client.session_transaction() as sess:
+            sess.clear()
+            if user is not None:
+                sess["_user_id"] = str(user.id)
+                sess["_fresh"] = True
+        return self.client
+
+
+@pytest.fixture
+def login(client):
+    return Login(client)
+
+
+@pytest.fixture
+def make_user(app):
+    counter = iter(range(1, 10_000))
+
+    def make(
+        role: Role = Role.INTERVIEWER,
+        email: str | None = None,
+        name: str | None = None,
+        password: str = "correct horse battery",
+        active: bool = True,
+    ) -> User:
+        n = next(counter)
+        with app.app_context():
+            user = create_user(
+                email or f"{role.value}{n}@example.com", name or f"{role.label} {n}", role, password
+            )
+            user.active = active
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def users(make_user) -> dict[str, User]:
+    return {
+        "admin": make_user(Role.ADMIN),
+        "manager": make_user(Role.MANAGER),
+        "interviewer": make_user(Role.INTERVIEWER),
+    }
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served from a thread, so the test sees the same database."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+class World:
+    """One of each kind of object, and URLs to every route built from their ids."""
+
+    def __init__(self, app, ids: dict[str, int]):
+        self.app = app
+        self.ids = ids
+
+    def url_for(self, endpoint: str, **overrides) -> str:
+        from flask import url_for
+
+        rule = next(r for r in self.app.url_map.iter_rules() if r.endpoint == endpoint)
+        values = {name: self.ids[name] for name in rule.arguments} | overrides
+        with self.app.test_request_context():
+            return url_for(endpoint, **values)
+
+
+@pytest.fixture
+def world(app, make_user) -> World:
+    other = make_user(Role.INTERVIEWER, email="other@example.com")
+    return World(app, {"user_id": other.id})
+
+
+@pytest.fixture
+def console_errors(page) -> list[str]:
+    """Console errors and CSP violations seen by the page; a test asserts it stays empty."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors

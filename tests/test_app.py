@@ -1,0 +1,120 @@
+import sqlite3
+
+import pytest
+from sqlalchemy import text
+
+from hiring import create_app
+from hiring.config import database_uri
+from hiring.extensions import db
+from hiring.security import public
+
+
+def test_environment_overrides_defaults(monkeypatch, tmp_path):
+    monkeypatch.setenv("HIRING_OVERDUE_HOURS", "48")
+    monkeypatch.setenv("HIRING_PAPER_SIZE", "Letter")
+    monkeypatch.setenv("HIRING_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["OVERDUE_HOURS"] == 48
+    assert app.config["PAPER_SIZE"] == "Letter"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'x.db'}"
+
+
+def test_default_database_is_sqlite_in_instance(monkeypatch, tmp_path):
+    monkeypatch.delenv("HIRING_DATABASE_URL", raising=False)
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'hiring.db'}"
+
+
+def test_postgres_urls_use_psycopg3():
+    assert database_uri("postgresql://u@h/d", "/x") == "postgresql+psycopg://u@h/d"
+    assert database_uri("postgres://u@h/d", "/x") == "postgresql+psycopg://u@h/d"
+
+
+def test_secret_key_is_generated_once_and_kept_private(monkeypatch, tmp_path):
+    monkeypatch.delenv("HIRING_SECRET_KEY", raising=False)
+    first = create_app({"INSTANCE_PATH": str(tmp_path)})
+    second = create_app({"INSTANCE_PATH": str(tmp_path)})
+    key_file = tmp_path / "secret_key"
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == key_file.read_text()
+    assert len(first.config["SECRET_KEY"]) >= 64
+    assert key_file.stat().st_mode & 0o077 == 0
+
+
+def test_paper_size_must_be_known(tmp_path):
+    with pytest.raises(ValueError, match="A4 or Letter"):
+        create_app({"INSTANCE_PATH": str(tmp_path), "PAPER_SIZE": "A5"})
+
+
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    with app.app_context():
+        assert db.engine.dialect.name == "sqlite"
+        with db.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10000
+        db.engine.dispose()
+    assert isinstance(sqlite3.connect(":memory:"), sqlite3.Connection)
+
+
+def test_security_headers_on_every_response(client, login, users):
+    for url in ("/login", "/static/css/app.css", "/nope"):
+        with client.get(url) as response:
+            csp = response.headers["Content-Security-Policy"]
+            assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+            assert "frame-ancestors 'none'" in csp
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_unknown_url_is_a_404_page(client, login, users):
+    login(users["manager"])
+    r = client.get("/no/such/page")
+    assert r.status_code == 404
+    assert b"There is nothing at this address." in r.data
+    assert b"Sign out" in r.data  # in the app's layout
+
+
+def test_forbidden_page_is_a_403_page(client, login, users):
+    login(users["interviewer"])
+    r = client.get("/admin/users")
+    assert r.status_code == 403
+    assert b"You do not have access to this page." in r.data
+
+
+def test_unexpected_error_is_a_500_page_without_traceback(app, client, login, users):
+    @app.get("/boom")
+    @public
+    def boom():
+        raise RuntimeError("secret internals")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    r = client.get("/boom")
+    assert r.status_code == 500
+    assert b"Something went wrong on our side" in r.data
+    assert b"secret internals" not in r.data and b"Traceback" not in r.data
+
+
+def test_json_clients_get_json_errors(client):
+    r = client.get("/no/such/page", headers={"Accept": "application/json"})
+    assert r.status_code == 404
+    assert r.get_json() == {"error": "There is nothing at this address.", "status": 404}
+
+
+def test_static_files_and_favicon_are_served(client):
+    for url in ("/static/css/app.css", "/favicon.ico"):
+        with client.get(url) as response:
+            assert response.status_code == 200
+
+
+def test_templates_and_static_ship_in_the_wheel():
+    import tomllib
+    from pathlib import Path
+
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    included = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert included == {
+        "templates": "hiring/templates",
+        "static": "hiring/static",
+        "migrations": "hiring/migrations",
+    }

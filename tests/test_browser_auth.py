@@ -1,0 +1,28 @@
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_sign_in_and_out_in_a_browser(live_server, page, console_errors, users):
+    page.goto(f"{live_server}/admin/users")
+    assert page.url.endswith("/login?next=/admin/users")
+    page.get_by_label("E-mail").fill(users["admin"].email)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server}/admin/users")
+    assert page.get_by_role("heading", name="Users").is_visible()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{live_server}/login")
+    assert page.get_by_text("You are signed out.").is_visible()
+    assert console_errors == []
+
+
+def test_wrong_password_shows_a_message(live_server, page, console_errors, users):
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail").fill(users["admin"].email)
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_text("do not match an active account").is_visible()
+    assert page.get_by_label("E-mail").input_value() == users["admin"].email
+    # The failed login answers 401: the only console error allowed here.
+    assert all("401" in e for e in console_errors)

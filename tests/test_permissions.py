@@ -1,0 +1,40 @@
+"""Every route x role -> the status it answers. A new route without a row fails here."""
+
+import pytest
+
+from hiring.auth.models import Role
+
+ANON, INTERVIEWER, MANAGER, ADMIN = "anon", "interviewer", "manager", "admin"
+LOGIN = 302  # anonymous visitors are sent to the login page
+
+# endpoint: (method, {who: expected status})
+TABLE = {
+    "main.index": ("GET", {ANON: LOGIN, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
+    "main.favicon": ("GET", {ANON: 200, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
+    "auth.login": ("GET", {ANON: 200, INTERVIEWER: 302, MANAGER: 302, ADMIN: 302}),
+    "auth.logout": ("POST", {ANON: LOGIN, INTERVIEWER: 302, MANAGER: 302, ADMIN: 302}),
+    "admin.users": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 200}),
+    "admin.user_role": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 302}),
+    "admin.user_active": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 302}),
+    "admin.audit": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 200}),
+}
+
+
+def test_every_route_has_a_row(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules()} - {"static"}
+    assert endpoints - TABLE.keys() == set(), "add the new routes to TABLE"
+    assert TABLE.keys() - endpoints == set(), "remove rows of routes that are gone"
+
+
+@pytest.mark.parametrize("who", [ANON, INTERVIEWER, MANAGER, ADMIN])
+def test_route_role_table(app, make_user, world, who):
+    user = None if who == ANON else make_user(Role(who))
+    for endpoint, (method, expected) in TABLE.items():
+        client = app.test_client()
+        if user is not None:
+            with client.session_transaction() as sess:
+                sess["_user_id"] = str(user.id)
+        url = world.url_for(endpoint)
+        response = client.open(url, method=method)
+        assert response.status_code == expected[who], f"{who} {method} {url}"
+        response.close()
