@@ -20,13 +20,21 @@ from hiring.auth.forms import ButtonForm
 from hiring.auth.models import Role, User
 from hiring.extensions import csrf, db, limiter, login_manager, migrate
 from hiring.main import bp as main_bp
+from hiring.questions import bp as questions_bp
 
 ROOT = Path(__file__).resolve().parent
 
-# The main navigation: endpoint, label, roles that see it.
+# The main navigation: endpoint, label, roles that see it, endpoint prefixes it stands for.
 NAV_ITEMS = [
-    ("main.index", "Dashboard", security.EVERYONE),
-    ("admin.users", "Users", security.ADMINS),
+    ("main.index", "Dashboard", security.EVERYONE, ("main.",)),
+    ("questions.index", "Question bank", security.EVERYONE, ("questions.",)),
+    (
+        "questions.competencies",
+        "Competencies",
+        security.EVERYONE,
+        ("questions.competenc", "questions.merge"),
+    ),
+    ("admin.users", "Users", security.ADMINS, ("admin.",)),
 ]
 
 
@@ -69,6 +77,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(questions_bp)
 
     app.before_request(security.check_access)
     app.after_request(security.set_security_headers)

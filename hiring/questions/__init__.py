@@ -1,0 +1,3 @@
+from hiring.questions.views import bp
+
+__all__ = ["bp"]

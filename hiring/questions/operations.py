@@ -1,0 +1,320 @@
+"""Verbs that change the question bank. They flush; the caller commits."""
+
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import selectinload
+
+from hiring.audit.operations import record
+from hiring.extensions import db, utcnow
+from hiring.kits.models import KitCompetency, KitItem
+from hiring.questions.models import (
+    AnswerTier,
+    Competency,
+    CompetencyAnchor,
+    PrepTip,
+    Question,
+    Tag,
+    Tier,
+    normalise_key,
+    question_competencies,
+)
+from hiring.questions.parsing import (
+    BANK_FORMAT,
+    BANK_VERSION,
+    BankData,
+    CompetencyData,
+    PageError,
+    QuestionData,
+    parse_file,
+)
+
+
+def search_text(question: Question) -> str:
+    """The lower-cased text the bank's search looks in."""
+    parts = [question.prompt]
+    for tier in question.tiers:
+        parts += [tier.answer, tier.rationale or ""]
+    parts += [tip.text for tip in question.prep_tips]
+    return "\n".join(p for p in parts if p).casefold()
+
+
+def find_competency(name: str) -> Competency | None:
+    return db.session.scalar(select(Competency).where(Competency.key == normalise_key(name)))
+
+
+def competency_named(name: str) -> Competency:
+    """The catalogue's competency of this name (any case or spacing), created when new."""
+    name = " ".join(name.split())
+    competency = find_competency(name)
+    if competency is None:
+        competency = Competency(name=name, key=normalise_key(name), description="")
+        db.session.add(competency)
+        db.session.flush()
+    return competency
+
+
+def _tag_named(name: str) -> Tag:
+    name = " ".join(name.split()).lower()
+    tag = db.session.scalar(select(Tag).where(Tag.name == name))
+    if tag is None:
+        tag = Tag(name=name)
+        db.session.add(tag)
+        db.session.flush()
+    return tag
+
+
+def find_question(prompt: str) -> Question | None:
+    return db.session.scalar(select(Question).where(Question.prompt_key == normalise_key(prompt)))
+
+
+def save_question(question: Question, data: QuestionData, *, add_tags: bool = False) -> Question:
+    """Write `data` into `question`, updating tiers and tips in place (no duplicates)."""
+    question.prompt = data.prompt
+    question.prompt_key = normalise_key(data.prompt)
+    question.level = data.level.strip().lower()
+    question.role_family = " ".join(data.role_family.split())
+    names = sorted({" ".join(t.split()).lower() for t in data.tags if t.strip()})
+    wanted_tags = [_tag_named(n) for n in names]
+    if add_tags:
+        wanted_tags = list({t.id: t for t in [*question.tags, *wanted_tags]}.values())
+    question.tags = wanted_tags
+
+    existing = {t.tier: t for t in question.tiers}
+    for tier in Tier:
+        given, row = data.tiers.get(tier), existing.get(tier)
+        if given is None and row is not None:
+            question.tiers.remove(row)
+        elif given is not None and row is None:
+            question.tiers.append(
+                AnswerTier(tier=tier, answer=given.answer, rationale=given.rationale)
+            )
+        elif given is not None:
+            row.answer, row.rationale = given.answer, given.rationale
+
+    tips = list(question.prep_tips)
+    for position, text in enumerate(data.prep_tips):
+        if position < len(tips):
+            tips[position].text = text
+        else:
+            question.prep_tips.append(PrepTip(position=position, text=text))
+    for extra in tips[len(data.prep_tips) :]:
+        question.prep_tips.remove(extra)
+
+    question.competencies = [competency_named(n) for n in data.competencies]
+    if data.archived and question.archived_at is None:
+        question.archived_at = utcnow()
+    question.search_text = search_text(question)
+    db.session.flush()
+    return question
+
+
+def upsert_question(data: QuestionData, *, add_tags: bool = False) -> tuple[Question, bool]:
+    """Create the question, or update the one with the same normalised prompt."""
+    question = find_question(data.prompt)
+    created = question is None
+    if created:
+        question = Question(prompt=data.prompt, prompt_key=normalise_key(data.prompt))
+        db.session.add(question)
+    return save_question(question, data, add_tags=add_tags), created
+
+
+def save_competency(competency: Competency, data: CompetencyData) -> Competency:
+    """Write name, description and anchors (points with empty text are dropped)."""
+    competency.name = " ".join(data.name.split())
+    competency.key = normalise_key(data.name)
+    competency.description = data.description
+    existing = {a.point: a for a in competency.anchors}
+    for point in range(1, 8):
+        text, row = (data.anchors.get(point) or "").strip(), existing.get(point)
+        if not text and row is not None:
+            competency.anchors.remove(row)
+        elif text and row is None:
+            competency.anchors.append(CompetencyAnchor(point=point, text=text))
+        elif text:
+            row.text = text
+    db.session.flush()
+    return competency
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    competencies: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return self.created + self.updated
+
+
+def parse_batch(files: list[tuple[str, bytes]]) -> tuple[list[BankData], list[str]]:
+    """Parse every file; return what parsed and the errors, one per bad file."""
+    parsed, errors = [], []
+    for filename, raw in files:
+        try:
+            parsed.append(parse_file(raw, filename))
+        except PageError as error:
+            errors.append(str(error))
+    return parsed, errors
+
+
+def import_batch(
+    files: list[tuple[str, bytes]],
+    *,
+    role_family: str | None = None,
+    tags: list[str] | None = None,
+    skip_invalid: bool = False,
+) -> ImportReport:
+    """Import question pages and bank documents: all of them, or none when one is bad.
+
+    With skip_invalid the good files are imported and the bad ones only reported.
+    """
+    parsed, errors = parse_batch(files)
+    report = ImportReport(errors=errors)
+    if errors and not skip_invalid:
+        return report
+    before = db.session.scalar(select(func.count()).select_from(Competency))
+    for bank in parsed:
+        for competency in bank.competencies:
+            row = find_competency(competency.name)
+            if row is None:
+                row = Competency(name=competency.name, key=normalise_key(competency.name))
+                db.session.add(row)
+            save_competency(row, competency)
+        for question in bank.questions:
+            if role_family:
+                question.role_family = role_family
+            elif not question.role_family and (existing := find_question(question.prompt)):
+                question.role_family = existing.role_family
+            question.tags = [*question.tags, *(tags or [])]
+            _, created = upsert_question(question, add_tags=True)
+            report.created += created
+            report.updated += not created
+    report.competencies = db.session.scalar(select(func.count()).select_from(Competency)) - before
+    record(
+        "questions.import",
+        "question",
+        None,
+        created=report.created,
+        updated=report.updated,
+        refused=len(errors),
+    )
+    return report
+
+
+def export_bank() -> str:
+    """The whole bank as one JSON document; stable, so that a round trip is byte-identical."""
+    competencies = db.session.scalars(
+        select(Competency).options(selectinload(Competency.anchors))
+    ).all()
+    questions = db.session.scalars(
+        select(Question).options(
+            selectinload(Question.tiers),
+            selectinload(Question.prep_tips),
+            selectinload(Question.competencies),
+            selectinload(Question.tags),
+        )
+    ).all()
+    document = {
+        "format": BANK_FORMAT,
+        "version": BANK_VERSION,
+        "competencies": [
+            {
+                "name": c.name,
+                "description": c.description,
+                "anchors": {str(a.point): a.text for a in c.anchors},
+            }
+            for c in sorted(competencies, key=lambda c: c.key)
+        ],
+        "questions": [
+            {
+                "prompt": q.prompt,
+                "level": q.level,
+                "role_family": q.role_family,
+                "tags": sorted(t.name for t in q.tags),
+                "tiers": {
+                    t.tier.value: {"answer": t.answer, "rationale": t.rationale}
+                    for t in q.ordered_tiers
+                },
+                "prep_tips": [t.text for t in q.prep_tips],
+                "competencies": sorted((c.name for c in q.competencies), key=normalise_key),
+                "archived": q.is_archived,
+            }
+            for q in sorted(questions, key=lambda q: q.prompt_key)
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def kits_using(question: Question) -> int:
+    return db.session.scalar(
+        select(func.count(func.distinct(KitItem.kit_version_id))).where(
+            KitItem.question_id == question.id
+        )
+    )
+
+
+def delete_question(question: Question) -> None:
+    """Delete a question no kit uses (the caller checks kits_using first)."""
+    record("question.delete", "question", question.id)
+    db.session.delete(question)
+    db.session.flush()
+
+
+def set_archived(question: Question, archived: bool) -> None:
+    """Archive a question (hidden from new kits) or bring it back."""
+    question.archived_at = utcnow() if archived else None
+    record("question.archive" if archived else "question.unarchive", "question", question.id)
+
+
+def merge_competencies(source: Competency, target: Competency) -> None:
+    """Fold `source` into `target`: every question and kit link follows, then source goes.
+
+    Raises ValueError when a kit version rates both, as merging would rate one twice.
+    """
+    both = db.session.scalar(
+        select(func.count())
+        .select_from(KitCompetency)
+        .where(
+            KitCompetency.competency_id == source.id,
+            KitCompetency.kit_version_id.in_(
+                select(KitCompetency.kit_version_id).where(KitCompetency.competency_id == target.id)
+            ),
+        )
+    )
+    if both:
+        raise ValueError(
+            f"{both} kit version(s) rate both competencies; remove one of them there first."
+        )
+    linked = select(question_competencies.c.question_id).where(
+        question_competencies.c.competency_id == target.id
+    )
+    db.session.execute(
+        delete(question_competencies).where(
+            question_competencies.c.competency_id == source.id,
+            question_competencies.c.question_id.in_(linked),
+        )
+    )
+    db.session.execute(
+        update(question_competencies)
+        .where(question_competencies.c.competency_id == source.id)
+        .values(competency_id=target.id)
+    )
+    db.session.execute(
+        update(KitCompetency)
+        .where(KitCompetency.competency_id == source.id)
+        .values(competency_id=target.id)
+    )
+    if not target.description:
+        target.description = source.description
+    for anchor in source.anchors:
+        if not target.anchor_for(anchor.point):
+            target.anchors.append(CompetencyAnchor(point=anchor.point, text=anchor.text))
+    record("competency.merge", "competency", target.id, merged=source.name, into=target.name)
+    db.session.flush()
+    db.session.expire_all()
+    db.session.delete(db.session.get(Competency, source.id))
+    db.session.flush()

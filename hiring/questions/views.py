@@ -1,0 +1,288 @@
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import selectinload
+
+from hiring.auth.forms import ButtonForm
+from hiring.extensions import db
+from hiring.questions.forms import LEVELS, CompetencyForm, ImportForm, MergeForm, QuestionForm
+from hiring.questions.models import Competency, Question, Tag, question_competencies
+from hiring.questions.operations import (
+    delete_question,
+    export_bank,
+    import_batch,
+    kits_using,
+    merge_competencies,
+    save_competency,
+    save_question,
+    set_archived,
+)
+from hiring.questions.parsing import CompetencyData
+from hiring.security import EVERYONE, MANAGERS, allow
+
+bp = Blueprint("questions", __name__, url_prefix="/questions")
+
+
+def _filter_options() -> dict:
+    return {
+        "levels": db.session.scalars(
+            select(distinct(Question.level)).where(Question.level != "").order_by(Question.level)
+        ).all(),
+        "families": db.session.scalars(
+            select(distinct(Question.role_family))
+            .where(Question.role_family != "")
+            .order_by(Question.role_family)
+        ).all(),
+        "competencies": db.session.execute(
+            select(Competency.id, Competency.name).order_by(Competency.key)
+        ).all(),
+        "tags": db.session.scalars(select(Tag.name).order_by(Tag.name)).all(),
+    }
+
+
+@bp.get("/")
+@allow(EVERYONE)
+def index():
+    args = request.args
+    stmt = Question.search(
+        args.get("q", "")[:200],
+        level=args.get("level", ""),
+        role_family=args.get("family", ""),
+        competency_id=args.get("competency", type=int),
+        tag=args.get("tag", ""),
+        include_archived=args.get("archived") == "1",
+    ).options(selectinload(Question.competencies), selectinload(Question.tags))
+    page = db.paginate(stmt, per_page=current_app.config["PER_PAGE"], max_per_page=100)
+    return render_template("questions/index.html", page=page, **_filter_options())
+
+
+def _question_or_404(question_id: int) -> Question:
+    return db.first_or_404(
+        select(Question)
+        .where(Question.id == question_id)
+        .options(
+            selectinload(Question.tiers),
+            selectinload(Question.prep_tips),
+            selectinload(Question.competencies),
+            selectinload(Question.tags),
+        )
+    )
+
+
+@bp.get("/<int:question_id>")
+@allow(EVERYONE)
+def detail(question_id: int):
+    question = _question_or_404(question_id)
+    return render_template(
+        "questions/detail.html", question=question, kit_count=kits_using(question)
+    )
+
+
+def _form_options() -> dict:
+    return {"levels": LEVELS, "families": _filter_options()["families"]}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow(MANAGERS)
+def new():
+    form = QuestionForm()
+    if form.validate_on_submit():
+        question = Question(prompt="", prompt_key="")
+        db.session.add(question)
+        save_question(question, form.to_data())
+        db.session.commit()
+        flash("The question is in the bank.", "success")
+        return redirect(url_for(".detail", question_id=question.id))
+    return _form_page(form, None)
+
+
+@bp.route("/<int:question_id>/edit", methods=["GET", "POST"])
+@allow(MANAGERS)
+def edit(question_id: int):
+    question = _question_or_404(question_id)
+    form = QuestionForm(question=question)
+    if request.method == "GET":
+        form.fill_from(question)
+    if form.validate_on_submit():
+        save_question(question, form.to_data())
+        db.session.commit()
+        flash("Saved.", "success")
+        return redirect(url_for(".detail", question_id=question.id))
+    return _form_page(form, question)
+
+
+def _form_page(form: QuestionForm, question: Question | None):
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "questions/form.html", form=form, question=question, **_form_options()
+    ), status
+
+
+@bp.post("/<int:question_id>/delete")
+@allow(MANAGERS)
+def delete(question_id: int):
+    question = db.get_or_404(Question, question_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if used := kits_using(question):
+        flash(
+            f"This question is used by {used} kit version(s), so it cannot be deleted. "
+            "Archive it instead: kits keep it, new kits cannot add it.",
+            "error",
+        )
+        return redirect(url_for(".detail", question_id=question.id))
+    delete_question(question)
+    db.session.commit()
+    flash("The question was deleted.", "success")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/<int:question_id>/archive")
+@allow(MANAGERS)
+def archive(question_id: int):
+    question = db.get_or_404(Question, question_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    set_archived(question, not question.is_archived)
+    db.session.commit()
+    flash("Archived." if question.is_archived else "Back in the bank.", "success")
+    return redirect(url_for(".detail", question_id=question.id))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@allow(MANAGERS)
+def import_pages():
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        files, problems = _read_uploads(form.files.data)
+        if problems:
+            for problem in problems:
+                flash(problem, "error")
+        else:
+            tags = [t for t in (form.tags.data or "").split(",") if t.strip()]
+            report = import_batch(
+                files, role_family=form.role_family.data.strip() or None, tags=tags
+            )
+            if report.errors:
+                db.session.rollback()
+                flash("Nothing was imported: fix or leave out the files listed below.", "error")
+            else:
+                db.session.commit()
+                flash(
+                    f"Imported {report.imported} question(s): {report.created} new, "
+                    f"{report.updated} updated; {report.competencies} new competencies.",
+                    "success",
+                )
+                return redirect(url_for(".index"))
+    return render_template("questions/import.html", form=form, report=report), (
+        422 if report and report.errors else 200
+    )
+
+
+def _read_uploads(uploads) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """Read uploaded files within the configured limits."""
+    limit_files = current_app.config["UPLOAD_MAX_FILES"]
+    limit_bytes = current_app.config["UPLOAD_MAX_FILE_BYTES"]
+    uploads = [u for u in uploads or [] if u and u.filename]
+    if not uploads:
+        return [], ["Choose one or more files to import."]
+    if len(uploads) > limit_files:
+        return [], [
+            f"At most {limit_files} files can be imported at once; you chose {len(uploads)}."
+        ]
+    files, problems = [], []
+    for upload in uploads:
+        raw = upload.stream.read(limit_bytes + 1)
+        if len(raw) > limit_bytes:
+            problems.append(
+                f"{upload.filename}: larger than {limit_bytes // 1024} KB, the limit per file."
+            )
+        files.append((upload.filename, raw))
+    return files, problems
+
+
+@bp.get("/export.json")
+@allow(MANAGERS)
+def export():
+    return Response(
+        export_bank(),
+        mimetype="application/json",
+        headers={"Content-Disposition": "attachment; filename=question-bank.json"},
+    )
+
+
+@bp.get("/competencies")
+@allow(EVERYONE)
+def competencies():
+    counts = (
+        select(question_competencies.c.competency_id, func.count().label("n"))
+        .group_by(question_competencies.c.competency_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Competency, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.competency_id == Competency.id)
+        .options(selectinload(Competency.anchors))
+        .order_by(Competency.key)
+    ).all()
+    merge = MergeForm()
+    merge.source.choices = merge.target.choices = [(c.id, c.name) for c, _ in rows]
+    return render_template("questions/competencies.html", rows=rows, merge=merge)
+
+
+@bp.route("/competencies/new", methods=["GET", "POST"])
+@bp.route("/competencies/<int:competency_id>/edit", methods=["GET", "POST"])
+@allow(MANAGERS)
+def competency_form(competency_id: int | None = None):
+    competency = db.get_or_404(Competency, competency_id) if competency_id else None
+    form = CompetencyForm(competency=competency)
+    if request.method == "GET" and competency is not None:
+        form.name.data, form.description.data = competency.name, competency.description
+        for point in range(1, 5):
+            getattr(form, f"anchor_{point}").data = competency.anchor_for(point)
+    if form.validate_on_submit():
+        if competency is None:
+            competency = Competency(name="", key="")
+            db.session.add(competency)
+        save_competency(
+            competency, CompetencyData(form.name.data, form.description.data, form.anchors())
+        )
+        db.session.commit()
+        flash(f"Saved “{competency.name}”.", "success")
+        return redirect(url_for(".competencies"))
+    return render_template(
+        "questions/competency_form.html", form=form, competency=competency
+    ), 422 if request.method == "POST" else 200
+
+
+@bp.post("/competencies/merge")
+@allow(MANAGERS)
+def merge():
+    form = MergeForm()
+    ids = db.session.scalars(select(Competency.id)).all()
+    form.source.choices = form.target.choices = [(i, str(i)) for i in ids]
+    if not form.validate_on_submit():
+        errors = [e for field in (form.source, form.target) for e in field.errors]
+        flash(" ".join(errors) or "Choose two competencies to merge.", "error")
+        return redirect(url_for(".competencies"))
+    source = db.session.get(Competency, form.source.data)
+    target = db.session.get(Competency, form.target.data)
+    try:
+        merge_competencies(source, target)
+    except ValueError as error:
+        db.session.rollback()
+        flash(f"Not merged: {error}", "error")
+        return redirect(url_for(".competencies"))
+    db.session.commit()
+    flash(f"Merged into “{target.name}”; every question and kit now points there.", "success")
+    return redirect(url_for(".competencies"))
