@@ -1,18 +1,22 @@
 """Fixtures: an app on a clean database (SQLite, or PostgreSQL when
 HIRING_TEST_DATABASE_URL is set), a client, a CLI runner, users and a live server."""
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, select, text
 from werkzeug.serving import make_server
 
 from hiring import create_app
 from hiring.auth.models import Role, User
 from hiring.auth.operations import create_user
 from hiring.extensions import db
+from hiring.questions.models import Competency, Tier
+from hiring.questions.operations import upsert_question
+from hiring.questions.parsing import QuestionData, TierData
 
 PG_URL = os.environ.get("HIRING_TEST_DATABASE_URL", "")
 CHROMIUM = "/usr/bin/chromium"
@@ -203,9 +207,76 @@ class World:
 
 
 @pytest.fixture
-def world(app, make_user) -> World:
+def make_question(app):
+    """Create a question through the bank's own operation; returns its id."""
+    counter = iter(range(1, 100_000))
+
+    def make(prompt: str | None = None, **fields) -> int:
+        n = next(counter)
+        data = QuestionData(
+            prompt=prompt or f"Question number {n}?",
+            level=fields.pop("level", "intermediate"),
+            role_family=fields.pop("role_family", "Software engineer"),
+            tags=fields.pop("tags", ["sample"]),
+            tiers=fields.pop(
+                "tiers",
+                {
+                    Tier.BASIC: TierData(f"Basic answer {n}", None),
+                    Tier.SOLID: TierData(f"Solid answer {n}", f"Solid because {n}"),
+                    Tier.EXCEPTIONAL: TierData(f"Exceptional answer {n}", f"Best because {n}"),
+                },
+            ),
+            prep_tips=fields.pop("prep_tips", [f"Tip one {n}", f"Tip two {n}"]),
+            competencies=fields.pop("competencies", ["Problem solving", "Communication"]),
+            **fields,
+        )
+        with app.app_context():
+            question, _ = upsert_question(data)
+            db.session.commit()
+            return question.id
+
+    return make
+
+
+@pytest.fixture
+def world(app, make_user, make_question) -> World:
     other = make_user(Role.INTERVIEWER, email="other@example.com")
-    return World(app, {"user_id": other.id})
+    question_id = make_question("A question everyone can see?")
+    with app.app_context():
+        competency_id = db.session.scalar(select(Competency.id).order_by(Competency.id))
+    return World(
+        app, {"user_id": other.id, "question_id": question_id, "competency_id": competency_id}
+    )
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count the SQL statements run inside a `with count_queries() as counter:` block."""
+
+    @contextlib.contextmanager
+    def counting():
+        counter = QueryCounter()
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+
+    return counting
 
 
 @pytest.fixture

@@ -17,6 +17,21 @@ TABLE = {
     "admin.user_role": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 302}),
     "admin.user_active": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 302}),
     "admin.audit": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 200}),
+    "questions.index": ("GET", {ANON: LOGIN, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
+    "questions.detail": ("GET", {ANON: LOGIN, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
+    "questions.new": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    "questions.edit": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    "questions.archive": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
+    "questions.import_pages": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    "questions.export": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    "questions.competencies": ("GET", {ANON: LOGIN, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
+    "questions.competency_form": (
+        "GET",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200},
+    ),
+    "questions.merge": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
+    # Last: it deletes the world's question.
+    "questions.delete": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
 }
 
 

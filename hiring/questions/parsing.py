@@ -213,6 +213,7 @@ def parse_bank(text: str, filename: str) -> BankData:
         where = f"question {n}"
         if not isinstance(entry, dict):
             raise PageError(f"{filename}: {where} must be an object")
+        prompt = _text(entry.get("prompt"), f"{where} prompt", filename, PROMPT_MAX)
         raw_tiers = entry.get("tiers") or {}
         if not isinstance(raw_tiers, dict) or set(raw_tiers) - {t.value for t in Tier}:
             raise PageError(f"{filename}: {where} tiers must be basic, solid or exceptional")
@@ -231,9 +232,7 @@ def parse_bank(text: str, filename: str) -> BankData:
             raise PageError(f"{filename}: {where} has no sample answer")
         bank.questions.append(
             QuestionData(
-                prompt=" ".join(
-                    _text(entry.get("prompt"), f"{where} prompt", filename, PROMPT_MAX).split()
-                ),
+                prompt=" ".join(prompt.split()),
                 level=_text(entry.get("level"), f"{where} level", filename, 30, required=False),
                 role_family=_text(
                     entry.get("role_family"), f"{where} role family", filename, 100, required=False

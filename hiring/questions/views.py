@@ -9,7 +9,7 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from hiring.auth.forms import ButtonForm
@@ -35,10 +35,11 @@ bp = Blueprint("questions", __name__, url_prefix="/questions")
 def _filter_options() -> dict:
     return {
         "levels": db.session.scalars(
-            select(distinct(Question.level)).where(Question.level != "").order_by(Question.level)
+            select(Question.level).distinct().where(Question.level != "").order_by(Question.level)
         ).all(),
         "families": db.session.scalars(
-            select(distinct(Question.role_family))
+            select(Question.role_family)
+            .distinct()
             .where(Question.role_family != "")
             .order_by(Question.role_family)
         ).all(),
@@ -171,7 +172,7 @@ def import_pages():
         else:
             tags = [t for t in (form.tags.data or "").split(",") if t.strip()]
             report = import_batch(
-                files, role_family=form.role_family.data.strip() or None, tags=tags
+                files, role_family=(form.role_family.data or "").strip() or None, tags=tags
             )
             if report.errors:
                 db.session.rollback()

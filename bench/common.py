@@ -1,0 +1,49 @@
+"""Shared set-up for benchmarks: an app on a scratch database and a signed-in client."""
+
+import os
+import statistics
+import tempfile
+from pathlib import Path
+
+from hiring import create_app
+from hiring.auth.models import Role
+from hiring.auth.operations import create_user
+from hiring.extensions import db
+
+
+def scratch_app(name: str):
+    """An app on a fresh SQLite file, or on HIRING_BENCH_DATABASE_URL when set."""
+    folder = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
+    uri = os.environ.get("HIRING_BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.db'}"
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": uri,
+            "SECRET_KEY": "bench",
+            "INSTANCE_PATH": str(folder),
+            "WTF_CSRF_ENABLED": False,
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 8,
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    return app
+
+
+def signed_in_client(app, role: Role = Role.MANAGER):
+    with app.app_context():
+        user = create_user(f"{role.value}@bench.example", "Bench", role, "bench password!")
+        db.session.commit()
+        user_id = user.id
+    client = app.test_client()
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(user_id)
+    return client
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """Median and 95th percentile, in milliseconds."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered) * 1000, p95 * 1000
