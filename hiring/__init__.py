@@ -13,20 +13,25 @@ from hiring import (
     errors,
     models,  # noqa: F401  every mapper is known before the first query
     security,
+    text,
 )
-from hiring.admin import bp as admin_bp
-from hiring.auth import bp as auth_bp
+from hiring.admin.views import bp as admin_bp
 from hiring.auth.forms import ButtonForm
 from hiring.auth.models import Role, User
+from hiring.auth.views import bp as auth_bp
 from hiring.extensions import csrf, db, limiter, login_manager, migrate
-from hiring.main import bp as main_bp
-from hiring.questions import bp as questions_bp
+from hiring.kits.views import bp as kits_bp
+from hiring.main.views import bp as main_bp
+from hiring.questions.views import bp as questions_bp
 
+# Feature packages keep their __init__ empty and the app imports each blueprint from its
+# views module: importing one feature's models then never pulls in another's views.
 ROOT = Path(__file__).resolve().parent
 
 # The main navigation: endpoint, label, roles that see it, endpoint prefixes it stands for.
 NAV_ITEMS = [
     ("main.index", "Dashboard", security.EVERYONE, ("main.",)),
+    ("kits.index", "Kits", security.MANAGERS, ("kits.",)),
     ("questions.index", "Question bank", security.EVERYONE, ("questions.",)),
     (
         "questions.competencies",
@@ -78,6 +83,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(questions_bp)
+    app.register_blueprint(kits_bp)
 
     app.before_request(security.check_access)
     app.after_request(security.set_security_headers)
@@ -98,3 +104,4 @@ def _load_user(user_id: str):
 
 def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(Role=Role, button_form=ButtonForm, nav_items=NAV_ITEMS)
+    app.jinja_env.filters.update(paragraphs=text.paragraphs, lines=text.lines)

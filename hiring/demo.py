@@ -2,10 +2,15 @@
 
 from pathlib import Path
 
+from sqlalchemy import select
+
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user, find_user
 from hiring.auth.passwords import hash_password, verify_password
-from hiring.questions.operations import import_batch
+from hiring.extensions import db
+from hiring.kits import operations as kits
+from hiring.kits.models import Kit
+from hiring.questions.operations import find_question, import_batch
 
 STARTER_BANK = Path(__file__).parent / "questions" / "starter_bank.json"
 
@@ -30,6 +35,7 @@ def load() -> list[tuple[str, str, str]]:
                 user.password_hash = hash_password(password)
         logins.append((role.value, email, password))
     load_starter_bank()
+    load_demo_kits()
     return logins
 
 
@@ -38,3 +44,79 @@ def load_starter_bank() -> None:
     report = import_batch([(STARTER_BANK.name, STARTER_BANK.read_bytes())])
     if report.errors:
         raise RuntimeError(f"the starter bank does not parse: {report.errors}")
+
+
+DEMO_KITS = [
+    {
+        "title": "Customer support specialist · first interview",
+        "role": "Customer support specialist",
+        "purpose": "Find out how the candidate diagnoses problems, writes to customers and "
+        "keeps calm when the queue is long.",
+        "briefing": "Welcome the candidate and explain the format: four questions, then their "
+        "questions.\n\nAsk every question as written, in this order. Use the probes when an "
+        "answer stays general.\n\n- Take notes on what the candidate says, not on your "
+        "impression.\n- Rate each competency only after the interview.\n- Do not discuss "
+        "the candidate with other panelists before you submit.",
+        "items": [
+            (
+                "A customer writes in angry because they were charged twice. How do you respond?",
+                "What would you check before promising a refund?\nHow would you know it was "
+                "resolved?",
+            ),
+            (
+                "A customer says the app 'doesn't work'. How do you find out what is wrong?",
+                "What would you put in an escalation to engineering?",
+            ),
+            (
+                "Here is a customer's confusing question about a feature. Talk me through how you "
+                "would write your reply.",
+                "",
+            ),
+            (
+                "It is Monday morning, the queue has tripled overnight, and two colleagues are off "
+                "sick. What do you do?",
+                "What would you tell your lead, and when?",
+            ),
+        ],
+    },
+    {
+        "title": "Registered nurse · clinical interview",
+        "role": "Registered nurse, surgical ward",
+        "purpose": "Assess clinical judgement, safety and escalation on a busy surgical ward.",
+        "briefing": "Two panelists: one senior nurse and one practice educator.\n\n"
+        "- Follow the order of the kit.\n- Probe for what the candidate did, not what they "
+        "would do in general.",
+        "items": [
+            (
+                "You notice that a post-operative patient's observations are changing: heart rate "
+                "up, blood pressure down, and they seem more confused. What do you do?",
+                "What if the doctor does not come?",
+            ),
+            ("Tell me how you make sure a medication round is safe.", ""),
+            (
+                "Tell me about a time you saw a colleague do something unsafe. What did you do?",
+                "What did you say, word for word?",
+            ),
+        ],
+    },
+]
+
+
+def load_demo_kits() -> None:
+    """Create the demo kits, built from the starter bank and published, once."""
+    for spec in DEMO_KITS:
+        if db.session.scalar(select(Kit).where(Kit.title == spec["title"])) is not None:
+            continue
+        kit = kits.create_kit(
+            spec["title"],
+            spec["role"],
+            purpose=spec["purpose"],
+            duration=45,
+            briefing=spec["briefing"],
+        )
+        version = kit.versions[0]
+        for prompt, probes in spec["items"]:
+            item = kits.add_question(version, version.sections[1], find_question(prompt))
+            kits.update_item(item, minutes=8, probes=probes)
+        kits.publish(version)
+    db.session.flush()

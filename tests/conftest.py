@@ -14,7 +14,8 @@ from hiring import create_app
 from hiring.auth.models import Role, User
 from hiring.auth.operations import create_user
 from hiring.extensions import db
-from hiring.questions.models import Competency, Tier
+from hiring.kits import operations as kit_ops
+from hiring.questions.models import Competency, Question, Tier
 from hiring.questions.operations import upsert_question
 from hiring.questions.parsing import QuestionData, TierData
 
@@ -244,8 +245,22 @@ def world(app, make_user, make_question) -> World:
     question_id = make_question("A question everyone can see?")
     with app.app_context():
         competency_id = db.session.scalar(select(Competency.id).order_by(Competency.id))
+        kit = kit_ops.create_kit("World kit", "Any role")
+        version = kit.versions[0]
+        item = kit_ops.add_question(
+            version, version.sections[1], db.session.get(Question, question_id)
+        )
+        db.session.commit()
+        ids = {
+            "kit_id": kit.id,
+            "number": version.number,
+            "section_id": version.sections[0].id,
+            "item_id": item.id,
+            "kc_id": version.competencies[0].id,
+        }
     return World(
-        app, {"user_id": other.id, "question_id": question_id, "competency_id": competency_id}
+        app,
+        {"user_id": other.id, "question_id": question_id, "competency_id": competency_id} | ids,
     )
 
 

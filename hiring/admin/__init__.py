@@ -1,3 +1,1 @@
-from hiring.admin.views import bp
-
-__all__ = ["bp"]
+"""admin: see views.py for its blueprint."""

@@ -1,3 +1,1 @@
-from hiring.auth.views import bp
-
-__all__ = ["bp"]
+"""auth: see views.py for its blueprint."""

@@ -1,7 +1,7 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from hiring.extensions import UTCDateTime, db, utcnow
 from hiring.kits.models import KitVersion
@@ -55,3 +55,13 @@ class Interview(db.Model):
 
     def __repr__(self) -> str:
         return f"<Interview {self.id}>"
+
+
+# How many interviews use a kit version: a version in use is frozen. Loaded with the
+# version in the same query, so lists of versions show their use without more queries.
+KitVersion.interview_count = column_property(
+    select(func.count(Interview.id))
+    .where(Interview.kit_version_id == KitVersion.id)
+    .correlate_except(Interview)
+    .scalar_subquery()
+)

@@ -1,0 +1,1 @@
+"""kits: see views.py for its blueprint."""

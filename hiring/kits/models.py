@@ -12,7 +12,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hiring.extensions import UTCDateTime, db, utcnow
-from hiring.questions.models import Competency, Question
+from hiring.questions.models import Competency, Question, Tier
 
 DEFAULT_SCALE = ("Below basic", "Basic", "Solid", "Exceptional")
 
@@ -82,9 +82,11 @@ class KitVersion(db.Model):
     def __repr__(self) -> str:
         return f"<KitVersion {self.kit_id} v{self.number}>"
 
+    # interview_count: a column property defined with Interview (hiring.interviews.models).
+
     @property
     def state(self) -> VersionState:
-        if self.interviews:
+        if self.interview_count:
             return VersionState.FROZEN
         if self.published_at is not None:
             return VersionState.PUBLISHED
@@ -152,6 +154,21 @@ class KitItem(db.Model):
 
     def __repr__(self) -> str:
         return f"<KitItem {self.id} q{self.question_id}>"
+
+    @property
+    def display_prompt(self) -> str:
+        """The prompt as published (or, in a draft, as the bank has it now)."""
+        return self.prompt if self.prompt is not None else self.question.prompt
+
+    @property
+    def display_tiers(self) -> list[dict]:
+        """The calibration guide: tier, answer and rationale, as published or as in the bank."""
+        if self.guide is not None:
+            return [{"tier": Tier(name), **value} for name, value in self.guide.items()]
+        return [
+            {"tier": t.tier, "answer": t.answer, "rationale": t.rationale}
+            for t in self.question.ordered_tiers
+        ]
 
 
 class KitCompetency(db.Model):

@@ -1,3 +1,1 @@
-from hiring.main.views import bp
-
-__all__ = ["bp"]
+"""main: see views.py for its blueprint."""

@@ -1,3 +1,1 @@
-from hiring.questions.views import bp
-
-__all__ = ["bp"]
+"""questions: see views.py for its blueprint."""

@@ -6,12 +6,9 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from hiring.questions.models import Tier
 from hiring.questions.operations import find_competency, find_question
 from hiring.questions.parsing import NAME_MAX, PROMPT_MAX, TEXT_MAX, QuestionData, TierData
+from hiring.text import lines
 
 LEVELS = ["entry", "intermediate", "advanced", "senior"]
-
-
-def lines(text: str | None) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 class QuestionForm(FlaskForm):

@@ -14,6 +14,8 @@ from sqlalchemy.orm import selectinload
 
 from hiring.auth.forms import ButtonForm
 from hiring.extensions import db
+from hiring.kits.models import KitVersion
+from hiring.kits.operations import KitError, add_to_draft
 from hiring.questions.forms import LEVELS, CompetencyForm, ImportForm, MergeForm, QuestionForm
 from hiring.questions.models import Competency, Question, Tag, question_competencies
 from hiring.questions.operations import (
@@ -95,15 +97,39 @@ def _form_options() -> dict:
 @bp.route("/new", methods=["GET", "POST"])
 @allow(MANAGERS)
 def new():
+    # Written from a kit builder: the new question also goes into that draft.
+    kit_version = (
+        db.get_or_404(KitVersion, request.args.get("kit_version", type=int))
+        if "kit_version" in request.args
+        else None
+    )
     form = QuestionForm()
     if form.validate_on_submit():
         question = Question(prompt="", prompt_key="")
         db.session.add(question)
         save_question(question, form.to_data())
+        if kit_version is not None:
+            try:
+                add_to_draft(kit_version, question)
+            except KitError as error:
+                db.session.rollback()
+                flash(str(error), "error")
+                return redirect(
+                    url_for("kits.builder", kit_id=kit_version.kit_id, number=kit_version.number)
+                )
         db.session.commit()
         flash("The question is in the bank.", "success")
+        if kit_version is not None:
+            return redirect(
+                url_for(
+                    "kits.builder",
+                    kit_id=kit_version.kit_id,
+                    number=kit_version.number,
+                    _anchor="sections",
+                )
+            )
         return redirect(url_for(".detail", question_id=question.id))
-    return _form_page(form, None)
+    return _form_page(form, None, kit_version)
 
 
 @bp.route("/<int:question_id>/edit", methods=["GET", "POST"])
@@ -121,10 +147,14 @@ def edit(question_id: int):
     return _form_page(form, question)
 
 
-def _form_page(form: QuestionForm, question: Question | None):
+def _form_page(form: QuestionForm, question: Question | None, kit_version=None):
     status = 422 if request.method == "POST" else 200
     return render_template(
-        "questions/form.html", form=form, question=question, **_form_options()
+        "questions/form.html",
+        form=form,
+        question=question,
+        kit_version=kit_version,
+        **_form_options(),
     ), status
 
 

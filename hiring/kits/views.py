@@ -1,0 +1,420 @@
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import exists, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from hiring.auth.forms import ButtonForm
+from hiring.extensions import db
+from hiring.kits import operations as ops
+from hiring.kits.forms import (
+    AddCompetencyForm,
+    AddQuestionForm,
+    AnchorsForm,
+    DetailsForm,
+    ItemForm,
+    KitForm,
+    LockedForm,
+    MoveForm,
+    ScaleForm,
+    SectionForm,
+)
+from hiring.kits.models import Kit, KitCompetency, KitItem, KitSection, KitVersion, VersionState
+from hiring.questions.models import Competency, Question
+from hiring.scorecards.models import Scorecard
+from hiring.security import EVERYONE, MANAGERS, allow
+
+bp = Blueprint("kits", __name__, url_prefix="/kits")
+
+VERSION = "/<int:kit_id>/v/<int:number>"
+
+
+def load_version(kit_id: int, number: int) -> KitVersion:
+    """A kit version with everything the builder and the guide show, in a few queries."""
+    return db.first_or_404(
+        select(KitVersion)
+        .where(KitVersion.kit_id == kit_id, KitVersion.number == number)
+        .options(
+            joinedload(KitVersion.kit),
+            selectinload(KitVersion.sections)
+            .selectinload(KitSection.items)
+            .selectinload(KitItem.question)
+            .options(selectinload(Question.competencies), selectinload(Question.tiers)),
+            selectinload(KitVersion.competencies).selectinload(KitCompetency.competency),
+            selectinload(KitVersion.scale),
+        )
+    )
+
+
+@bp.get("/")
+@allow(MANAGERS)
+def index():
+    show_archived = request.args.get("archived") == "1"
+    stmt = select(Kit).options(selectinload(Kit.versions)).order_by(Kit.title)
+    if not show_archived:
+        stmt = stmt.where(Kit.archived_at.is_(None))
+    kits = db.session.scalars(stmt).all()
+    return render_template("kits/index.html", kits=kits, show_archived=show_archived)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow(MANAGERS)
+def new():
+    form = KitForm()
+    if form.validate_on_submit():
+        kit = ops.create_kit(
+            form.title.data,
+            form.role.data,
+            purpose=form.purpose.data or "",
+            duration=form.duration.data,
+            briefing=form.briefing.data or "",
+            created_by_id=current_user.id,
+        )
+        db.session.commit()
+        flash("Kit created. Add questions from the bank to build it.", "success")
+        return redirect(url_for(".builder", kit_id=kit.id, number=1))
+    return render_template("kits/new.html", form=form), 422 if request.method == "POST" else 200
+
+
+@bp.get(VERSION)
+@allow(MANAGERS)
+def builder(kit_id: int, number: int):
+    version = load_version(kit_id, number)
+    query = request.args.get("q", "")[:200]
+    results = []
+    if query and version.state is VersionState.DRAFT:
+        in_kit = {item.question_id for item in version.items}
+        results = [
+            q for q in db.session.scalars(Question.search(query).limit(30)) if q.id not in in_kit
+        ]
+    rated = {kc.competency_id for kc in version.competencies}
+    catalogue = db.session.execute(
+        select(Competency.id, Competency.name).order_by(Competency.key)
+    ).all()
+    return render_template(
+        "kits/builder.html",
+        version=version,
+        kit=version.kit,
+        editable=version.state is VersionState.DRAFT,
+        query=query,
+        results=results,
+        catalogue=[(cid, name) for cid, name in catalogue if cid not in rated],
+        warnings=ops.warnings(version),
+        details=DetailsForm(
+            title=version.kit.title,
+            role=version.kit.role,
+            purpose=version.purpose,
+            duration=version.duration_minutes,
+            briefing=version.briefing,
+            lock=version.lock,
+        ),
+        button=ButtonForm(),
+    )
+
+
+def change(kit_id: int, number: int, form: LockedForm, apply: Callable, anchor: str = ""):
+    """Validate `form`, claim the draft, apply the change and go back to the builder."""
+    version = load_version(kit_id, number)
+    target = url_for(".builder", kit_id=kit_id, number=number, _anchor=anchor or None)
+    if not form.validate_on_submit():
+        errors = [
+            f"{f.label.text}: {e}" if f.label.text else e
+            for f in form
+            if f.errors
+            for e in f.errors
+        ]
+        flash(" ".join(errors) or "That change could not be read.", "error")
+        return redirect(target)
+    try:
+        ops.claim_draft(version, form.seen_lock)
+        message = apply(version)
+        db.session.commit()
+    except ops.KitError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(target)
+    if message:
+        flash(message, "success")
+    return redirect(target)
+
+
+def find(rows, row_id: int):
+    """The row with this id among a version's rows, or 404 (ids of other kits included)."""
+    return next((row for row in rows if row.id == row_id), None) or abort(404)
+
+
+@bp.post(f"{VERSION}/details")
+@allow(MANAGERS)
+def details(kit_id: int, number: int):
+    form = DetailsForm()
+
+    def apply(version):
+        ops.update_details(
+            version,
+            title=form.title.data,
+            role=form.role.data,
+            purpose=form.purpose.data or "",
+            duration=form.duration.data,
+            briefing=form.briefing.data or "",
+        )
+        return "Details saved."
+
+    return change(kit_id, number, form, apply, "details")
+
+
+@bp.post(f"{VERSION}/sections")
+@allow(MANAGERS)
+def section_add(kit_id: int, number: int):
+    form = SectionForm()
+    return change(
+        kit_id, number, form, lambda v: ops.add_section(v, form.title.data) and None, "sections"
+    )
+
+
+@bp.post(f"{VERSION}/sections/<int:section_id>")
+@allow(MANAGERS)
+def section_rename(kit_id: int, number: int, section_id: int):
+    form = SectionForm()
+    return change(
+        kit_id,
+        number,
+        form,
+        lambda v: ops.rename_section(find(v.sections, section_id), form.title.data),
+        f"section-{section_id}",
+    )
+
+
+@bp.post(f"{VERSION}/sections/<int:section_id>/delete")
+@allow(MANAGERS)
+def section_delete(kit_id: int, number: int, section_id: int):
+    return change(
+        kit_id,
+        number,
+        LockedForm(),
+        lambda v: ops.delete_section(v, find(v.sections, section_id)),
+        "sections",
+    )
+
+
+@bp.post(f"{VERSION}/sections/<int:section_id>/move")
+@allow(MANAGERS)
+def section_move(kit_id: int, number: int, section_id: int):
+    form = MoveForm()
+    return change(
+        kit_id,
+        number,
+        form,
+        lambda v: ops.move_section(v, find(v.sections, section_id), form.offset),
+        f"section-{section_id}",
+    )
+
+
+@bp.post(f"{VERSION}/items")
+@allow(MANAGERS)
+def item_add(kit_id: int, number: int):
+    form = AddQuestionForm()
+
+    def apply(version):
+        section = find(version.sections, form.section_id.data)
+        question = db.session.get(Question, form.question_id.data)
+        if question is None:
+            raise ops.KitError("That question does not exist (any more).")
+        item = ops.add_question(version, section, question)
+        return f"Added to “{section.title}”: {ops.short(item.question.prompt)}"
+
+    return change(kit_id, number, form, apply, "sections")
+
+
+@bp.post(f"{VERSION}/items/<int:item_id>")
+@allow(MANAGERS)
+def item_update(kit_id: int, number: int, item_id: int):
+    form = ItemForm()
+
+    def apply(version):
+        ops.update_item(
+            find(version.items, item_id), minutes=form.minutes.data, probes=form.probes.data or ""
+        )
+        return "Saved."
+
+    return change(kit_id, number, form, apply, f"item-{item_id}")
+
+
+@bp.post(f"{VERSION}/items/<int:item_id>/delete")
+@allow(MANAGERS)
+def item_delete(kit_id: int, number: int, item_id: int):
+    return change(
+        kit_id, number, LockedForm(), lambda v: ops.remove_item(find(v.items, item_id)), "sections"
+    )
+
+
+@bp.post(f"{VERSION}/items/<int:item_id>/move")
+@allow(MANAGERS)
+def item_move(kit_id: int, number: int, item_id: int):
+    form = MoveForm()
+    return change(
+        kit_id,
+        number,
+        form,
+        lambda v: ops.move_item(v, find(v.items, item_id), form.offset),
+        f"item-{item_id}",
+    )
+
+
+@bp.post(f"{VERSION}/order")
+@allow(MANAGERS)
+def reorder(kit_id: int, number: int):
+    """Save the order dragged in the builder: {"lock": n, "layout": [[section, [items]]]}."""
+    version = load_version(kit_id, number)
+    body = request.get_json(silent=True) or {}
+    try:
+        layout = [(int(sid), [int(i) for i in items]) for sid, items in body.get("layout", [])]
+        lock = int(body["lock"])
+    except (KeyError, TypeError, ValueError):
+        return jsonify(error="The order could not be read."), 400
+    try:
+        ops.claim_draft(version, lock)
+        ops.reorder(version, layout)
+        db.session.commit()
+    except ops.StaleKit as error:
+        db.session.rollback()
+        return jsonify(error=str(error)), 409
+    except ops.KitError as error:
+        db.session.rollback()
+        return jsonify(error=str(error)), 422
+    return jsonify(lock=version.lock)
+
+
+@bp.post(f"{VERSION}/competencies")
+@allow(MANAGERS)
+def competency_add(kit_id: int, number: int):
+    form = AddCompetencyForm()
+
+    def apply(version):
+        competency = db.session.get(Competency, form.competency_id.data)
+        if competency is None:
+            raise ops.KitError("That competency does not exist (any more).")
+        ops.add_competency(version, competency)
+        return f"“{competency.name}” is now rated."
+
+    return change(kit_id, number, form, apply, "scorecard")
+
+
+@bp.post(f"{VERSION}/competencies/<int:kc_id>")
+@allow(MANAGERS)
+def competency_anchors(kit_id: int, number: int, kc_id: int):
+    form = AnchorsForm()
+
+    def apply(version):
+        ops.set_anchors(find(version.competencies, kc_id), form.anchors(len(version.scale)))
+        return "Anchors saved."
+
+    return change(kit_id, number, form, apply, f"kc-{kc_id}")
+
+
+@bp.post(f"{VERSION}/competencies/<int:kc_id>/delete")
+@allow(MANAGERS)
+def competency_delete(kit_id: int, number: int, kc_id: int):
+    return change(
+        kit_id,
+        number,
+        LockedForm(),
+        lambda v: ops.remove_competency(v, find(v.competencies, kc_id)),
+        "scorecard",
+    )
+
+
+@bp.post(f"{VERSION}/competencies/<int:kc_id>/move")
+@allow(MANAGERS)
+def competency_move(kit_id: int, number: int, kc_id: int):
+    form = MoveForm()
+    return change(
+        kit_id,
+        number,
+        form,
+        lambda v: ops.move_competency(v, find(v.competencies, kc_id), form.offset),
+        f"kc-{kc_id}",
+    )
+
+
+@bp.post(f"{VERSION}/scale")
+@allow(MANAGERS)
+def scale(kit_id: int, number: int):
+    form = ScaleForm()
+
+    def apply(version):
+        ops.set_scale(version, form.labels())
+        return "Rating scale saved."
+
+    return change(kit_id, number, form, apply, "scale")
+
+
+@bp.post(f"{VERSION}/publish")
+@allow(MANAGERS)
+def publish(kit_id: int, number: int):
+    def apply(version):
+        ops.publish(version)
+        return f"Version {version.number} is published: interviews can now use it."
+
+    return change(kit_id, number, LockedForm(), apply)
+
+
+@bp.post("/<int:kit_id>/edit")
+@allow(MANAGERS)
+def edit(kit_id: int):
+    kit = db.get_or_404(Kit, kit_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    version = ops.draft_of(kit)
+    db.session.commit()
+    return redirect(url_for(".builder", kit_id=kit.id, number=version.number))
+
+
+@bp.post(f"{VERSION}/duplicate")
+@allow(MANAGERS)
+def duplicate(kit_id: int, number: int):
+    version = load_version(kit_id, number)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    kit = ops.duplicate(version, current_user.id)
+    db.session.commit()
+    flash(f"“{kit.title}” is a new kit made from version {number}.", "success")
+    return redirect(url_for(".builder", kit_id=kit.id, number=1))
+
+
+@bp.post("/<int:kit_id>/archive")
+@allow(MANAGERS)
+def archive(kit_id: int):
+    kit = db.get_or_404(Kit, kit_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    ops.set_archived(kit, kit.archived_at is None)
+    db.session.commit()
+    flash(f"“{kit.title}” is {'archived' if kit.archived_at else 'back in use'}.", "success")
+    return redirect(url_for(".index"))
+
+
+def may_read_guide(kit_id: int) -> bool:
+    """Managers read every guide; interviewers those of kits they interview with."""
+    if current_user.is_manager:
+        return True
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Scorecard.interviewer_id == current_user.id,
+                    Scorecard.kit_version_id == KitVersion.id,
+                    KitVersion.kit_id == kit_id,
+                )
+            )
+        )
+    )
+
+
+@bp.get(f"{VERSION}/guide")
+@allow(EVERYONE)
+def guide(kit_id: int, number: int):
+    if not may_read_guide(kit_id):
+        abort(403)
+    version = load_version(kit_id, number)
+    return render_template("kits/guide.html", version=version, kit=version.kit)
