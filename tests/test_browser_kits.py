@@ -1,0 +1,89 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, live_server, email):
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server}/")
+
+
+def test_manager_builds_a_kit(live_server, page, console_errors, users, make_question):
+    for prompt in ("Alpha question?", "Bravo question?", "Charlie question?"):
+        make_question(prompt, competencies=["Judgement"])
+    sign_in(page, live_server, users["manager"].email)
+
+    page.goto(f"{live_server}/kits/new")
+    page.get_by_label("Title").fill("Browser kit")
+    page.get_by_label("Role", exact=True).fill("Analyst")
+    page.get_by_label("Planned duration (minutes)").fill("30")
+    page.get_by_role("button", name="Create kit").click()
+    expect(page.get_by_role("heading", name="Browser kit")).to_be_visible()
+
+    for word in ("Alpha", "Bravo", "Charlie"):
+        page.get_by_label("Search the bank").fill(word)
+        page.get_by_role("button", name="Search", exact=True).click()
+        page.get_by_role("button", name=re.compile(f"Add “{word}")).click()
+        expect(page.get_by_text(f"Added to “Questions”: {word} question?")).to_be_visible()
+
+    items = page.locator("li.kit-item .list-title")
+    expect(items).to_have_text(["Alpha question?", "Bravo question?", "Charlie question?"])
+
+    # Keyboard: focus Charlie and move it up twice with Alt+ArrowUp.
+    charlie = page.locator("li.kit-item", has_text="Charlie question?")
+    charlie.focus()
+    page.keyboard.press("Alt+ArrowUp")
+    expect(page.get_by_text("Order saved.")).to_be_visible()
+    page.keyboard.press("Alt+ArrowUp")
+    expect(items).to_have_text(["Charlie question?", "Alpha question?", "Bravo question?"])
+    expect(page.get_by_text("Order saved.")).to_be_visible()
+
+    # Minutes for the first question (the form saves with the lock the page now holds).
+    first = page.locator("li.kit-item").first
+    first.get_by_label("Minutes").fill("12")
+    first.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved.", exact=True)).to_be_visible()
+    expect(page.get_by_text(re.compile(r"22\s+of 30 minutes planned"))).to_be_visible()
+
+    page.get_by_role("button", name="Publish version 1").click()
+    expect(page.get_by_text("Version 1 is published")).to_be_visible()
+    page.reload()
+    expect(items).to_have_text(["Charlie question?", "Alpha question?", "Bravo question?"])
+    expect(page.get_by_text("12 min", exact=False).first).to_be_visible()
+    assert console_errors == []
+
+
+def test_drag_and_drop_reorders(live_server, page, console_errors, users, make_question, app):
+    from hiring.extensions import db
+    from hiring.kits import operations as ops
+    from hiring.questions.models import Question
+
+    ids = [make_question(p) for p in ("One?", "Two?")]
+    with app.app_context():
+        kit = ops.create_kit("Drag kit", "Role")
+        version = kit.versions[0]
+        for question_id in ids:
+            ops.add_question(version, version.sections[1], db.session.get(Question, question_id))
+        db.session.commit()
+        kit_id = kit.id
+    sign_in(page, live_server, users["manager"].email)
+    page.goto(f"{live_server}/kits/{kit_id}/v/1")
+    # A mouse drag in small steps, as a person makes it, from the handle to the first section.
+    page.set_viewport_size({"width": 1280, "height": 2000})
+    handle = page.locator("li.kit-item", has_text="Two?").locator(".drag-handle").bounding_box()
+    target = page.locator("ol.kit-items").first.bounding_box()
+    page.mouse.move(handle["x"] + 3, handle["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(handle["x"] + 10, handle["y"] + 10, steps=5)
+    page.mouse.move(target["x"] + 30, target["y"] + 10, steps=10)
+    page.mouse.up()
+    expect(page.get_by_text("Order saved.")).to_be_visible()
+    page.reload()
+    expect(page.locator("ol.kit-items").first.locator(".list-title")).to_have_text(["Two?"])
+    assert console_errors == []
