@@ -8,7 +8,7 @@
   const status = document.createElement("p");
   status.className = "save-status";
   status.setAttribute("role", "status");
-  builder.prepend(status);
+  document.body.append(status);
 
   const layout = () =>
     [...builder.querySelectorAll("ol.kit-items")].map((list) => [
