@@ -20,9 +20,11 @@ from hiring.auth.forms import ButtonForm
 from hiring.auth.models import Role, User
 from hiring.auth.views import bp as auth_bp
 from hiring.extensions import csrf, db, limiter, login_manager, migrate
+from hiring.interviews.views import bp as interviews_bp
 from hiring.kits.views import bp as kits_bp
 from hiring.main.views import bp as main_bp
 from hiring.questions.views import bp as questions_bp
+from hiring.scorecards.views import bp as scorecards_bp
 
 # Feature packages keep their __init__ empty and the app imports each blueprint from its
 # views module: importing one feature's models then never pulls in another's views.
@@ -30,7 +32,8 @@ ROOT = Path(__file__).resolve().parent
 
 # The main navigation: endpoint, label, roles that see it, endpoint prefixes it stands for.
 NAV_ITEMS = [
-    ("main.index", "Dashboard", security.EVERYONE, ("main.",)),
+    ("main.index", "Dashboard", security.EVERYONE, ("main.", "scorecards.")),
+    ("interviews.candidates", "Candidates", security.MANAGERS, ("interviews.",)),
     ("kits.index", "Kits", security.MANAGERS, ("kits.",)),
     ("questions.index", "Question bank", security.EVERYONE, ("questions.",)),
     (
@@ -84,6 +87,8 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(questions_bp)
     app.register_blueprint(kits_bp)
+    app.register_blueprint(interviews_bp)
+    app.register_blueprint(scorecards_bp)
 
     app.before_request(security.check_access)
     app.after_request(security.set_security_headers)

@@ -36,6 +36,7 @@ def load() -> list[tuple[str, str, str]]:
         logins.append((role.value, email, password))
     load_starter_bank()
     load_demo_kits()
+    load_demo_interviews()
     return logins
 
 
@@ -120,3 +121,77 @@ def load_demo_kits() -> None:
             kits.update_item(item, minutes=8, probes=probes)
         kits.publish(version)
     db.session.flush()
+
+
+DEMO_CANDIDATES = [
+    # name, role, source, hours from now, scorecards: (interviewer e-mail, ratings, submit)
+    (
+        "Priya Raman",
+        "Customer support specialist",
+        "Referral",
+        -50,
+        [("interviewer@example.com", 3, "yes"), ("sam@example.com", 4, "strong_yes")],
+    ),
+    (
+        "Tomás Alvarez",
+        "Customer support specialist",
+        "Job board",
+        -30,
+        [("interviewer@example.com", 2, None), ("sam@example.com", 2, "no")],
+    ),
+    (
+        "Grace Okafor",
+        "Customer support specialist",
+        "Agency",
+        2,
+        [("interviewer@example.com", None, None), ("manager@example.com", None, None)],
+    ),
+]
+
+
+def load_demo_interviews() -> None:
+    """Candidates with interviews on the support kit: submitted, overdue and upcoming."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from hiring.extensions import utcnow
+    from hiring.interviews.models import Candidate
+    from hiring.interviews.operations import save_candidate, schedule
+    from hiring.scorecards import operations as scoring
+
+    kit = db.session.scalar(select(Kit).where(Kit.title == DEMO_KITS[0]["title"]))
+    version = kit.versions[0]
+    for name, role, source, hours, panel in DEMO_CANDIDATES:
+        if db.session.scalar(select(Candidate).where(Candidate.name == name)) is not None:
+            continue
+        candidate = save_candidate(
+            Candidate(), name=name, email="", role=role, source=source, notes=""
+        )
+        users = [find_user(email) for email, _, _ in panel]
+        interview = schedule(
+            candidate, version, utcnow() + timedelta(hours=hours), users, "Room 2 / video"
+        )
+        for scorecard, (_, rating, recommendation) in zip(interview.scorecards, panel, strict=True):
+            if rating is None:
+                continue
+            changes = {f"item:{item.id}:notes": DEMO_NOTE for item in version.items}
+            for kc in version.competencies:
+                changes[f"rating:{kc.id}:value"] = rating
+                changes[f"rating:{kc.id}:evidence"] = DEMO_EVIDENCE
+            changes["summary"] = "Clear, structured answers with concrete examples."
+            if recommendation:
+                changes["recommendation"] = recommendation
+            scoring.save(
+                scorecard, scorecard.version, changes, current_app.config["NOTE_MAX_CHARS"]
+            )
+            if recommendation:
+                scoring.submit(scorecard)
+    db.session.flush()
+
+
+DEMO_NOTE = (
+    "Started by restating the problem. Checked the account before promising anything. "
+    "Gave a concrete example from their last job (billing queue, about 40 tickets a day)."
+)
+DEMO_EVIDENCE = "Verified before acting; explained next steps and timing to the customer."

@@ -13,7 +13,9 @@ from werkzeug.serving import make_server
 from hiring import create_app
 from hiring.auth.models import Role, User
 from hiring.auth.operations import create_user
-from hiring.extensions import db
+from hiring.extensions import db, utcnow
+from hiring.interviews.models import Candidate
+from hiring.interviews.operations import schedule
 from hiring.kits import operations as kit_ops
 from hiring.questions.models import Competency, Question, Tier
 from hiring.questions.operations import upsert_question
@@ -250,8 +252,14 @@ def world(app, make_user, make_question) -> World:
         item = kit_ops.add_question(
             version, version.sections[1], db.session.get(Question, question_id)
         )
+        kit_ops.publish(version)
+        candidate = Candidate(name="World candidate")
+        db.session.add(candidate)
+        interview = schedule(candidate, version, utcnow(), [db.session.get(User, other.id)])
         db.session.commit()
         ids = {
+            "candidate_id": candidate.id,
+            "scorecard_id": interview.scorecards[0].id,
             "kit_id": kit.id,
             "number": version.number,
             "section_id": version.sections[0].id,

@@ -10,6 +10,7 @@ LOGIN = 302  # anonymous visitors are sent to the login page
 # endpoint: (method, {who: expected status})
 TABLE = {
     "main.index": ("GET", {ANON: LOGIN, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
+    "main.healthz": ("GET", {ANON: 200, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
     "main.favicon": ("GET", {ANON: 200, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
     "auth.login": ("GET", {ANON: 200, INTERVIEWER: 302, MANAGER: 302, ADMIN: 302}),
     "auth.logout": ("POST", {ANON: LOGIN, INTERVIEWER: 302, MANAGER: 302, ADMIN: 302}),
@@ -59,8 +60,27 @@ TABLE = {
         {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302},
     ),
     "kits.section_delete": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
-    # Last: it deletes the world's question.
+    "interviews.candidates": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    "interviews.candidate_form": (
+        "GET",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200},
+    ),
+    "interviews.candidate": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    "interviews.interview_new": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    # The world's scorecard belongs to another interviewer: only managers may read it,
+    # and nobody but its owner may change it.
+    "scorecards.live": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    "scorecards.as_json": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    "scorecards.save": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 403}),
+    "scorecards.submit": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 403}),
+    "scorecards.amend": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 403}),
+    "scorecards.token": ("GET", {ANON: LOGIN, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
+    # Last: they delete the world's question and candidate.
     "questions.delete": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
+    "interviews.candidate_delete": (
+        "POST",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 302},
+    ),
 }
 
 

@@ -1,0 +1,1 @@
+"""interviews: see views.py for its blueprint."""

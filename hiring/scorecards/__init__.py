@@ -1,0 +1,1 @@
+"""scorecards: see views.py for its blueprint."""

@@ -1,0 +1,254 @@
+"""Verbs that change scorecards, and who may see them. They flush; the caller commits.
+
+A save names the version of the scorecard it was based on. The version is bumped by a
+conditional UPDATE (WHERE version = :base), so two tabs, two devices or a replayed
+offline save can never overwrite each other silently: the loser gets a conflict with
+the stored values and decides.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, select, update
+
+from hiring.audit.operations import record
+from hiring.extensions import db, utcnow
+from hiring.interviews.models import Interview
+from hiring.scorecards.models import (
+    ItemNote,
+    Rating,
+    Recommendation,
+    Scorecard,
+    ScorecardRevision,
+    TierMatch,
+)
+
+FIELD = re.compile(
+    r"^(?:(?P<kind>item|rating):(?P<id>\d{1,18}):(?P<part>notes|tier|value|not_assessed|evidence)"
+    r"|(?P<top>recommendation|summary))$"
+)
+TEXT_PARTS = {"notes", "evidence"}
+
+
+@dataclass
+class SaveRefused(Exception):
+    """A save that cannot be applied; nothing was written."""
+
+    status: int
+    message: str
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Conflict(Exception):
+    """The scorecard changed since the version the save was based on."""
+
+    version: int
+    stored: dict
+
+
+def content(scorecard: Scorecard) -> dict:
+    """Every field of the scorecard by its save key, as stored now."""
+    version = scorecard.interview.kit_version
+    notes = {n.kit_item_id: n for n in scorecard.item_notes}
+    ratings = {r.kit_competency_id: r for r in scorecard.ratings}
+    values: dict = {}
+    for item in version.items:
+        note = notes.get(item.id)
+        values[f"item:{item.id}:notes"] = note.notes if note else ""
+        values[f"item:{item.id}:tier"] = note.tier.value if note and note.tier else ""
+    for kc in version.competencies:
+        rating = ratings.get(kc.id)
+        values[f"rating:{kc.id}:value"] = rating.value if rating else None
+        values[f"rating:{kc.id}:not_assessed"] = bool(rating and rating.not_assessed)
+        values[f"rating:{kc.id}:evidence"] = rating.evidence if rating else ""
+    values["recommendation"] = scorecard.recommendation.value if scorecard.recommendation else ""
+    values["summary"] = scorecard.summary
+    return values
+
+
+def _check(scorecard: Scorecard, changes: dict, max_chars: int) -> dict[str, str]:
+    """Problems with the changes, by key; empty when all of them can be saved."""
+    version = scorecard.interview.kit_version
+    items = {item.id for item in version.items}
+    competencies = {kc.id for kc in version.competencies}
+    points = {p.value for p in version.scale}
+    errors = {}
+    for key, value in changes.items():
+        match = FIELD.match(str(key))
+        if match is None:
+            errors[str(key)[:100]] = "This is not a field of the scorecard."
+            continue
+        kind, part = match["kind"], match["part"]
+        if kind == "item" and int(match["id"]) not in items:
+            errors[key] = "That question is not part of this scorecard's kit version."
+        elif kind == "rating" and int(match["id"]) not in competencies:
+            errors[key] = "That competency is not rated in this scorecard's kit version."
+        elif part in TEXT_PARTS or match["top"] == "summary":
+            if not isinstance(value, str):
+                errors[key] = "Text expected."
+            elif len(value) > max_chars:
+                errors[key] = (
+                    f"This text has {len(value):,} characters; the limit is {max_chars:,}. "
+                    "Shorten it to save it: it stays here meanwhile."
+                )
+        elif part == "tier" and value not in ("", *(t.value for t in TierMatch)):
+            errors[key] = "Choose below basic, basic, solid or exceptional."
+        elif part == "value" and not (
+            value is None
+            or value == ""
+            or (isinstance(value, int) and not isinstance(value, bool) and value in points)
+        ):
+            errors[key] = f"A rating is a point of this scale: {min(points)} to {max(points)}."
+        elif part == "not_assessed" and not isinstance(value, bool):
+            errors[key] = "True or false expected."
+        elif match["top"] == "recommendation" and value not in (
+            "",
+            *(r.value for r in Recommendation),
+        ):
+            errors[key] = "Choose Strong no, No, Yes or Strong yes."
+    return errors
+
+
+def save(scorecard: Scorecard, base: int, changes: dict, max_chars: int) -> int:
+    """Apply `changes` made on top of version `base`; return the new version."""
+    if scorecard.submitted_at is not None:
+        raise SaveRefused(409, "This scorecard is submitted and read-only. Amend it to change it.")
+    errors = _check(scorecard, changes, max_chars)
+    if errors:
+        raise SaveRefused(422, "Some changes could not be saved.", errors)
+    result = db.session.execute(
+        update(Scorecard)
+        .where(
+            Scorecard.id == scorecard.id,
+            Scorecard.version == base,
+            Scorecard.submitted_at.is_(None),
+        )
+        .values(version=Scorecard.version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(scorecard)
+        if scorecard.submitted_at is not None:
+            raise SaveRefused(409, "This scorecard was submitted meanwhile; it is read-only.")
+        raise Conflict(scorecard.version, content(scorecard))
+
+    notes = {n.kit_item_id: n for n in scorecard.item_notes}
+    ratings = {r.kit_competency_id: r for r in scorecard.ratings}
+    for key, value in changes.items():
+        match = FIELD.match(key)
+        if match["top"] == "summary":
+            scorecard.summary = value
+        elif match["top"] == "recommendation":
+            scorecard.recommendation = Recommendation(value) if value else None
+        elif match["kind"] == "item":
+            row_id = int(match["id"])
+            note = notes.get(row_id)
+            if note is None:
+                note = notes[row_id] = ItemNote(
+                    kit_item_id=row_id, kit_version_id=scorecard.kit_version_id
+                )
+                scorecard.item_notes.append(note)
+            if match["part"] == "notes":
+                note.notes = value
+            else:
+                note.tier = TierMatch(value) if value else None
+        else:
+            row_id = int(match["id"])
+            rating = ratings.get(row_id)
+            if rating is None:
+                rating = ratings[row_id] = Rating(
+                    kit_competency_id=row_id,
+                    kit_version_id=scorecard.kit_version_id,
+                    not_assessed=False,
+                    evidence="",
+                )
+                scorecard.ratings.append(rating)
+            if match["part"] == "evidence":
+                rating.evidence = value
+            elif match["part"] == "not_assessed":
+                rating.not_assessed = value
+                if value:
+                    rating.value = None
+            else:
+                rating.value = value or None
+                if rating.value is not None:
+                    rating.not_assessed = False
+    db.session.flush()
+    db.session.refresh(scorecard, ["version", "updated_at"])
+    return scorecard.version
+
+
+def problems(scorecard: Scorecard) -> dict[str, str]:
+    """What stops the scorecard from being submitted, by field key."""
+    version = scorecard.interview.kit_version
+    top = max(p.value for p in version.scale)
+    ratings = {r.kit_competency_id: r for r in scorecard.ratings}
+    found = {}
+    for kc in version.competencies:
+        rating = ratings.get(kc.id)
+        if rating is None or (rating.value is None and not rating.not_assessed):
+            found[f"rating:{kc.id}:value"] = "Rate this competency, or mark it not assessed."
+        elif rating.value in (1, top) and not rating.evidence.strip():
+            found[f"rating:{kc.id}:evidence"] = (
+                "A rating at either end of the scale needs evidence: what did the candidate "
+                "say or do?"
+            )
+    if scorecard.recommendation is None:
+        found["recommendation"] = "Choose an overall recommendation."
+    return found
+
+
+def submit(scorecard: Scorecard) -> dict[str, str]:
+    """Submit the scorecard when it is complete; return the problems otherwise."""
+    if scorecard.submitted_at is not None:
+        return {}
+    found = problems(scorecard)
+    if not found:
+        scorecard.submitted_at = utcnow()
+        scorecard.version += 1
+        record("scorecard.submit", "scorecard", scorecard.id)
+    return found
+
+
+def amend(scorecard: Scorecard, reason: str, author_id: int) -> ScorecardRevision:
+    """Reopen a submitted scorecard for a change, keeping what it said and why it changes."""
+    if scorecard.submitted_at is None:
+        raise SaveRefused(409, "Only a submitted scorecard can be amended.")
+    revision = ScorecardRevision(
+        author_id=author_id,
+        reason=reason.strip(),
+        content={"submitted_at": scorecard.submitted_at.isoformat(), **content(scorecard)},
+    )
+    scorecard.revisions.append(revision)
+    scorecard.submitted_at = None
+    scorecard.version += 1
+    record("scorecard.amend", "scorecard", scorecard.id)
+    db.session.flush()
+    return revision
+
+
+def has_submitted_for(user_id: int, candidate_id: int) -> bool:
+    """Whether the user has submitted a scorecard for this candidate."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Scorecard.interviewer_id == user_id,
+                    Scorecard.submitted_at.is_not(None),
+                    Scorecard.interview_id == Interview.id,
+                    Interview.candidate_id == candidate_id,
+                )
+            )
+        )
+    )
+
+
+def may_view(user, scorecard: Scorecard) -> bool:
+    """Managers see every scorecard; an interviewer their own, and colleagues' submitted
+    scorecards of a candidate only once they have submitted their own for that candidate."""
+    if user.is_manager or scorecard.interviewer_id == user.id:
+        return True
+    return scorecard.submitted_at is not None and has_submitted_for(
+        user.id, scorecard.interview.candidate_id
+    )
