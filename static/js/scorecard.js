@@ -188,8 +188,11 @@
     if (response.status === 409 && body.stored) { resolveConflict(body); return; }
     if (response.status === 401 || response.redirected) { signedOut(); return; }
     if (response.status === 400 && /expired|not sent by this site/i.test(body.error || "")) {
-      await refreshToken();
-      schedule(500);
+      // The session changed (signed in again) or ended: get this session's token.
+      const status = await refreshToken();
+      if (status === 401) signedOut();
+      else if (status === 200) schedule(0);
+      else retry();
       return;
     }
     if (response.status === 422 && body.errors) {
@@ -228,7 +231,10 @@
     try {
       const response = await fetch(root.dataset.tokenUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
       if (response.ok) token = (await response.json()).csrf_token;
-    } catch (error) { /* offline: the next try asks again */ }
+      return response.status;
+    } catch (error) {
+      return 0; // offline: the next try asks again
+    }
   }
 
   // ---- conflicts ----------------------------------------------------------------------
@@ -408,6 +414,7 @@
   root.addEventListener("input", changed);
   root.addEventListener("change", (event) => { if (!event.target.matches("textarea")) changed(event); });
   window.addEventListener("online", () => { retryDelay = 2000; schedule(0); });
+  window.addEventListener("focus", () => { if (Object.keys(pending).length) { retryDelay = 2000; schedule(0); } });
   window.addEventListener("offline", offline);
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") flush(); });
   restore();
