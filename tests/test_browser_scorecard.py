@@ -1,0 +1,170 @@
+"""The live scorecard in Chromium: autosave, reload, offline, two tabs, expired session, submit."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from hiring.extensions import db
+from hiring.scorecards.models import ItemNote, Scorecard
+from tests.scoring import make_panel
+
+pytestmark = pytest.mark.browser
+
+# Chromium logs every non-2xx response as a console error; these are the refusals a test
+# provokes on purpose. Anything else (a JS error, a CSP violation) still fails the test.
+EXPECTED = re.compile(
+    r"Failed to load resource: the server responded with a status of (400|401|409|422)"
+)
+# And the log of a request the browser tried while the network was down.
+OFFLINE = re.compile(r"Failed to load resource: net::ERR_INTERNET_DISCONNECTED")
+
+
+def sign_in(page, live_server, email):
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server}/")
+
+
+def notes_on_server(app, scorecard_id) -> list[str]:
+    with app.app_context():
+        return db.session.scalars(
+            select(ItemNote.notes)
+            .where(ItemNote.scorecard_id == scorecard_id)
+            .order_by(ItemNote.kit_item_id)
+        ).all()
+
+
+@pytest.fixture
+def live(app, live_server, page, users, make_question):
+    panel = make_panel(app, make_question, [users["interviewer"]])
+    sign_in(page, live_server, users["interviewer"].email)
+    scorecard_id = panel.scorecards[users["interviewer"].id]
+    url = f"{live_server}/scorecards/{scorecard_id}"
+    page.goto(url)
+    return panel, scorecard_id, url
+
+
+def test_fill_with_the_keyboard_and_reload(app, page, console_errors, live):
+    panel, scorecard_id, url = live
+    saved = page.locator("[data-save-state]")
+    notes = page.get_by_label("Notes: what the candidate said and did").first
+    notes.focus()
+    page.keyboard.type("Checked the account before promising a refund.")
+    expect(saved).to_have_text(re.compile(r"Saved at"))
+
+    page.keyboard.press("Alt+ArrowDown")  # next question
+    page.keyboard.type("Asked for steps to reproduce.")
+    page.keyboard.press("Alt+g")  # open this question's guide
+    expect(page.locator("[data-guide]").nth(1)).to_have_attribute("open", "")
+
+    rating = page.locator("[data-rating]").first
+    rating.locator("input[type=radio]").first.focus()
+    page.keyboard.press("3")
+    expect(rating.locator("input[value='3']")).to_be_checked()
+    expect(saved).to_have_text(re.compile(r"Saved at"))
+
+    page.reload()
+    expect(page.get_by_label("Notes: what the candidate said and did").first).to_have_value(
+        "Checked the account before promising a refund."
+    )
+    expect(page.locator("[data-rating]").first.locator("input[value='3']")).to_be_checked()
+    assert notes_on_server(app, scorecard_id) == [
+        "Checked the account before promising a refund.",
+        "Asked for steps to reproduce.",
+    ]
+    assert console_errors == []
+
+
+def test_offline_typing_reaches_the_server_when_back(app, page, context, console_errors, live):
+    _, scorecard_id, _ = live
+    context.set_offline(True)
+    page.get_by_label("Notes: what the candidate said and did").first.fill(
+        "Typed while the network was down."
+    )
+    expect(page.locator("[data-save-state]")).to_have_text(re.compile("Offline"))
+    assert notes_on_server(app, scorecard_id) == []
+    context.set_offline(False)
+    expect(page.locator("[data-save-state]")).to_have_text(re.compile("Saved at"))
+    assert notes_on_server(app, scorecard_id) == ["Typed while the network was down."]
+    assert [e for e in console_errors if not OFFLINE.search(e)] == []
+
+
+def test_a_crashed_tab_loses_nothing(app, page, context, console_errors, live):
+    """Typed offline, tab closed before anything was sent: the next visit sends it."""
+    _, scorecard_id, url = live
+    context.set_offline(True)
+    page.get_by_label("Notes: what the candidate said and did").first.fill("Kept on the device.")
+    expect(page.locator("[data-save-state]")).to_have_text(re.compile("Offline"))
+    page.close()
+    context.set_offline(False)
+    again = context.new_page()
+    again.goto(url)
+    expect(again.locator("[data-save-state]")).to_have_text(re.compile("Saved at"))
+    assert notes_on_server(app, scorecard_id) == ["Kept on the device."]
+
+
+def test_two_tabs_produce_the_conflict_view(app, page, context, console_errors, live):
+    _, scorecard_id, url = live
+    other = context.new_page()
+    other.goto(url)
+    other_errors = []
+    other.on("console", lambda m: other_errors.append(m.text) if m.type == "error" else None)
+
+    page.get_by_label("Notes: what the candidate said and did").first.fill("From the first tab.")
+    expect(page.locator("[data-save-state]")).to_have_text(re.compile("Saved at"))
+
+    other.get_by_label("Notes: what the candidate said and did").first.fill("From the second tab.")
+    conflict = other.locator("[data-conflict]")
+    expect(conflict).to_be_visible()
+    expect(conflict.locator(".conflict-mine")).to_have_text("From the second tab.")
+    expect(conflict.locator(".conflict-theirs")).to_have_text("From the first tab.")
+    assert notes_on_server(app, scorecard_id) == ["From the first tab."]
+
+    conflict.get_by_role("button", name="Merge both").click()
+    expect(conflict).to_be_hidden()
+    expect(other.locator("[data-save-state]")).to_have_text(re.compile("Saved at"))
+    assert notes_on_server(app, scorecard_id) == ["From the first tab.\n\nFrom the second tab."]
+    assert [e for e in console_errors + other_errors if not EXPECTED.search(e)] == []
+
+
+def test_expired_session_keeps_the_text_and_sends_it_after_signing_in(
+    app, page, context, console_errors, live, live_server, users
+):
+    _, scorecard_id, url = live
+    context.clear_cookies()  # the session ends while the interviewer is typing
+    page.get_by_label("Notes: what the candidate said and did").first.fill("Typed after expiry.")
+    expect(page.locator("[data-save-state]")).to_have_text(re.compile("session has ended"))
+    assert notes_on_server(app, scorecard_id) == []
+
+    login = context.new_page()
+    sign_in(login, live_server, users["interviewer"].email)
+    login.close()
+    page.bring_to_front()
+    page.evaluate("window.dispatchEvent(new Event('focus'))")
+    expect(page.locator("[data-save-state]")).to_have_text(re.compile("Saved at"), timeout=15000)
+    assert notes_on_server(app, scorecard_id) == ["Typed after expiry."]
+    assert [e for e in console_errors if not EXPECTED.search(e)] == []
+
+
+def test_submit_makes_the_page_read_only(app, page, console_errors, live):
+    panel, scorecard_id, _ = live
+    page.get_by_role("button", name="Submit scorecard").click()
+    expect(page.get_by_text("Not submitted yet")).to_be_visible()
+    expect(page.get_by_text("Choose an overall recommendation.").first).to_be_visible()
+
+    for rating in page.locator("[data-rating]").all():
+        rating.locator(".point").nth(2).click()
+    page.get_by_label("Yes", exact=True).check()
+    page.get_by_label("Summary").fill("Would hire.")
+    page.get_by_role("button", name="Submit scorecard").click()
+    expect(page.get_by_text("Submitted. You can now see the panel's feedback")).to_be_visible()
+    expect(page.locator("textarea[name='summary']")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Amend this scorecard")).to_be_visible()
+    with app.app_context():
+        scorecard = db.session.get(Scorecard, scorecard_id)
+        assert scorecard.submitted_at is not None and scorecard.summary == "Would hire."
+    assert [e for e in console_errors if not EXPECTED.search(e)] == []
