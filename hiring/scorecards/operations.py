@@ -8,12 +8,14 @@ the stored values and decides.
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, literal, select, union_all, update
 
 from hiring.audit.operations import record
 from hiring.extensions import db, utcnow
 from hiring.interviews.models import Interview
+from hiring.kits.models import KitCompetency, KitItem, ScalePoint
 from hiring.scorecards.models import (
     ItemNote,
     Rating,
@@ -67,12 +69,36 @@ def content(scorecard: Scorecard) -> dict:
     return values
 
 
-def _check(scorecard: Scorecard, changes: dict, max_chars: int) -> dict[str, str]:
+@dataclass(frozen=True)
+class Shape:
+    """The ids a scorecard of one kit version may name, and its scale's points."""
+
+    items: frozenset[int]
+    competencies: frozenset[int]
+    points: frozenset[int]
+
+
+def shape_of(kit_version_id: int) -> Shape:
+    """Read a kit version's shape in one query."""
+    rows = db.session.execute(
+        union_all(
+            select(literal("item"), KitItem.id).where(KitItem.kit_version_id == kit_version_id),
+            select(literal("rating"), KitCompetency.id).where(
+                KitCompetency.kit_version_id == kit_version_id
+            ),
+            select(literal("point"), ScalePoint.value).where(
+                ScalePoint.kit_version_id == kit_version_id
+            ),
+        )
+    ).all()
+    found = {"item": set(), "rating": set(), "point": set()}
+    for kind, value in rows:
+        found[kind].add(value)
+    return Shape(frozenset(found["item"]), frozenset(found["rating"]), frozenset(found["point"]))
+
+
+def _check(shape: Shape, changes: dict, max_chars: int) -> dict[str, str]:
     """Problems with the changes, by key; empty when all of them can be saved."""
-    version = scorecard.interview.kit_version
-    items = {item.id for item in version.items}
-    competencies = {kc.id for kc in version.competencies}
-    points = {p.value for p in version.scale}
     errors = {}
     for key, value in changes.items():
         match = FIELD.match(str(key))
@@ -80,9 +106,9 @@ def _check(scorecard: Scorecard, changes: dict, max_chars: int) -> dict[str, str
             errors[str(key)[:100]] = "This is not a field of the scorecard."
             continue
         kind, part = match["kind"], match["part"]
-        if kind == "item" and int(match["id"]) not in items:
+        if kind == "item" and int(match["id"]) not in shape.items:
             errors[key] = "That question is not part of this scorecard's kit version."
-        elif kind == "rating" and int(match["id"]) not in competencies:
+        elif kind == "rating" and int(match["id"]) not in shape.competencies:
             errors[key] = "That competency is not rated in this scorecard's kit version."
         elif part in TEXT_PARTS or match["top"] == "summary":
             if not isinstance(value, str):
@@ -97,9 +123,11 @@ def _check(scorecard: Scorecard, changes: dict, max_chars: int) -> dict[str, str
         elif part == "value" and not (
             value is None
             or value == ""
-            or (isinstance(value, int) and not isinstance(value, bool) and value in points)
+            or (isinstance(value, int) and not isinstance(value, bool) and value in shape.points)
         ):
-            errors[key] = f"A rating is a point of this scale: {min(points)} to {max(points)}."
+            errors[key] = (
+                f"A rating is a point of this scale: {min(shape.points)} to {max(shape.points)}."
+            )
         elif part == "not_assessed" and not isinstance(value, bool):
             errors[key] = "True or false expected."
         elif match["top"] == "recommendation" and value not in (
@@ -110,13 +138,25 @@ def _check(scorecard: Scorecard, changes: dict, max_chars: int) -> dict[str, str
     return errors
 
 
-def save(scorecard: Scorecard, base: int, changes: dict, max_chars: int) -> int:
-    """Apply `changes` made on top of version `base`; return the new version."""
+def save(scorecard: Scorecard, base: int, changes: dict, max_chars: int) -> tuple[int, datetime]:
+    """Apply `changes` made on top of version `base`; return the new version and its time.
+
+    This is the autosave hot path: it reads the kit version's shape and only the rows it
+    changes, and claims the version and writes the scorecard's own fields in one UPDATE.
+    """
     if scorecard.submitted_at is not None:
         raise SaveRefused(409, "This scorecard is submitted and read-only. Amend it to change it.")
-    errors = _check(scorecard, changes, max_chars)
+    errors = _check(shape_of(scorecard.kit_version_id), changes, max_chars)
     if errors:
         raise SaveRefused(422, "Some changes could not be saved.", errors)
+    now = utcnow()
+    own_fields = {"version": base + 1, "updated_at": now}
+    if "summary" in changes:
+        own_fields["summary"] = changes["summary"]
+    if "recommendation" in changes:
+        own_fields["recommendation"] = (
+            Recommendation(changes["recommendation"]) if changes["recommendation"] else None
+        )
     result = db.session.execute(
         update(Scorecard)
         .where(
@@ -124,7 +164,7 @@ def save(scorecard: Scorecard, base: int, changes: dict, max_chars: int) -> int:
             Scorecard.version == base,
             Scorecard.submitted_at.is_(None),
         )
-        .values(version=Scorecard.version + 1, updated_at=utcnow())
+        .values(**own_fields)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -133,37 +173,39 @@ def save(scorecard: Scorecard, base: int, changes: dict, max_chars: int) -> int:
             raise SaveRefused(409, "This scorecard was submitted meanwhile; it is read-only.")
         raise Conflict(scorecard.version, content(scorecard))
 
-    notes = {n.kit_item_id: n for n in scorecard.item_notes}
-    ratings = {r.kit_competency_id: r for r in scorecard.ratings}
-    for key, value in changes.items():
-        match = FIELD.match(key)
-        if match["top"] == "summary":
-            scorecard.summary = value
-        elif match["top"] == "recommendation":
-            scorecard.recommendation = Recommendation(value) if value else None
-        elif match["kind"] == "item":
+    parsed = [(FIELD.match(key), value) for key, value in changes.items()]
+    item_ids = {int(m["id"]) for m, _ in parsed if m["kind"] == "item"}
+    rating_ids = {int(m["id"]) for m, _ in parsed if m["kind"] == "rating"}
+    notes = _rows(ItemNote, ItemNote.kit_item_id, scorecard.id, item_ids)
+    ratings = _rows(Rating, Rating.kit_competency_id, scorecard.id, rating_ids)
+    for match, value in parsed:
+        if match["kind"] == "item":
             row_id = int(match["id"])
             note = notes.get(row_id)
             if note is None:
                 note = notes[row_id] = ItemNote(
-                    kit_item_id=row_id, kit_version_id=scorecard.kit_version_id
+                    scorecard_id=scorecard.id,
+                    kit_item_id=row_id,
+                    kit_version_id=scorecard.kit_version_id,
+                    notes="",
                 )
-                scorecard.item_notes.append(note)
+                db.session.add(note)
             if match["part"] == "notes":
                 note.notes = value
             else:
                 note.tier = TierMatch(value) if value else None
-        else:
+        elif match["kind"] == "rating":
             row_id = int(match["id"])
             rating = ratings.get(row_id)
             if rating is None:
                 rating = ratings[row_id] = Rating(
+                    scorecard_id=scorecard.id,
                     kit_competency_id=row_id,
                     kit_version_id=scorecard.kit_version_id,
                     not_assessed=False,
                     evidence="",
                 )
-                scorecard.ratings.append(rating)
+                db.session.add(rating)
             if match["part"] == "evidence":
                 rating.evidence = value
             elif match["part"] == "not_assessed":
@@ -175,8 +217,18 @@ def save(scorecard: Scorecard, base: int, changes: dict, max_chars: int) -> int:
                 if rating.value is not None:
                     rating.not_assessed = False
     db.session.flush()
-    db.session.refresh(scorecard, ["version", "updated_at"])
-    return scorecard.version
+    db.session.expire(scorecard)
+    return base + 1, now
+
+
+def _rows(model, key_column, scorecard_id: int, ids: set[int]) -> dict:
+    """The scorecard's existing rows among `ids`, by id (no query when there are none)."""
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(model).where(model.scorecard_id == scorecard_id, key_column.in_(ids))
+    )
+    return {getattr(row, key_column.key): row for row in rows}
 
 
 def problems(scorecard: Scorecard) -> dict[str, str]:

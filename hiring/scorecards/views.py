@@ -102,7 +102,9 @@ def as_json(scorecard_id: int):
 @allow(EVERYONE)
 def save(scorecard_id: int):
     """Autosave: {"base": version, "changes": {key: value}} -> {"version", "saved_at"}."""
-    scorecard = own(scorecard_id)
+    scorecard = db.get_or_404(Scorecard, scorecard_id)
+    if scorecard.interviewer_id != current_user.id:
+        abort(403)
     body = request.get_json(silent=True)
     if (
         not isinstance(body, dict)
@@ -111,7 +113,7 @@ def save(scorecard_id: int):
     ):
         return jsonify(error="The save could not be read."), 400
     try:
-        version = ops.save(
+        version, saved_at = ops.save(
             scorecard, body["base"], body["changes"], current_app.config["NOTE_MAX_CHARS"]
         )
         db.session.commit()
@@ -125,7 +127,7 @@ def save(scorecard_id: int):
     except ops.SaveRefused as refused:
         db.session.rollback()
         return jsonify(error=refused.message, errors=refused.errors), refused.status
-    return jsonify(version=version, saved_at=scorecard.updated_at.isoformat())
+    return jsonify(version=version, saved_at=saved_at.isoformat())
 
 
 @bp.get("/token")
