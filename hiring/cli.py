@@ -1,16 +1,24 @@
-"""Command-line commands: users, demo data, question bank import and export."""
+"""Command-line commands: users, demo data, the question bank, PDF exports."""
 
 import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
+from sqlalchemy import select
 
 from hiring import demo
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user, find_user
 from hiring.extensions import db
+from hiring.interviews.models import Candidate, Interview
+from hiring.kits.models import Kit, KitVersion
+from hiring.kits.views import load_version
+from hiring.pdf import PdfError
 from hiring.questions.operations import export_bank, import_batch
+from hiring.scorecards import documents
+from hiring.scorecards.models import Scorecard
+from hiring.scorecards.views import load as load_scorecard
 
 IMPORTABLE = (".txt", ".json")
 
@@ -103,3 +111,84 @@ def register(app: Flask) -> None:
         """Write the whole question bank as one JSON document."""
         out.write_text(export_bank(), encoding="utf-8")
         click.echo(f"Wrote {out}.")
+
+    @app.cli.group("export-pdf")
+    def export_pdf() -> None:
+        """Export one PDF: a scorecard or a kit guide."""
+
+    @export_pdf.command("scorecard")
+    @click.argument("scorecard_id", type=int)
+    @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+    def export_scorecard(scorecard_id: int, out: Path) -> None:
+        """Write one interviewer's scorecard as PDF (drafts are marked)."""
+        with current_app.test_request_context():
+            if db.session.get(Scorecard, scorecard_id) is None:
+                raise click.ClickException(f"there is no scorecard {scorecard_id}")
+            _write(out, lambda: documents.scorecard_pdf(load_scorecard(scorecard_id)))
+
+    @export_pdf.command("kit")
+    @click.argument("kit_id", type=int)
+    @click.option("--version", "number", type=int, help="Version number (default: latest).")
+    @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+    def export_kit(kit_id: int, number: int | None, out: Path) -> None:
+        """Write a kit guide as PDF."""
+        with current_app.test_request_context():
+            kit = db.session.get(Kit, kit_id)
+            if kit is None:
+                raise click.ClickException(f"there is no kit {kit_id}")
+            number = number or kit.versions[-1].number
+            if number not in {v.number for v in kit.versions}:
+                raise click.ClickException(f"kit {kit_id} has no version {number}")
+            _write(out, lambda: documents.guide_pdf(load_version(kit_id, number)))
+
+    @app.cli.command("export-packets")
+    @click.option(
+        "--candidate", "candidate_ids", type=int, multiple=True, help="A candidate id (repeatable)."
+    )
+    @click.option("--kit", "kit_id", type=int, help="Only candidates interviewed with this kit.")
+    @click.option("--guide", is_flag=True, help="Append the kit guide to each packet.")
+    @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
+    def export_packets(candidate_ids, kit_id, guide, out: Path) -> None:
+        """Write one packet per candidate (default: every candidate with a submitted scorecard)."""
+        stmt = (
+            select(Candidate)
+            .join(Interview)
+            .join(Scorecard)
+            .where(Scorecard.submitted_at.is_not(None))
+            .distinct()
+            .order_by(Candidate.id)
+        )
+        if candidate_ids:
+            stmt = stmt.where(Candidate.id.in_(candidate_ids))
+        if kit_id:
+            stmt = stmt.join(KitVersion, Interview.kit_version_id == KitVersion.id).where(
+                KitVersion.kit_id == kit_id
+            )
+        candidates = db.session.scalars(stmt).all()
+        missing = set(candidate_ids) - {c.id for c in candidates}
+        if missing:
+            click.echo(f"no submitted scorecard for candidate(s) {sorted(missing)}", err=True)
+        if not candidates:
+            raise click.ClickException("no candidate has a submitted scorecard to export")
+        out.mkdir(parents=True, exist_ok=True)
+        with (
+            current_app.test_request_context(),
+            click.progressbar(
+                candidates, label="Exporting packets", item_show_func=lambda c: c and c.name
+            ) as bar,
+        ):
+            for candidate in bar:
+                data = documents.packet_pdf(
+                    candidate, documents.scorecards_of(candidate.id), with_guide=guide
+                )
+                (out / f"packet-{candidate.id}.pdf").write_bytes(data)
+        click.echo(f"Wrote {len(candidates)} packet(s) to {out}.")
+
+
+def _write(out: Path, make) -> None:
+    try:
+        data = make()
+    except PdfError as error:
+        raise click.ClickException(str(error)) from None
+    out.write_bytes(data)
+    click.echo(f"Wrote {out} ({len(data) // 1024} KB).")

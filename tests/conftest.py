@@ -90,8 +90,9 @@ def config_overrides() -> dict:
 
 
 @pytest.fixture
-def app(_schema, database_uri, instance_dir, config_overrides):
-    cfg = _base_config(database_uri, instance_dir) | config_overrides
+def app(_schema, database_uri, instance_dir, config_overrides, tmp_path):
+    cfg = _base_config(database_uri, instance_dir) | {"PDF_CACHE_DIR": str(tmp_path / "pdf")}
+    cfg |= config_overrides
     app = create_app(cfg)
     yield app
     with app.app_context():

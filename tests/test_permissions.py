@@ -74,6 +74,10 @@ TABLE = {
     "scorecards.save": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 403}),
     "scorecards.submit": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 403}),
     "scorecards.amend": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 403}),
+    "scorecards.as_pdf": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    # No scorecard of the world's candidate is submitted: no packet, with a clear message.
+    "interviews.packet": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 422, ADMIN: 422}),
+    "kits.guide_pdf": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
     "scorecards.token": ("GET", {ANON: LOGIN, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
     # Last: they delete the world's question and candidate.
     "questions.delete": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),

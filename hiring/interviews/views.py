@@ -8,11 +8,14 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from hiring.auth.forms import ButtonForm
 from hiring.auth.models import User
+from hiring.errors import render_error
 from hiring.extensions import db, utcnow
 from hiring.interviews.forms import CandidateForm, InterviewForm
 from hiring.interviews.models import Candidate, Interview
 from hiring.interviews.operations import InterviewError, delete_candidate, save_candidate, schedule
 from hiring.kits.models import Kit, KitVersion
+from hiring.pdf import PdfError, send_pdf
+from hiring.scorecards.documents import packet_pdf, scorecards_of
 from hiring.scorecards.models import Scorecard
 from hiring.scorecards.operations import has_submitted_for
 from hiring.security import ADMINS, EVERYONE, MANAGERS, allow
@@ -104,6 +107,22 @@ def candidate(candidate_id: int):
         status=status(candidate) if sees_panel else None,
         button=ButtonForm(),
     )
+
+
+@bp.get("/candidates/<int:candidate_id>/packet.pdf")
+@allow(EVERYONE)
+def packet(candidate_id: int):
+    """The candidate packet; interviewers only once they submitted their own scorecard."""
+    candidate = db.get_or_404(Candidate, candidate_id)
+    if not (current_user.is_manager or has_submitted_for(current_user.id, candidate.id)):
+        abort(403)
+    try:
+        data = packet_pdf(
+            candidate, scorecards_of(candidate.id), with_guide=request.args.get("guide") == "1"
+        )
+    except PdfError as error:
+        return render_error(422, str(error))
+    return send_pdf(data, f"packet-{candidate.name}")
 
 
 @bp.post("/candidates/<int:candidate_id>/delete")

@@ -6,6 +6,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from hiring.auth.forms import ButtonForm
+from hiring.errors import render_error
 from hiring.extensions import db
 from hiring.kits import operations as ops
 from hiring.kits.forms import (
@@ -21,7 +22,9 @@ from hiring.kits.forms import (
     SectionForm,
 )
 from hiring.kits.models import Kit, KitCompetency, KitItem, KitSection, KitVersion, VersionState
+from hiring.pdf import PdfError, send_pdf
 from hiring.questions.models import Competency, Question
+from hiring.scorecards import documents
 from hiring.scorecards.models import Scorecard
 from hiring.security import EVERYONE, MANAGERS, allow
 
@@ -418,3 +421,16 @@ def guide(kit_id: int, number: int):
         abort(403)
     version = load_version(kit_id, number)
     return render_template("kits/guide.html", version=version, kit=version.kit)
+
+
+@bp.get(f"{VERSION}/guide.pdf")
+@allow(EVERYONE)
+def guide_pdf(kit_id: int, number: int):
+    if not may_read_guide(kit_id):
+        abort(403)
+    version = load_version(kit_id, number)
+    try:
+        data = documents.guide_pdf(version)
+    except PdfError as error:
+        return render_error(422, str(error))
+    return send_pdf(data, f"kit-guide-{version.kit.title}-v{version.number}")

@@ -15,10 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from hiring.auth.forms import ButtonForm
+from hiring.errors import render_error
 from hiring.extensions import db
 from hiring.interviews.models import Interview
 from hiring.kits.models import KitCompetency, KitSection, KitVersion
+from hiring.pdf import PdfError, send_pdf
 from hiring.scorecards import operations as ops
+from hiring.scorecards.documents import scorecard_pdf
 from hiring.scorecards.forms import AmendForm
 from hiring.scorecards.models import Scorecard
 from hiring.security import EVERYONE, allow
@@ -96,6 +99,18 @@ def as_json(scorecard_id: int):
         version=scorecard.version,
         fields=ops.content(scorecard),
     )
+
+
+@bp.get("/<int:scorecard_id>.pdf")
+@allow(EVERYONE)
+def as_pdf(scorecard_id: int):
+    scorecard = viewable(scorecard_id)
+    try:
+        data = scorecard_pdf(scorecard)
+    except PdfError as error:
+        return render_error(422, str(error))
+    name = f"scorecard-{scorecard.interview.candidate.name}-{scorecard.interviewer.name}"
+    return send_pdf(data, name)
 
 
 @bp.post("/<int:scorecard_id>/save")

@@ -1,0 +1,123 @@
+"""The three PDF documents: a scorecard, a candidate packet, a kit guide."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from hiring.extensions import db
+from hiring.interviews.models import Candidate, Interview
+from hiring.kits.models import KitCompetency, KitSection, KitVersion
+from hiring.pdf import PdfError, assemble, cached, render_pdf
+from hiring.scorecards.aggregate import aggregate, tally
+from hiring.scorecards.models import Scorecard
+from hiring.scorecards.operations import content
+
+
+def _version_options(path):
+    return path.options(
+        joinedload(KitVersion.kit),
+        selectinload(KitVersion.sections).selectinload(KitSection.items),
+        selectinload(KitVersion.competencies).joinedload(KitCompetency.competency),
+        selectinload(KitVersion.scale),
+    )
+
+
+def scorecards_of(candidate_id: int, submitted_only: bool = True) -> list[Scorecard]:
+    """A candidate's scorecards with all a document shows, in interview order."""
+    stmt = (
+        select(Scorecard)
+        .join(Interview)
+        .where(Interview.candidate_id == candidate_id)
+        .options(
+            joinedload(Scorecard.interviewer),
+            joinedload(Scorecard.interview).options(
+                joinedload(Interview.candidate),
+                _version_options(joinedload(Interview.kit_version)),
+            ),
+            selectinload(Scorecard.item_notes),
+            selectinload(Scorecard.ratings),
+        )
+        .order_by(Interview.scheduled_at, Scorecard.id)
+    )
+    if submitted_only:
+        stmt = stmt.where(Scorecard.submitted_at.is_not(None))
+    return db.session.scalars(stmt).unique().all()
+
+
+def header_for(candidate: Candidate) -> str:
+    return f"{candidate.name} · {candidate.role}" if candidate.role else candidate.name
+
+
+def _scorecard_part(scorecard: Scorecard) -> bytes:
+    candidate = scorecard.interview.candidate
+    key = f"scorecard:{scorecard.id}:{scorecard.version}:{candidate.name}:{candidate.role}"
+    return cached(
+        key,
+        lambda: render_pdf("pdf/scorecard.html", scorecard=scorecard, values=content(scorecard)),
+    )
+
+
+def _guide_part(version: KitVersion) -> bytes:
+    key = f"guide:{version.id}:{version.lock}:{version.published_at}:{version.kit.title}"
+    return cached(key, lambda: render_pdf("pdf/guide.html", version=version, kit=version.kit))
+
+
+def scorecard_pdf(scorecard: Scorecard) -> bytes:
+    """One interviewer's scorecard; a draft is marked on every page."""
+    candidate = scorecard.interview.candidate
+    return assemble(
+        [_scorecard_part(scorecard)],
+        header=header_for(candidate),
+        title=f"Scorecard: {candidate.name}, by {scorecard.interviewer.name}",
+        subject=f"{scorecard.interview.kit_version.kit.title}, version "
+        f"{scorecard.interview.kit_version.number}",
+        draft=scorecard.submitted_at is None,
+    )
+
+
+def guide_pdf(version: KitVersion) -> bytes:
+    """A kit guide to read and write on before the interview."""
+    return assemble(
+        [_guide_part(version)],
+        header=f"{version.kit.title} · {version.kit.role}",
+        title=f"Kit guide: {version.kit.title}, version {version.number}",
+        subject=version.kit.role,
+        draft=version.published_at is None,
+    )
+
+
+def packet_pdf(candidate: Candidate, scorecards: list[Scorecard], with_guide: bool) -> bytes:
+    """The candidate packet: a cover with the panel's aggregate, then every scorecard."""
+    if not scorecards:
+        raise PdfError(f"{candidate.name} has no submitted scorecard yet: there is no packet.")
+    versions = {s.interview.kit_version.id: s.interview.kit_version for s in scorecards}
+    key = ":".join(
+        [
+            f"packet:{candidate.id}:{candidate.name}:{candidate.role}:{with_guide}",
+            *(f"{s.id}.{s.version}" for s in scorecards),
+            *(f"{v.id}.{v.lock}" for v in versions.values()),
+        ]
+    )
+
+    def make() -> bytes:
+        cover = cached(
+            key.replace("packet:", "cover:", 1),
+            lambda: render_pdf(
+                "pdf/cover.html",
+                candidate=candidate,
+                scorecards=scorecards,
+                rows=aggregate(scorecards),
+                tally=tally(scorecards),
+                interviews=sorted({s.interview for s in scorecards}, key=lambda i: i.scheduled_at),
+            ),
+        )
+        parts = [cover, *(_scorecard_part(s) for s in scorecards)]
+        if with_guide:
+            parts += [_guide_part(v) for v in versions.values()]
+        return assemble(
+            parts,
+            header=header_for(candidate),
+            title=f"Candidate packet: {candidate.name}",
+            subject=", ".join(sorted({v.kit.title for v in versions.values()})),
+        )
+
+    return cached(key, make)
