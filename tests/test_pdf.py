@@ -210,7 +210,7 @@ def test_malicious_text_is_text_and_fetches_nothing(
         app,
         make_question,
         [users["interviewer"]],
-        candidate=f"Eve {evil}",
+        candidate=f"Eve {attacks[0]} {attacks[4]}",
         kit_title=f"Kit {attacks[4]}",
     )
     login(users["interviewer"])
