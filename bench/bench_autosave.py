@@ -23,9 +23,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bench.common import make_interviewers, question_maker
 from hiring import create_app
-from hiring.auth.models import Role
-from hiring.auth.operations import create_user
 from hiring.extensions import db
 
 CLIENTS = 8
@@ -81,32 +80,8 @@ def prepare(uri: str, folder: Path) -> None:
     with app.app_context():
         db.drop_all()
         db.create_all()
-        users = [
-            create_user(f"i{n}@bench.example", f"Interviewer {n}", Role.INTERVIEWER, PASSWORD)
-            for n in range(CLIENTS)
-        ]
-        db.session.commit()
-        for user in users:
-            db.session.refresh(user)
-            db.session.expunge(user)
-    counter = iter(range(10_000))
-
-    def make_question(prompt, **fields):
-        from hiring.questions.models import Tier
-        from hiring.questions.operations import upsert_question
-        from hiring.questions.parsing import QuestionData, TierData
-
-        with app.app_context():
-            q, _ = upsert_question(
-                QuestionData(
-                    prompt=f"{prompt} {next(counter)}",
-                    tiers={Tier.BASIC: TierData("a")},
-                    competencies=fields.get("competencies", ["Skill"]),
-                )
-            )
-            db.session.commit()
-            return q.id
-
+    users = make_interviewers(app, "i", CLIENTS, PASSWORD)
+    make_question = question_maker(app, ["Skill"])
     make_panel(app, make_question, users, questions=4)
     with app.app_context():
         db.engine.dispose()

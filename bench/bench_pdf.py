@@ -13,9 +13,7 @@ from pathlib import Path
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from bench.common import scratch_app
-from hiring.auth.models import Role
-from hiring.auth.operations import create_user
+from bench.common import make_interviewers, question_maker, scratch_app
 from hiring.extensions import db
 from hiring.interviews.models import Candidate
 from hiring.pdf import BASE_URL, StaticOnlyFetcher
@@ -49,35 +47,8 @@ NOTE = (
 
 def build(app, size: int) -> int:
     """A candidate with `size` submitted scorecards of about two pages each."""
-    with app.app_context():
-        users = [
-            create_user(
-                f"p{size}-{n}@bench.example", f"Panelist {n}", Role.INTERVIEWER, "bench password!"
-            )
-            for n in range(size)
-        ]
-        db.session.commit()
-        for user in users:
-            db.session.refresh(user)
-            db.session.expunge(user)
-    counter = iter(range(100_000))
-
-    def make_question(prompt, **fields):
-        from hiring.questions.models import Tier
-        from hiring.questions.operations import upsert_question
-        from hiring.questions.parsing import QuestionData, TierData
-
-        with app.app_context():
-            q, _ = upsert_question(
-                QuestionData(
-                    prompt=f"{prompt} ({next(counter)})",
-                    tiers={Tier.BASIC: TierData("a")},
-                    competencies=[f"Competency {n}" for n in range(6)],
-                )
-            )
-            db.session.commit()
-            return q.id
-
+    users = make_interviewers(app, f"p{size}-", size, "bench password!")
+    make_question = question_maker(app, [f"Competency {n}" for n in range(6)])
     panel = make_panel(
         app,
         make_question,

@@ -9,6 +9,9 @@ from hiring import create_app
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user
 from hiring.extensions import db
+from hiring.questions.models import Tier
+from hiring.questions.operations import upsert_question
+from hiring.questions.parsing import QuestionData, TierData
 
 
 def scratch_app(name: str):
@@ -47,3 +50,38 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
     return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def make_interviewers(app, prefix: str, count: int, password: str) -> list:
+    """`count` interviewers, detached from the session so they can be passed around."""
+    with app.app_context():
+        users = [
+            create_user(
+                f"{prefix}{n}@bench.example", f"Interviewer {prefix}{n}", Role.INTERVIEWER, password
+            )
+            for n in range(count)
+        ]
+        db.session.commit()
+        for user in users:
+            db.session.refresh(user)
+            db.session.expunge(user)
+    return users
+
+
+def question_maker(app, competencies: list[str]):
+    """A make_question(prompt, **fields) for tests.scoring.make_panel on a bench app."""
+    counter = iter(range(1_000_000))
+
+    def make_question(prompt: str, **fields) -> int:
+        with app.app_context():
+            question, _ = upsert_question(
+                QuestionData(
+                    prompt=f"{prompt} ({next(counter)})",
+                    tiers={Tier.BASIC: TierData("a")},
+                    competencies=competencies,
+                )
+            )
+            db.session.commit()
+            return question.id
+
+    return make_question

@@ -3,15 +3,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import sign_in
+
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, live_server, email):
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server}/")
 
 
 def test_manager_builds_a_kit(live_server, page, console_errors, users, make_question):

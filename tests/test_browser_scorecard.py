@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from hiring.extensions import db
 from hiring.scorecards.models import ItemNote, Scorecard
+from tests.browser import sign_in
 from tests.scoring import make_panel
 
 pytestmark = pytest.mark.browser
@@ -19,14 +20,6 @@ EXPECTED = re.compile(
 )
 # And the log of a request the browser tried while the network was down.
 OFFLINE = re.compile(r"Failed to load resource: net::ERR_INTERNET_DISCONNECTED")
-
-
-def sign_in(page, live_server, email):
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server}/")
 
 
 def notes_on_server(app, scorecard_id) -> list[str]:
