@@ -1,16 +1,21 @@
 """Demo accounts and content, loaded by `flask --app hiring demo`; safe to run again."""
 
+from datetime import timedelta
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user, find_user
 from hiring.auth.passwords import hash_password, verify_password
-from hiring.extensions import db
+from hiring.extensions import db, utcnow
+from hiring.interviews.models import Candidate
+from hiring.interviews.operations import save_candidate, schedule
 from hiring.kits import operations as kits
 from hiring.kits.models import Kit
 from hiring.questions.operations import find_question, import_batch
+from hiring.scorecards import operations as scoring
 
 STARTER_BANK = Path(__file__).parent / "questions" / "starter_bank.json"
 
@@ -151,15 +156,6 @@ DEMO_CANDIDATES = [
 
 def load_demo_interviews() -> None:
     """Candidates with interviews on the support kit: submitted, overdue and upcoming."""
-    from datetime import timedelta
-
-    from flask import current_app
-
-    from hiring.extensions import utcnow
-    from hiring.interviews.models import Candidate
-    from hiring.interviews.operations import save_candidate, schedule
-    from hiring.scorecards import operations as scoring
-
     kit = db.session.scalar(select(Kit).where(Kit.title == DEMO_KITS[0]["title"]))
     version = kit.versions[0]
     for name, role, source, hours, panel in DEMO_CANDIDATES:

@@ -287,11 +287,14 @@ class TestIndependence:
         assert (page, data) == (403, 403)
         assert "Strong no" not in candidate and "Hidden until you submit" in candidate
         assert "1 of 2 scorecards submitted" not in candidate
+        assert "Debrief" not in candidate and "Colleague: <strong>" not in candidate
 
         self.submit(client, login, users["interviewer"], panel, mine_id)
         page, data, candidate = self.views(client, panel, theirs)
         assert (page, data) == (200, 200)
         assert "Strong no" in candidate and "2 of 2 scorecards submitted" in candidate
+        assert "Debrief: submitted ratings side by side" in candidate
+        assert "Colleague: <strong>3</strong>/4" in candidate
         assert (
             client.get(f"/scorecards/{theirs}.json").get_json()["fields"]["recommendation"]
             == "strong_no"

@@ -15,6 +15,7 @@ from hiring.interviews.models import Candidate, Interview
 from hiring.interviews.operations import InterviewError, delete_candidate, save_candidate, schedule
 from hiring.kits.models import Kit, KitVersion
 from hiring.pdf import PdfError, send_pdf
+from hiring.scorecards.aggregate import aggregate
 from hiring.scorecards.documents import packet_pdf, scorecards_of
 from hiring.scorecards.models import Scorecard
 from hiring.scorecards.operations import has_submitted_for
@@ -99,8 +100,10 @@ def candidate(candidate_id: int):
         abort(403)
     # Independent scoring: an interviewer sees colleagues' feedback only after submitting.
     sees_panel = current_user.is_manager or has_submitted_for(current_user.id, candidate.id)
+    debrief = aggregate(scorecards_of(candidate.id)) if sees_panel else []
     return render_template(
         "interviews/candidate.html",
+        debrief=debrief,
         candidate=candidate,
         mine=mine,
         sees_panel=sees_panel,
