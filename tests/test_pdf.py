@@ -292,3 +292,13 @@ def test_cli_exports(app, runner, client, login, users, panel, tmp_path):
         args=["export-packets", "--candidate", "999", "--out", str(tmp_path / "none")]
     )
     assert result.exit_code != 0 and "no candidate has a submitted scorecard" in result.output
+
+
+@pytest.mark.parametrize(
+    "config_overrides, size", [({"PAPER_SIZE": "Letter"}, (612, 792)), ({}, (595, 842))]
+)
+def test_paper_size_is_a_setting(client, login, users, panel, config_overrides, size):
+    sid = fill(client, login, users["interviewer"], panel)
+    reader, _ = read(get_pdf(client, f"/scorecards/{sid}.pdf"))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == size
