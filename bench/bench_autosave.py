@@ -12,9 +12,11 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from http.cookiejar import CookieJar
@@ -25,7 +27,11 @@ from sqlalchemy.engine import make_url
 
 from bench.common import make_interviewers, question_maker
 from hiring import create_app
+from hiring.auth.models import Role
+from hiring.auth.operations import create_user
 from hiring.extensions import db
+from hiring.scorecards import operations as scoring
+from hiring.scorecards.models import Scorecard
 
 CLIENTS = 8
 PASSWORD = "bench password!"
@@ -69,10 +75,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(uri: str, folder: Path) -> None:
-    """Schema, users and one scorecard per client, through the app's own operations."""
+def prepare(uri: str, folder: Path) -> int:
+    """Schema, users and one scorecard per client, through the app's own operations; and a
+    candidate with 5 submitted scorecards whose packet is exported meanwhile. Returns the
+    exported candidate's id."""
     sys.path.insert(0, str(ROOT))
-    from tests.scoring import make_panel
+    from tests.scoring import complete, make_panel
 
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "bench", "INSTANCE_PATH": str(folder)}
@@ -83,8 +91,52 @@ def prepare(uri: str, folder: Path) -> None:
     users = make_interviewers(app, "i", CLIENTS, PASSWORD)
     make_question = question_maker(app, ["Skill"])
     make_panel(app, make_question, users, questions=4)
+    panelists = make_interviewers(app, "e", 5, PASSWORD)
+    exported = make_panel(
+        app, make_question, panelists, questions=4, candidate="Exported", kit_title="Exported kit"
+    )
     with app.app_context():
+        create_user("manager@bench.example", "Manager", Role.MANAGER, PASSWORD)
+        for scorecard_id in exported.scorecards.values():
+            scorecard = db.session.get(Scorecard, scorecard_id)
+            scoring.save(scorecard, 0, complete(exported), 200_000)
+            scoring.submit(scorecard)
+        db.session.commit()
         db.engine.dispose()
+    return exported.candidate_id
+
+
+def session_cookie(base_url: str, email: str) -> str:
+    """Sign in like a browser and return the session cookie."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base_url}/login").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    data = urllib.parse.urlencode(
+        {"csrf_token": token, "email": email, "password": PASSWORD}
+    ).encode()
+    opener.open(f"{base_url}/login", data=data).read()
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+class Exporter(threading.Thread):
+    """Export one candidate packet after another, uncached, until stopped."""
+
+    def __init__(self, url: str, cookie: str):
+        super().__init__(daemon=True)
+        self.url, self.cookie = url, cookie
+        self.done, self.seconds = 0, []
+        self.stop = threading.Event()
+
+    def run(self):
+        while not self.stop.is_set():
+            start = time.perf_counter()
+            request = urllib.request.Request(self.url, headers={"Cookie": self.cookie})
+            with urllib.request.urlopen(request, timeout=60) as response:
+                assert response.headers["Content-Type"] == "application/pdf"
+                response.read()
+            self.seconds.append(time.perf_counter() - start)
+            self.done += 1
 
 
 def sign_in(base_url: str, email: str) -> tuple[str, str, str, str]:
@@ -122,14 +174,17 @@ def wrk(url: str, seconds: int, script: Path | None = None, spec: Path | None = 
     return {"rps": rps, "p50": ms("50"), "p99": ms("99"), "errors": int(non2xx[1]) if non2xx else 0}
 
 
-def run(name: str, uri: str, seconds: int) -> tuple[dict, dict]:
+def run(name: str, uri: str, seconds: int) -> tuple[dict, dict, dict, Exporter]:
     folder = Path(tempfile.mkdtemp(prefix=f"bench-autosave-{name}-"))
-    prepare(uri, folder)
+    exported = prepare(uri, folder)
     port = free_port()
     env = os.environ | {
         "HIRING_DATABASE_URL": uri,
         "HIRING_SECRET_KEY": "bench-secret",
         "HIRING_RATELIMIT_ENABLED": "false",
+        # Keep no rendering: every export of the packet lays it out again.
+        "HIRING_PDF_CACHE_DIR": str(folder / "pdf"),
+        "HIRING_PDF_CACHE_FILES": "0",
     }
     server = subprocess.Popen(
         [
@@ -164,10 +219,19 @@ def run(name: str, uri: str, seconds: int) -> tuple[dict, dict]:
         script.write_text(LUA)
         trivial = wrk(f"{base_url}/healthz", seconds)
         save = wrk(base_url, seconds, script, spec)
+        exporter = Exporter(
+            f"{base_url}/candidates/{exported}/packet.pdf",
+            session_cookie(base_url, "manager@bench.example"),
+        )
+        exporter.start()
+        time.sleep(0.5)
+        busy = wrk(base_url, seconds, script, spec)
+        exporter.stop.set()
+        exporter.join(timeout=60)
     finally:
         server.terminate()
         server.wait(timeout=10)
-    return save, trivial
+    return save, trivial, busy, exporter
 
 
 def pg_scratch(url: str):
@@ -200,8 +264,8 @@ def main() -> None:
     print(f"autosave under gunicorn (2 sync workers), {CLIENTS} clients, {args.seconds} s each")
     header = ("database", "endpoint", "req/s", "p50 ms", "p99 ms", "non-2xx")
     print("  {:<11} {:<9} {:>8} {:>8} {:>8} {:>8}".format(*header))
-    for name, save, trivial in results:
-        for label, r in (("save", save), ("healthz", trivial)):
+    for name, save, trivial, busy, exporter in results:
+        for label, r in (("save", save), ("healthz", trivial), ("save+pdf", busy)):
             print(
                 f"  {name:<11} {label:<9} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} "
                 f"{r['errors']:>8}"
@@ -210,7 +274,19 @@ def main() -> None:
             f"  {name:<11} save / healthz: {save['rps'] / trivial['rps']:.2f} of the "
             f"throughput, p99 x{save['p99'] / trivial['p99']:.1f}"
         )
-    print(json.dumps({name: {"save": s, "healthz": t} for name, s, t in results}))
+        print(
+            f"  {name:<11} save+pdf: saves while packets (5 scorecards, uncached) were "
+            f"exported one after another: {exporter.done} exports, median "
+            f"{statistics.median(exporter.seconds or [0]):.2f} s each"
+        )
+    print(
+        json.dumps(
+            {
+                name: {"save": s, "healthz": t, "save_during_export": b}
+                for name, s, t, b, _ in results
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
