@@ -12,13 +12,11 @@ from hiring.auth.models import Role
 from hiring.auth.operations import create_user, find_user
 from hiring.extensions import db
 from hiring.interviews.models import Candidate, Interview
-from hiring.kits.models import Kit, KitVersion
-from hiring.kits.views import load_version
+from hiring.kits.models import Kit, KitVersion, version_for_builder
 from hiring.pdf import PdfError
 from hiring.questions.operations import export_bank, import_batch
 from hiring.scorecards import documents
-from hiring.scorecards.models import Scorecard
-from hiring.scorecards.views import load as load_scorecard
+from hiring.scorecards.models import Scorecard, scorecards_with_content
 
 IMPORTABLE = (".txt", ".json")
 
@@ -122,9 +120,12 @@ def register(app: Flask) -> None:
     def export_scorecard(scorecard_id: int, out: Path) -> None:
         """Write one interviewer's scorecard as PDF (drafts are marked)."""
         with current_app.test_request_context():
-            if db.session.get(Scorecard, scorecard_id) is None:
+            scorecard = db.session.scalar(
+                scorecards_with_content().where(Scorecard.id == scorecard_id)
+            )
+            if scorecard is None:
                 raise click.ClickException(f"there is no scorecard {scorecard_id}")
-            _write(out, lambda: documents.scorecard_pdf(load_scorecard(scorecard_id)))
+            _write(out, lambda: documents.scorecard_pdf(scorecard))
 
     @export_pdf.command("kit")
     @click.argument("kit_id", type=int)
@@ -139,7 +140,8 @@ def register(app: Flask) -> None:
             number = number or kit.versions[-1].number
             if number not in {v.number for v in kit.versions}:
                 raise click.ClickException(f"kit {kit_id} has no version {number}")
-            _write(out, lambda: documents.guide_pdf(load_version(kit_id, number)))
+            version = db.session.scalar(version_for_builder(kit_id, number))
+            _write(out, lambda: documents.guide_pdf(version))
 
     @app.cli.command("export-packets")
     @click.option(

@@ -263,7 +263,7 @@ def set_scale(version: KitVersion, labels: list[str]) -> None:
     db.session.flush()
 
 
-def warnings(version: KitVersion) -> list[str]:
+def scorecard_warnings(version: KitVersion) -> list[str]:
     """What may be wrong with the scorecard: ratings no question informs, and vice versa."""
     rated = {kc.competency_id: kc for kc in version.competencies}
     evaluated = {c.id for item in version.items for c in item.question.competencies}

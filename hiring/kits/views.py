@@ -3,7 +3,7 @@ from collections.abc import Callable
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import exists, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from hiring.auth.forms import ButtonForm
 from hiring.errors import render_error
@@ -21,7 +21,12 @@ from hiring.kits.forms import (
     ScaleForm,
     SectionForm,
 )
-from hiring.kits.models import Kit, KitCompetency, KitItem, KitSection, KitVersion, VersionState
+from hiring.kits.models import (
+    Kit,
+    KitVersion,
+    VersionState,
+    version_for_builder,
+)
 from hiring.pdf import PdfError, send_pdf
 from hiring.questions.models import Competency, Question
 from hiring.scorecards import documents
@@ -35,19 +40,7 @@ VERSION = "/<int:kit_id>/v/<int:number>"
 
 def load_version(kit_id: int, number: int) -> KitVersion:
     """A kit version with everything the builder and the guide show, in a few queries."""
-    return db.first_or_404(
-        select(KitVersion)
-        .where(KitVersion.kit_id == kit_id, KitVersion.number == number)
-        .options(
-            joinedload(KitVersion.kit),
-            selectinload(KitVersion.sections)
-            .selectinload(KitSection.items)
-            .selectinload(KitItem.question)
-            .options(selectinload(Question.competencies), selectinload(Question.tiers)),
-            selectinload(KitVersion.competencies).selectinload(KitCompetency.competency),
-            selectinload(KitVersion.scale),
-        )
-    )
+    return db.first_or_404(version_for_builder(kit_id, number))
 
 
 @bp.get("/")
@@ -103,7 +96,7 @@ def builder(kit_id: int, number: int):
         query=query,
         results=results,
         catalogue=[(cid, name) for cid, name in catalogue if cid not in rated],
-        warnings=ops.warnings(version),
+        warnings=ops.scorecard_warnings(version),
         details=DetailsForm(
             title=version.kit.title,
             role=version.kit.role,

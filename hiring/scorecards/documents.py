@@ -1,41 +1,20 @@
 """The three PDF documents: a scorecard, a candidate packet, a kit guide."""
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
-
 from hiring.extensions import db
 from hiring.interviews.models import Candidate, Interview
-from hiring.kits.models import KitCompetency, KitSection, KitVersion
+from hiring.kits.models import KitVersion
 from hiring.pdf import PdfError, assemble, cached, render_pdf
 from hiring.scorecards.aggregate import aggregate, tally
-from hiring.scorecards.models import Scorecard
+from hiring.scorecards.models import Scorecard, scorecards_with_content
 from hiring.scorecards.operations import content
-
-
-def _version_options(path):
-    return path.options(
-        joinedload(KitVersion.kit),
-        selectinload(KitVersion.sections).selectinload(KitSection.items),
-        selectinload(KitVersion.competencies).joinedload(KitCompetency.competency),
-        selectinload(KitVersion.scale),
-    )
 
 
 def scorecards_of(candidate_id: int, submitted_only: bool = True) -> list[Scorecard]:
     """A candidate's scorecards with all a document shows, in interview order."""
     stmt = (
-        select(Scorecard)
+        scorecards_with_content()
         .join(Interview)
         .where(Interview.candidate_id == candidate_id)
-        .options(
-            joinedload(Scorecard.interviewer),
-            joinedload(Scorecard.interview).options(
-                joinedload(Interview.candidate),
-                _version_options(joinedload(Interview.kit_version)),
-            ),
-            selectinload(Scorecard.item_notes),
-            selectinload(Scorecard.ratings),
-        )
         .order_by(Interview.scheduled_at, Scorecard.id)
     )
     if submitted_only:

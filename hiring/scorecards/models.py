@@ -6,15 +6,18 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     ForeignKeyConstraint,
+    Select,
     String,
     Text,
     UniqueConstraint,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 
 from hiring.auth.models import User, enum_column
 from hiring.extensions import UTCDateTime, db, utcnow
 from hiring.interviews.models import Interview
+from hiring.kits.models import with_content
 
 
 class Recommendation(enum.StrEnum):
@@ -188,3 +191,17 @@ class ScorecardRevision(db.Model):
 
     def __repr__(self) -> str:
         return f"<ScorecardRevision {self.scorecard_id} at {self.at}>"
+
+
+def scorecards_with_content() -> Select:
+    """Scorecards with their interview, candidate, kit version and content loaded."""
+    return select(Scorecard).options(
+        joinedload(Scorecard.interviewer),
+        joinedload(Scorecard.interview).options(
+            joinedload(Interview.candidate),
+            with_content(joinedload(Interview.kit_version)),
+        ),
+        selectinload(Scorecard.item_notes),
+        selectinload(Scorecard.ratings),
+        selectinload(Scorecard.revisions),
+    )

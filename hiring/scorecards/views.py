@@ -11,19 +11,15 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from hiring.auth.forms import ButtonForm
 from hiring.errors import render_error
 from hiring.extensions import db
-from hiring.interviews.models import Interview
-from hiring.kits.models import KitCompetency, KitSection, KitVersion
 from hiring.pdf import PdfError, send_pdf
 from hiring.scorecards import operations as ops
 from hiring.scorecards.documents import scorecard_pdf
 from hiring.scorecards.forms import AmendForm
-from hiring.scorecards.models import Scorecard
+from hiring.scorecards.models import Scorecard, scorecards_with_content
 from hiring.security import EVERYONE, allow
 
 bp = Blueprint("scorecards", __name__, url_prefix="/scorecards")
@@ -31,25 +27,7 @@ bp = Blueprint("scorecards", __name__, url_prefix="/scorecards")
 
 def load(scorecard_id: int) -> Scorecard:
     """A scorecard with its kit version and content, in a bounded number of queries."""
-    return db.first_or_404(
-        select(Scorecard)
-        .where(Scorecard.id == scorecard_id)
-        .options(
-            joinedload(Scorecard.interviewer),
-            joinedload(Scorecard.interview).options(
-                joinedload(Interview.candidate),
-                joinedload(Interview.kit_version).options(
-                    joinedload(KitVersion.kit),
-                    selectinload(KitVersion.sections).selectinload(KitSection.items),
-                    selectinload(KitVersion.competencies).joinedload(KitCompetency.competency),
-                    selectinload(KitVersion.scale),
-                ),
-            ),
-            selectinload(Scorecard.item_notes),
-            selectinload(Scorecard.ratings),
-            selectinload(Scorecard.revisions),
-        )
-    )
+    return db.first_or_404(scorecards_with_content().where(Scorecard.id == scorecard_id))
 
 
 def viewable(scorecard_id: int) -> Scorecard:
