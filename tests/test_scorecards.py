@@ -255,6 +255,7 @@ class TestSubmit:
         assert s.revisions[0].content["recommendation"] == "no"
         page = client.get(f"/scorecards/{sid}").get_data(as_text=True)
         assert "Mixed up two candidates" in page and "History" in page
+        assert "<dt>Recommendation</dt>" in page and "<dt>Q1 notes</dt>" in page
 
     def test_draft_can_not_be_amended(self, client, login, users, panel):
         login(users["interviewer"])

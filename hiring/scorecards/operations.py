@@ -97,6 +97,20 @@ def shape_of(kit_version_id: int) -> Shape:
     return Shape(frozenset(found["item"]), frozenset(found["rating"]), frozenset(found["point"]))
 
 
+def field_labels(scorecard: Scorecard) -> dict[str, str]:
+    """A reader's name for every field key of the scorecard, for its history."""
+    version = scorecard.interview.kit_version
+    labels = {}
+    for number, item in enumerate(version.items, start=1):
+        labels[f"item:{item.id}:notes"] = f"Q{number} notes"
+        labels[f"item:{item.id}:tier"] = f"Q{number}: the answer resembled"
+    for kc in version.competencies:
+        labels[f"rating:{kc.id}:value"] = f"{kc.display_name}: rating"
+        labels[f"rating:{kc.id}:not_assessed"] = f"{kc.display_name}: not assessed"
+        labels[f"rating:{kc.id}:evidence"] = f"{kc.display_name}: evidence"
+    return labels | {"recommendation": "Recommendation", "summary": "Summary"}
+
+
 def _check(shape: Shape, changes: dict, max_chars: int) -> dict[str, str]:
     """Problems with the changes, by key; empty when all of them can be saved."""
     errors = {}

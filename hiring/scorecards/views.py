@@ -55,6 +55,7 @@ def render_live(scorecard: Scorecard, problems: dict[str, str] | None = None) ->
         editable=scorecard.interviewer_id == current_user.id and scorecard.submitted_at is None,
         problems=problems or {},
         amend_form=AmendForm(),
+        labels=ops.field_labels(scorecard) if scorecard.revisions else {},
         note_limit=current_app.config["NOTE_MAX_CHARS"],
     )
 
