@@ -171,7 +171,9 @@ def load_demo_interviews() -> None:
         for scorecard, (_, rating, recommendation) in zip(interview.scorecards, panel, strict=True):
             if rating is None:
                 continue
+            tier = ["below_basic", "basic", "solid", "exceptional"][rating - 1]
             changes = {f"item:{item.id}:notes": DEMO_NOTE for item in version.items}
+            changes |= {f"item:{item.id}:tier": tier for item in version.items}
             for kc in version.competencies:
                 changes[f"rating:{kc.id}:value"] = rating
                 changes[f"rating:{kc.id}:evidence"] = DEMO_EVIDENCE
