@@ -96,6 +96,7 @@ def as_pdf(scorecard_id: int):
 @allow(EVERYONE)
 def save(scorecard_id: int):
     """Autosave: {"base": version, "changes": {key: value}} -> {"version", "saved_at"}."""
+    # The row alone: the hot path checks the change against the kit version's shape.
     scorecard = db.get_or_404(Scorecard, scorecard_id)
     if scorecard.interviewer_id != current_user.id:
         abort(403)
