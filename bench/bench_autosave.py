@@ -106,8 +106,9 @@ def prepare(uri: str, folder: Path) -> int:
     return exported.candidate_id
 
 
-def session_cookie(base_url: str, email: str) -> str:
-    """Sign in like a browser and return the session cookie."""
+def browser(base_url: str, email: str):
+    """Sign in like a browser; return the opener (with its cookies), the cookie jar and the
+    page the login led to."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base_url}/login").read().decode()
@@ -115,7 +116,11 @@ def session_cookie(base_url: str, email: str) -> str:
     data = urllib.parse.urlencode(
         {"csrf_token": token, "email": email, "password": PASSWORD}
     ).encode()
-    opener.open(f"{base_url}/login", data=data).read()
+    landing = opener.open(f"{base_url}/login", data=data).read().decode()
+    return opener, jar, landing
+
+
+def cookie_header(jar: CookieJar) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
@@ -141,19 +146,12 @@ class Exporter(threading.Thread):
 
 def sign_in(base_url: str, email: str) -> tuple[str, str, str, str]:
     """Sign in like a browser; return the save path, cookie, CSRF token and a notes field."""
-    jar = CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base_url}/login").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
-    data = urllib.parse.urlencode(
-        {"csrf_token": token, "email": email, "password": PASSWORD}
-    ).encode()
-    dashboard = opener.open(f"{base_url}/login", data=data).read().decode()
+    opener, jar, dashboard = browser(base_url, email)
     scorecard = re.search(r'href="/scorecards/(\d+)"', dashboard)[1]
     live = opener.open(f"{base_url}/scorecards/{scorecard}").read().decode()
     token = re.search(r'<meta name="csrf-token" content="([^"]+)"', live)[1]
     field = re.search(r'name="(item:\d+:notes)"', live)[1]
-    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    cookie = cookie_header(jar)
     return f"/scorecards/{scorecard}/save", cookie, token, field
 
 
@@ -221,7 +219,7 @@ def run(name: str, uri: str, seconds: int) -> tuple[dict, dict, dict, Exporter]:
         save = wrk(base_url, seconds, script, spec)
         exporter = Exporter(
             f"{base_url}/candidates/{exported}/packet.pdf",
-            session_cookie(base_url, "manager@bench.example"),
+            cookie_header(browser(base_url, "manager@bench.example")[1]),
         )
         exporter.start()
         time.sleep(0.5)
