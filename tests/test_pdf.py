@@ -302,3 +302,15 @@ def test_paper_size_is_a_setting(client, login, users, panel, config_overrides, 
     reader, _ = read(get_pdf(client, f"/scorecards/{sid}.pdf"))
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == size
+
+
+@pytest.mark.parametrize("config_overrides", [{"PDF_TIME_LIMIT": 0.05}])
+def test_a_render_that_runs_too_long_is_stopped_with_a_message(
+    client, login, users, panel, config_overrides
+):
+    fill(client, login, users["interviewer"], panel)
+    login(users["manager"])
+    r = client.get(f"/candidates/{panel.candidate_id}/packet.pdf?guide=1")
+    assert r.status_code == 422
+    assert "took too long to render and was stopped" in r.get_data(as_text=True)
+    assert client.get("/healthz").status_code == 200  # the worker goes on serving
