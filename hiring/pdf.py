@@ -35,9 +35,10 @@ TEMPLATES = (
     "pdf/_base.html",
     "pdf/overlay.html",
     "pdf/cover.html",
-    "pdf/scorecard.html",
-    "pdf/guide.html",
+    "pdf/_cover.html",
+    "pdf/scorecards.html",
     "pdf/_scorecard.html",
+    "pdf/guide.html",
     "pdf/_guide.html",
 )
 STYLESHEETS = ("css/pdf.css",)
@@ -101,6 +102,26 @@ class _Deadline:
 
 def render_pdf(template: str, **context) -> bytes:
     """Render a template under templates/pdf/ to PDF bytes: the one WeasyPrint entry point."""
+    return _render(template, context, lambda rendered: rendered.write_pdf())
+
+
+def render_pdf_parts(template: str, anchors: list[str], **context) -> list[bytes]:
+    """Render a template once and cut it into one PDF per anchor (an element id), each from
+    the page where its anchor stands to the page before the next one's.
+
+    Many parts laid out in one document cost less than each on its own.
+    """
+
+    def cut(rendered) -> list[bytes]:
+        pages = rendered.pages
+        starts = [next(n for n, page in enumerate(pages) if a in page.anchors) for a in anchors]
+        ends = [*starts[1:], len(pages)]
+        return [rendered.copy(pages[a:b]).write_pdf() for a, b in zip(starts, ends, strict=True)]
+
+    return _render(template, context, cut)
+
+
+def _render(template: str, context: dict, finish: Callable):
     config = current_app.config
     html = render_template(template, paper=config["PAPER_SIZE"], **context)
     if len(html) > config["PDF_MAX_HTML_BYTES"]:
@@ -118,7 +139,7 @@ def render_pdf(template: str, **context) -> bytes:
                     f"This document would have {len(rendered.pages)} pages, more than the "
                     f"limit of {config['PDF_MAX_PAGES']}. Export fewer scorecards at once."
                 )
-            return rendered.write_pdf()
+            return finish(rendered)
     finally:
         gc.enable()
         gc.collect()
@@ -145,23 +166,37 @@ def _cache_dir() -> Path:
     return folder
 
 
-def cached(key: str, make: Callable[[], bytes]) -> bytes:
-    """The bytes stored under `key`, made (and stored) when missing."""
-    name = hashlib.sha256(f"{fingerprint()}:{key}".encode()).hexdigest() + ".pdf"
-    path = _cache_dir() / name
+def _cache_path(key: str) -> Path:
+    return _cache_dir() / (hashlib.sha256(f"{fingerprint()}:{key}".encode()).hexdigest() + ".pdf")
+
+
+def stored(key: str) -> bytes | None:
+    """The bytes stored under `key`, or None."""
+    path = _cache_path(key)
     try:
         data = path.read_bytes()
-        path.touch()
-        return data
     except FileNotFoundError:
-        pass
-    data = make()
-    # Write then rename: another worker never reads half a file.
+        return None
+    path.touch()
+    return data
+
+
+def store(key: str, data: bytes) -> None:
+    """Keep `data` under `key`; written then renamed, so no worker reads half a file."""
+    path = _cache_path(key)
     fd, temp = tempfile.mkstemp(dir=path.parent, suffix=".part")
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     os.replace(temp, path)
     _prune(path.parent)
+
+
+def cached(key: str, make: Callable[[], bytes]) -> bytes:
+    """The bytes stored under `key`, made (and stored) when missing."""
+    data = stored(key)
+    if data is None:
+        data = make()
+        store(key, data)
     return data
 
 

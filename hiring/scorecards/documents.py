@@ -3,7 +3,7 @@
 from hiring.extensions import db
 from hiring.interviews.models import Candidate, Interview
 from hiring.kits.models import KitVersion
-from hiring.pdf import PdfError, assemble, cached, render_pdf
+from hiring.pdf import PdfError, assemble, cached, render_pdf, render_pdf_parts, store, stored
 from hiring.scorecards.aggregate import aggregate, tally
 from hiring.scorecards.models import Scorecard, scorecards_with_content
 from hiring.scorecards.operations import content
@@ -26,13 +26,25 @@ def header_for(candidate: Candidate) -> str:
     return f"{candidate.name} · {candidate.role}" if candidate.role else candidate.name
 
 
-def _scorecard_part(scorecard: Scorecard) -> bytes:
-    candidate = scorecard.interview.candidate
-    key = f"scorecard:{scorecard.id}:{scorecard.version}:{candidate.name}:{candidate.role}"
-    return cached(
-        key,
-        lambda: render_pdf("pdf/scorecard.html", scorecard=scorecard, values=content(scorecard)),
-    )
+def _scorecard_parts(scorecards: list[Scorecard]) -> list[bytes]:
+    """Each scorecard's part: from the cache, the missing ones laid out in one document."""
+    keys = [
+        f"scorecard:{s.id}:{s.version}:{s.interview.candidate.name}:{s.interview.candidate.role}"
+        for s in scorecards
+    ]
+    parts = [stored(key) for key in keys]
+    missing = [n for n, part in enumerate(parts) if part is None]
+    if missing:
+        todo = [scorecards[n] for n in missing]
+        made = render_pdf_parts(
+            "pdf/scorecards.html",
+            [f"scorecard-{s.id}" for s in todo],
+            items=[(s, content(s)) for s in todo],
+        )
+        for n, data in zip(missing, made, strict=True):
+            store(keys[n], data)
+            parts[n] = data
+    return parts
 
 
 def _guide_part(version: KitVersion) -> bytes:
@@ -44,7 +56,7 @@ def scorecard_pdf(scorecard: Scorecard) -> bytes:
     """One interviewer's scorecard; a draft is marked on every page."""
     candidate = scorecard.interview.candidate
     return assemble(
-        [_scorecard_part(scorecard)],
+        _scorecard_parts([scorecard]),
         header=header_for(candidate),
         title=f"Scorecard: {candidate.name}, by {scorecard.interviewer.name}",
         subject=f"{scorecard.interview.kit_version.kit.title}, version "
@@ -89,7 +101,7 @@ def packet_pdf(candidate: Candidate, scorecards: list[Scorecard], with_guide: bo
                 interviews=sorted({s.interview for s in scorecards}, key=lambda i: i.scheduled_at),
             ),
         )
-        parts = [cover, *(_scorecard_part(s) for s in scorecards)]
+        parts = [cover, *_scorecard_parts(scorecards)]
         if with_guide:
             parts += [_guide_part(v) for v in versions.values()]
         return assemble(
