@@ -501,3 +501,9 @@ class TestSafety:
             assert client.get(url(kit, tail="?q=bulk")).status_code == 200
             assert client.get(url(kit, tail="/guide")).status_code == 200
         assert counter.count <= 24, counter.statements
+
+
+@pytest.mark.parametrize("value", ["abc", "999999", ""])
+def test_new_question_for_an_unknown_kit_version_is_404(client, login, users, value):
+    login(users["manager"])
+    assert client.get(f"/questions/new?kit_version={value}").status_code == 404

@@ -106,3 +106,18 @@ def test_route_role_table(app, make_user, world, who):
         response = client.open(url, method=method)
         assert response.status_code == expected[who], f"{who} {method} {url}"
         response.close()
+
+
+@pytest.mark.parametrize("who", [INTERVIEWER, ADMIN])
+def test_odd_query_strings_never_cause_a_500(app, make_user, world, who):
+    client = app.test_client()
+    user = make_user(Role(who))
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(user.id)
+    odd = "?page=abc&per_page=-1&q=%25%00%27&competency=x&level=%3Cb%3E&archived=2&guide=x"
+    for endpoint, (method, _) in TABLE.items():
+        if method != "GET":
+            continue
+        response = client.get(world.url_for(endpoint) + odd)
+        assert response.status_code < 500, endpoint
+        response.close()

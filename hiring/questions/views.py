@@ -98,11 +98,12 @@ def _form_options() -> dict:
 @allow(MANAGERS)
 def new():
     # Written from a kit builder: the new question also goes into that draft.
-    kit_version = (
-        db.get_or_404(KitVersion, request.args.get("kit_version", type=int))
-        if "kit_version" in request.args
-        else None
-    )
+    kit_version = None
+    if "kit_version" in request.args:
+        kit_version_id = request.args.get("kit_version", type=int)
+        kit_version = db.session.get(KitVersion, kit_version_id) if kit_version_id else None
+        if kit_version is None:
+            abort(404)
     form = QuestionForm()
     if form.validate_on_submit():
         question = Question(prompt="", prompt_key="")
