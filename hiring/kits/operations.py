@@ -283,6 +283,7 @@ def scorecard_warnings(version: KitVersion) -> list[str]:
 
 
 def short(text: str, length: int = 60) -> str:
+    """`text` cut to `length` characters with an ellipsis, for messages."""
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
