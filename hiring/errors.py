@@ -40,8 +40,7 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        description = error.description if getattr(error, "custom", False) else None
-        return render_error(error.code, description)
+        return render_error(error.code)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -34,17 +34,21 @@ from hiring.security import EVERYONE, MANAGERS, allow
 bp = Blueprint("questions", __name__, url_prefix="/questions")
 
 
+def _role_families() -> list[str]:
+    return db.session.scalars(
+        select(Question.role_family)
+        .distinct()
+        .where(Question.role_family != "")
+        .order_by(Question.role_family)
+    ).all()
+
+
 def _filter_options() -> dict:
     return {
         "levels": db.session.scalars(
             select(Question.level).distinct().where(Question.level != "").order_by(Question.level)
         ).all(),
-        "families": db.session.scalars(
-            select(Question.role_family)
-            .distinct()
-            .where(Question.role_family != "")
-            .order_by(Question.role_family)
-        ).all(),
+        "families": _role_families(),
         "competencies": db.session.execute(
             select(Competency.id, Competency.name).order_by(Competency.key)
         ).all(),
@@ -91,7 +95,7 @@ def detail(question_id: int):
 
 
 def _form_options() -> dict:
-    return {"levels": LEVELS, "families": _filter_options()["families"]}
+    return {"levels": LEVELS, "families": _role_families()}
 
 
 @bp.route("/new", methods=["GET", "POST"])
