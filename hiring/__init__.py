@@ -71,6 +71,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
         instance_path=(config_overrides or {}).get("INSTANCE_PATH"),
         instance_relative_config=True,
     )
+    app.request_class = text.CleanRequest
     config.load(app, config_overrides)
 
     db.init_app(app)

@@ -8,8 +8,10 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, MetaData, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
+
+from hiring.text import clean
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -39,6 +41,23 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+class CleanString(TypeDecorator):
+    """A string column that stores only what both databases can hold (see text.clean)."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return clean(value) if isinstance(value, str) else value
+
+
+class CleanText(CleanString):
+    """A text column that stores only what both databases can hold (see text.clean)."""
+
+    impl = Text
+    cache_ok = True
 
 
 def utcnow() -> datetime:

@@ -2,9 +2,23 @@
 
 import re
 
+from flask import Request
 from markupsafe import Markup, escape
+from werkzeug.datastructures import ImmutableMultiDict
 
 _BULLET = re.compile(r"^\s*[-•*]\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean(value: str) -> str:
+    """Text any database can hold: NUL characters removed, unpaired surrogates as U+FFFD.
+
+    A str holds a surrogate only when it is unpaired (JSON and UTF-8 decoding join pairs
+    into one code point); PostgreSQL refuses NUL and neither database encodes a surrogate.
+    """
+    if value.isascii():
+        return value.replace("\x00", "") if "\x00" in value else value
+    return _SURROGATE.sub("\ufffd", value.replace("\x00", ""))
 
 
 def paragraphs(text: str | None) -> Markup:
@@ -24,3 +38,21 @@ def paragraphs(text: str | None) -> Markup:
 def lines(text: str | None) -> list[str]:
     """Non-empty lines, for one-per-line fields such as probes."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class CleanValues(ImmutableMultiDict):
+    """Form fields and query arguments, cleaned of what no database can hold."""
+
+    def __init__(self, mapping=None):
+        if isinstance(mapping, list):
+            mapping = [
+                (clean(key), clean(value) if isinstance(value, str) else value)
+                for key, value in mapping
+            ]
+        super().__init__(mapping)
+
+
+class CleanRequest(Request):
+    """The app's request: every form field and query argument goes through clean()."""
+
+    parameter_storage_class = CleanValues

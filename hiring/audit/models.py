@@ -1,9 +1,9 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hiring.extensions import UTCDateTime, db, utcnow
+from hiring.extensions import CleanString, UTCDateTime, db, utcnow
 
 
 class AuditEvent(db.Model):
@@ -16,9 +16,9 @@ class AuditEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    actor_label: Mapped[str] = mapped_column(String(254))
-    action: Mapped[str] = mapped_column(String(60))
-    subject_type: Mapped[str] = mapped_column(String(40))
+    actor_label: Mapped[str] = mapped_column(CleanString(254))
+    action: Mapped[str] = mapped_column(CleanString(60))
+    subject_type: Mapped[str] = mapped_column(CleanString(40))
     subject_id: Mapped[int | None]
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 

@@ -2,10 +2,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, String
+from sqlalchemy import Enum
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hiring.extensions import UTCDateTime, db, utcnow
+from hiring.extensions import CleanString, UTCDateTime, db, utcnow
 
 
 class Role(enum.StrEnum):
@@ -35,10 +35,10 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(CleanString(254), unique=True)
+    name: Mapped[str] = mapped_column(CleanString(120))
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
-    password_hash: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str] = mapped_column(CleanString(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -1,9 +1,9 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func, select
+from sqlalchemy import ForeignKey, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from hiring.extensions import UTCDateTime, db, utcnow
+from hiring.extensions import CleanString, CleanText, UTCDateTime, db, utcnow
 from hiring.kits.models import KitVersion
 
 
@@ -11,11 +11,11 @@ class Candidate(db.Model):
     __tablename__ = "candidates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(254), default="")
-    role: Mapped[str] = mapped_column(String(200), default="")
-    source: Mapped[str] = mapped_column(String(100), default="")
-    notes: Mapped[str] = mapped_column(Text, default="")
+    name: Mapped[str] = mapped_column(CleanString(200))
+    email: Mapped[str] = mapped_column(CleanString(254), default="")
+    role: Mapped[str] = mapped_column(CleanString(200), default="")
+    source: Mapped[str] = mapped_column(CleanString(100), default="")
+    notes: Mapped[str] = mapped_column(CleanText, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     interviews: Mapped[list["Interview"]] = relationship(
@@ -43,7 +43,7 @@ class Interview(db.Model):
         ForeignKey("kit_versions.id", ondelete="RESTRICT"), index=True
     )
     scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    location: Mapped[str] = mapped_column(String(200), default="")
+    location: Mapped[str] = mapped_column(CleanString(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

@@ -6,14 +6,12 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Select,
-    String,
-    Text,
     UniqueConstraint,
     select,
 )
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 
-from hiring.extensions import UTCDateTime, db, utcnow
+from hiring.extensions import CleanString, CleanText, UTCDateTime, db, utcnow
 from hiring.questions.models import Competency, Question, Tier
 
 DEFAULT_SCALE = ("Below basic", "Basic", "Solid", "Exceptional")
@@ -31,8 +29,8 @@ class Kit(db.Model):
     __tablename__ = "kits"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(CleanString(200))
+    role: Mapped[str] = mapped_column(CleanString(200))
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -57,9 +55,9 @@ class KitVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kit_id: Mapped[int] = mapped_column(ForeignKey("kits.id", ondelete="CASCADE"))
     number: Mapped[int]
-    purpose: Mapped[str] = mapped_column(Text, default="")
+    purpose: Mapped[str] = mapped_column(CleanText, default="")
     duration_minutes: Mapped[int] = mapped_column(default=60)
-    briefing: Mapped[str] = mapped_column(Text, default="")
+    briefing: Mapped[str] = mapped_column(CleanText, default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Optimistic lock for the builder: a save names the lock it loaded.
@@ -111,7 +109,7 @@ class KitSection(db.Model):
         ForeignKey("kit_versions.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int]
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(CleanString(200))
 
     kit_version: Mapped[KitVersion] = relationship(back_populates="sections")
     items: Mapped[list["KitItem"]] = relationship(
@@ -147,8 +145,8 @@ class KitItem(db.Model):
         ForeignKey("questions.id", ondelete="RESTRICT"), index=True
     )
     minutes: Mapped[int] = mapped_column(default=5)
-    probes: Mapped[str] = mapped_column(Text, default="")
-    prompt: Mapped[str | None] = mapped_column(Text)
+    probes: Mapped[str] = mapped_column(CleanText, default="")
+    prompt: Mapped[str | None] = mapped_column(CleanText)
     guide: Mapped[dict | None] = mapped_column(JSON)
 
     section: Mapped[KitSection] = relationship(back_populates="items")
@@ -188,7 +186,7 @@ class KitCompetency(db.Model):
         ForeignKey("competencies.id", ondelete="RESTRICT"), index=True
     )
     position: Mapped[int]
-    name: Mapped[str | None] = mapped_column(String(200))  # copied on publish
+    name: Mapped[str | None] = mapped_column(CleanString(200))  # copied on publish
     anchors: Mapped[dict] = mapped_column(JSON, default=dict)  # {"1": "...", ...}
 
     kit_version: Mapped[KitVersion] = relationship(back_populates="competencies")
@@ -215,7 +213,7 @@ class ScalePoint(db.Model):
         ForeignKey("kit_versions.id", ondelete="CASCADE"), primary_key=True
     )
     value: Mapped[int] = mapped_column(primary_key=True)
-    label: Mapped[str] = mapped_column(String(60))
+    label: Mapped[str] = mapped_column(CleanString(60))
 
     kit_version: Mapped[KitVersion] = relationship(back_populates="scale")
 

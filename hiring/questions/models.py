@@ -7,16 +7,14 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Select,
-    String,
     Table,
-    Text,
     UniqueConstraint,
     select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hiring.auth.models import enum_column
-from hiring.extensions import UTCDateTime, db, utcnow
+from hiring.extensions import CleanString, CleanText, UTCDateTime, db, utcnow
 
 _SPACES = re.compile(r"\s+")
 
@@ -62,9 +60,9 @@ class Competency(db.Model):
     __tablename__ = "competencies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    key: Mapped[str] = mapped_column(String(200), unique=True)
-    description: Mapped[str] = mapped_column(Text, default="")
+    name: Mapped[str] = mapped_column(CleanString(200))
+    key: Mapped[str] = mapped_column(CleanString(200), unique=True)
+    description: Mapped[str] = mapped_column(CleanText, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     anchors: Mapped[list["CompetencyAnchor"]] = relationship(
@@ -93,7 +91,7 @@ class CompetencyAnchor(db.Model):
         ForeignKey("competencies.id", ondelete="CASCADE"), primary_key=True
     )
     point: Mapped[int] = mapped_column(primary_key=True)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(CleanText)
 
     competency: Mapped[Competency] = relationship(back_populates="anchors")
 
@@ -105,7 +103,7 @@ class Tag(db.Model):
     __tablename__ = "tags"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(CleanString(60), unique=True)
 
     def __repr__(self) -> str:
         return f"<Tag {self.name!r}>"
@@ -115,13 +113,13 @@ class Question(db.Model):
     __tablename__ = "questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    prompt: Mapped[str] = mapped_column(Text)
-    prompt_key: Mapped[str] = mapped_column(String(1000), unique=True)
-    level: Mapped[str] = mapped_column(String(30), default="", index=True)
-    role_family: Mapped[str] = mapped_column(String(100), default="", index=True)
+    prompt: Mapped[str] = mapped_column(CleanText)
+    prompt_key: Mapped[str] = mapped_column(CleanString(1000), unique=True)
+    level: Mapped[str] = mapped_column(CleanString(30), default="", index=True)
+    role_family: Mapped[str] = mapped_column(CleanString(100), default="", index=True)
     # Lower-cased prompt, answers, rationales and tips: one column to search on
     # every database alike. Written by questions.operations whenever they change.
-    search_text: Mapped[str] = mapped_column(Text, default="")
+    search_text: Mapped[str] = mapped_column(CleanText, default="")
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -188,8 +186,8 @@ class AnswerTier(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
     tier: Mapped[Tier] = mapped_column(enum_column(Tier, "tier"))
-    answer: Mapped[str] = mapped_column(Text)
-    rationale: Mapped[str | None] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(CleanText)
+    rationale: Mapped[str | None] = mapped_column(CleanText)
 
     question: Mapped[Question] = relationship(back_populates="tiers")
 
@@ -204,7 +202,7 @@ class PrepTip(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
     position: Mapped[int]
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(CleanText)
 
     question: Mapped[Question] = relationship(back_populates="prep_tips")
 
