@@ -16,6 +16,7 @@ from hiring.kits.models import Kit, KitVersion, version_for_builder
 from hiring.pdf import PdfError
 from hiring.questions.operations import export_bank, import_batch
 from hiring.scorecards import documents
+from hiring.scorecards import queries as scorecard_queries
 from hiring.scorecards.models import Scorecard, scorecards_with_content
 
 IMPORTABLE = (".txt", ".json")
@@ -181,7 +182,9 @@ def register(app: Flask) -> None:
         ):
             for candidate in bar:
                 data = documents.packet_pdf(
-                    candidate, documents.scorecards_of(candidate.id), with_guide=guide
+                    candidate,
+                    scorecard_queries.submitted_with_content(candidate.id),
+                    with_guide=guide,
                 )
                 (out / f"packet-{candidate.id}.pdf").write_bytes(data)
         click.echo(f"Wrote {len(candidates)} packet(s) to {out}.")

@@ -4,6 +4,7 @@ from flask import Flask, jsonify, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from hiring.domain import DomainError
 from hiring.extensions import db
 from hiring.security import wants_json
 
@@ -35,6 +36,14 @@ def register(app: Flask) -> None:
             400,
             "This form has expired or was not sent by this site. Reload the page and try again.",
         )
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        status = error.kind.value
+        if wants_json():
+            return jsonify(error=error.message, errors=error.errors, **error.data), status
+        return render_error(status, error.message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

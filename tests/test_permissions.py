@@ -74,6 +74,7 @@ TABLE = {
     "scorecards.save": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 403}),
     "scorecards.submit": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 403}),
     "scorecards.amend": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 403}),
+    "scorecards.withdraw": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 403}),
     "scorecards.as_pdf": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
     # No scorecard of the world's candidate is submitted: no packet, with a clear message.
     "interviews.packet": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 422, ADMIN: 422}),

@@ -119,17 +119,25 @@ class TestSave:
             (lambda p: {"interviewer_id": 1}, "This is not a field of the scorecard."),
         ],
     )
-    def test_bad_values_are_refused_and_nothing_changes(
+    def test_bad_values_are_refused_field_by_field(
         self, app, client, login, users, panel, change, message
     ):
         login(users["interviewer"])
         sid = mine(panel, users)
-        changes = change(panel) | {"summary": "Would be saved with the bad value"}
-        r = save(client, sid, 0, changes)
+        r = save(client, sid, 0, change(panel))
         assert r.status_code == 422
         assert any(message in m for m in r.get_json()["errors"].values()), r.get_json()
         s = stored(app, sid)
         assert s.version == 0 and s.summary == "" and not s.ratings and not s.item_notes
+
+        # One bad field never fails the batch: the rest is saved, the bad one named.
+        r = save(client, sid, 0, change(panel) | {"summary": "Saved beside the bad value"})
+        assert r.status_code == 200
+        body = r.get_json()
+        assert body["version"] == 1
+        assert any(message in m for m in body["errors"].values()), body
+        s = stored(app, sid)
+        assert s.summary == "Saved beside the bad value" and not s.ratings and not s.item_notes
 
     def test_ids_from_another_kit_version_are_refused(
         self, app, client, login, users, panel, make_question
@@ -233,7 +241,7 @@ class TestSubmit:
         assert 'name="summary"' not in page and "Amend this scorecard" in page
         version = stored(app, sid).version
         r = save(client, sid, version, {"summary": "Changed after submit"})
-        assert r.status_code == 409 and "submitted and read-only" in r.get_json()["error"]
+        assert r.status_code == 409 and "submitted; it is read-only" in r.get_json()["error"]
         assert stored(app, sid).summary == "Solid candidate."
 
     def test_amendment_needs_a_reason_and_keeps_history(self, app, client, login, users, panel):

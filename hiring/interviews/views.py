@@ -15,10 +15,10 @@ from hiring.interviews.models import Candidate, Interview
 from hiring.interviews.operations import InterviewError, delete_candidate, save_candidate, schedule
 from hiring.kits.models import Kit, KitVersion
 from hiring.pdf import PdfError, send_pdf
+from hiring.scorecards import queries as scorecard_queries
 from hiring.scorecards.aggregate import aggregate
-from hiring.scorecards.documents import packet_pdf, scorecards_of
+from hiring.scorecards.documents import packet_pdf
 from hiring.scorecards.models import Scorecard
-from hiring.scorecards.operations import has_submitted_for
 from hiring.security import ADMINS, EVERYONE, MANAGERS, allow
 
 bp = Blueprint("interviews", __name__)
@@ -31,10 +31,14 @@ def _with_scorecards():
     )
 
 
-def status(candidate: Candidate) -> dict:
-    """Interviews planned and done, scorecards submitted of expected, recommendation tally."""
+def status(candidate: Candidate, access=None) -> dict:
+    """Interviews planned and done, scorecards submitted of expected, recommendation tally;
+    with `access`, of the interviews open to that reader only."""
     now = utcnow()
     scorecards = [s for i in candidate.interviews for s in i.scorecards]
+    if access is not None:
+        hidden = access.hidden_interviews()
+        scorecards = [s for s in scorecards if s.interview_id not in hidden]
     submitted = [s for s in scorecards if s.submitted_at is not None]
     return {
         "planned": sum(i.scheduled_at > now for i in candidate.interviews),
@@ -90,38 +94,46 @@ def candidate_form(candidate_id: int | None = None):
 @bp.get("/candidates/<int:candidate_id>")
 @allow(EVERYONE)
 def candidate(candidate_id: int):
+    """A candidate's interviews and the panel's scorecards, as far as the reader may see."""
     candidate = db.first_or_404(
         select(Candidate).where(Candidate.id == candidate_id).options(_with_scorecards())
     )
-    mine = [
-        s for i in candidate.interviews for s in i.scorecards if s.interviewer_id == current_user.id
-    ]
-    if not current_user.is_manager and not mine:
+    access = scorecard_queries.PanelAccess(
+        current_user, [s for i in candidate.interviews for s in i.scorecards]
+    )
+    if not access.may_open_candidate():
         abort(403)
-    # Independent scoring: an interviewer sees colleagues' feedback only after submitting.
-    sees_panel = current_user.is_manager or has_submitted_for(current_user.id, candidate.id)
-    debrief = aggregate(scorecards_of(candidate.id)) if sees_panel else []
+    readable = access.readable(scorecard_queries.submitted_with_content(candidate.id))
     return render_template(
         "interviews/candidate.html",
-        debrief=debrief,
         candidate=candidate,
-        mine=mine,
-        sees_panel=sees_panel,
-        status=status(candidate) if sees_panel else None,
-        button=ButtonForm(),
+        access=access,
+        hidden=access.hidden_interviews(),
+        debrief=aggregate(readable),
+        status=status(candidate, access),
     )
 
 
 @bp.get("/candidates/<int:candidate_id>/packet.pdf")
 @allow(EVERYONE)
 def packet(candidate_id: int):
-    """The candidate packet; interviewers only once they submitted their own scorecard."""
+    """The candidate packet, holding the interviews open to the reader."""
     candidate = db.get_or_404(Candidate, candidate_id)
-    if not (current_user.is_manager or has_submitted_for(current_user.id, candidate.id)):
+    access = scorecard_queries.access_to(current_user, candidate.id)
+    if not access.may_open_candidate():
         abort(403)
+    readable = access.readable(scorecard_queries.submitted_with_content(candidate.id))
+    hidden = access.hidden_interviews()
+    if hidden and not readable:
+        return render_error(
+            403, f"The panel's scorecards on {candidate.name} are {next(iter(hidden.values()))}."
+        )
     try:
         data = packet_pdf(
-            candidate, scorecards_of(candidate.id), with_guide=request.args.get("guide") == "1"
+            candidate,
+            readable,
+            with_guide=request.args.get("guide") == "1",
+            hidden=hidden,
         )
     except PdfError as error:
         return render_error(422, str(error))

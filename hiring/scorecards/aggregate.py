@@ -10,16 +10,29 @@ from hiring.scorecards.models import Recommendation, Scorecard
 DISAGREEMENT = 2
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One rater's current rating; `first` when it changed after they saw the panel."""
+
+    who: str
+    value: int
+    first: str | None = None
+
+
 @dataclass
 class CompetencyRow:
     name: str
     scale_max: int
-    ratings: list[tuple[str, int]] = field(default_factory=list)  # interviewer, value
+    ratings: list[Entry] = field(default_factory=list)
     not_assessed: int = 0
 
     @property
     def values(self) -> list[int]:
-        return [value for _, value in self.ratings]
+        return [entry.value for entry in self.ratings]
+
+    @property
+    def changed_after_panel(self) -> bool:
+        return any(entry.first is not None for entry in self.ratings)
 
     @property
     def mean(self) -> float | None:
@@ -54,7 +67,9 @@ def aggregate(scorecards: list[Scorecard]) -> list[CompetencyRow]:
             if rating.not_assessed:
                 row.not_assessed += 1
             elif rating.value is not None:
-                row.ratings.append((scorecard.interviewer.name, rating.value))
+                row.ratings.append(
+                    Entry(scorecard.interviewer.name, rating.value, rating.first_label)
+                )
     return list(rows.values())
 
 

@@ -1,25 +1,11 @@
 """The three PDF documents: a scorecard, a candidate packet, a kit guide."""
 
-from hiring.extensions import db
-from hiring.interviews.models import Candidate, Interview
+from hiring.interviews.models import Candidate
 from hiring.kits.models import KitVersion
 from hiring.pdf import PdfError, assemble, cached, render_pdf, render_pdf_parts, store, stored
 from hiring.scorecards.aggregate import aggregate, tally
-from hiring.scorecards.models import Scorecard, scorecards_with_content
+from hiring.scorecards.models import Scorecard
 from hiring.scorecards.operations import content
-
-
-def scorecards_of(candidate_id: int, submitted_only: bool = True) -> list[Scorecard]:
-    """A candidate's scorecards with all a document shows, in interview order."""
-    stmt = (
-        scorecards_with_content()
-        .join(Interview)
-        .where(Interview.candidate_id == candidate_id)
-        .order_by(Interview.scheduled_at, Scorecard.id)
-    )
-    if submitted_only:
-        stmt = stmt.where(Scorecard.submitted_at.is_not(None))
-    return db.session.scalars(stmt).unique().all()
 
 
 def header_for(candidate: Candidate) -> str:
@@ -76,14 +62,25 @@ def guide_pdf(version: KitVersion) -> bytes:
     )
 
 
-def packet_pdf(candidate: Candidate, scorecards: list[Scorecard], with_guide: bool) -> bytes:
-    """The candidate packet: a cover with the panel's aggregate, then every scorecard."""
+def packet_pdf(
+    candidate: Candidate,
+    scorecards: list[Scorecard],
+    with_guide: bool,
+    hidden: dict[int, str] | None = None,
+) -> bytes:
+    """The candidate packet: a cover with the panel's aggregate, then every scorecard.
+
+    `scorecards` are those the reader may read; `hidden` the interviews kept from the
+    reader, with why, which the cover names.
+    """
+    hidden = hidden or {}
     if not scorecards:
         raise PdfError(f"{candidate.name} has no submitted scorecard yet: there is no packet.")
     versions = {s.interview.kit_version.id: s.interview.kit_version for s in scorecards}
     key = ":".join(
         [
             f"packet:{candidate.id}:{candidate.name}:{candidate.role}:{with_guide}",
+            f"hidden={sorted(hidden.items())}",
             *(f"{s.id}.{s.version}" for s in scorecards),
             *(f"{v.id}.{v.lock}" for v in versions.values()),
         ]
@@ -99,6 +96,8 @@ def packet_pdf(candidate: Candidate, scorecards: list[Scorecard], with_guide: bo
                 rows=aggregate(scorecards),
                 tally=tally(scorecards),
                 interviews=sorted({s.interview for s in scorecards}, key=lambda i: i.scheduled_at),
+                hidden=sorted(set(hidden.values())),
+                hidden_count=len(hidden),
             ),
         )
         parts = [cover, *_scorecard_parts(scorecards)]

@@ -7,15 +7,13 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Select,
-    String,
-    Text,
     UniqueConstraint,
     select,
 )
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 
 from hiring.auth.models import User, enum_column
-from hiring.extensions import UTCDateTime, db, utcnow
+from hiring.extensions import CleanString, CleanText, UTCDateTime, db, utcnow
 from hiring.interviews.models import Interview
 from hiring.kits.models import with_content
 
@@ -48,6 +46,13 @@ class ScorecardState(enum.StrEnum):
     NOT_STARTED = "not started"
     DRAFT = "draft"
     SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        if self is ScorecardState.WITHDRAWN:
+            return "Withdrawn: saw the panel before scoring"
+        return self.value.capitalize()
 
 
 class Scorecard(db.Model):
@@ -62,6 +67,14 @@ class Scorecard(db.Model):
             ["interviews.id", "interviews.kit_version_id"],
             ondelete="CASCADE",
         ),
+        # What a submit checks, kept by the database too where it fits in one row.
+        CheckConstraint(
+            "submitted_at IS NULL OR recommendation IS NOT NULL", name="submitted_recommends"
+        ),
+        CheckConstraint(
+            "withdrawn_at IS NULL OR (submitted_at IS NULL AND first_submitted_at IS NULL)",
+            name="withdrawn_never_submitted",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,10 +86,19 @@ class Scorecard(db.Model):
     recommendation: Mapped[Recommendation | None] = mapped_column(
         enum_column(Recommendation, "recommendation")
     )
-    summary: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(CleanText, default="")
     # Bumped by every save; a save names the version it was based on.
     version: Mapped[int] = mapped_column(default=0)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The first submission is kept as it was: the independent judgement, for reliability
+    # figures and for the "changed after seeing the panel" marker.
+    first_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_recommendation: Mapped[Recommendation | None] = mapped_column(
+        enum_column(Recommendation, "first_recommendation")
+    )
+    recommendation_changed_after_panel: Mapped[bool] = mapped_column(default=False)
+    # Stepped back from scoring to read the panel first: never submitted after that.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -102,9 +124,25 @@ class Scorecard(db.Model):
     def state(self) -> ScorecardState:
         if self.submitted_at is not None:
             return ScorecardState.SUBMITTED
+        if self.withdrawn_at is not None:
+            return ScorecardState.WITHDRAWN
         if self.version > 0:
             return ScorecardState.DRAFT
         return ScorecardState.NOT_STARTED
+
+    @property
+    def sees_panel(self) -> bool:
+        """Whether its author may read colleagues' scorecards of this interview."""
+        return self.first_submitted_at is not None or self.withdrawn_at is not None
+
+    @property
+    def recommendation_marker(self) -> Recommendation | None:
+        """The first-submitted recommendation, when it was changed after seeing the panel."""
+        if self.recommendation_changed_after_panel and (
+            self.recommendation != self.first_recommendation
+        ):
+            return self.first_recommendation
+        return None
 
 
 class ItemNote(db.Model):
@@ -127,7 +165,7 @@ class ItemNote(db.Model):
     scorecard_id: Mapped[int] = mapped_column(primary_key=True)
     kit_item_id: Mapped[int] = mapped_column(primary_key=True, index=True)
     kit_version_id: Mapped[int]
-    notes: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(CleanText, default="")
     tier: Mapped[TierMatch | None] = mapped_column(enum_column(TierMatch, "tier_match"))
 
     scorecard: Mapped[Scorecard] = relationship(back_populates="item_notes")
@@ -165,12 +203,26 @@ class Rating(db.Model):
     kit_version_id: Mapped[int]
     value: Mapped[int | None]
     not_assessed: Mapped[bool] = mapped_column(default=False)
-    evidence: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[str] = mapped_column(CleanText, default="")
+    # As first submitted (None before the first submission); see Scorecard.
+    first_value: Mapped[int | None]
+    first_not_assessed: Mapped[bool | None]
+    changed_after_panel: Mapped[bool] = mapped_column(default=False)
 
     scorecard: Mapped[Scorecard] = relationship(back_populates="ratings")
 
     def __repr__(self) -> str:
         return f"<Rating {self.scorecard_id}:{self.kit_competency_id}={self.value}>"
+
+    @property
+    def first_label(self) -> str | None:
+        """The first-submitted rating, when it was changed after seeing the panel."""
+        if not self.changed_after_panel or (self.value, self.not_assessed) == (
+            self.first_value,
+            self.first_not_assessed,
+        ):
+            return None
+        return "not assessed" if self.first_not_assessed else str(self.first_value)
 
 
 class ScorecardRevision(db.Model):
@@ -184,7 +236,7 @@ class ScorecardRevision(db.Model):
     )
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    reason: Mapped[str] = mapped_column(String(1000))
+    reason: Mapped[str] = mapped_column(CleanString(1000))
     content: Mapped[dict] = mapped_column(JSON)
 
     scorecard: Mapped[Scorecard] = relationship(back_populates="revisions")

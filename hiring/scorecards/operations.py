@@ -1,20 +1,21 @@
-"""Verbs that change scorecards, and who may see them. They flush; the caller commits.
+"""Verbs that change scorecards. They flush; the caller commits; they raise DomainError.
 
 A save names the version of the scorecard it was based on. The version is bumped by a
 conditional UPDATE (WHERE version = :base), so two tabs, two devices or a replayed
 offline save can never overwrite each other silently: the loser gets a conflict with
-the stored values and decides.
+the stored values and decides. A submit is the same compare-and-set on the version it
+validated, so a save landing in between makes one of the two refuse.
 """
 
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import exists, literal, select, union_all, update
+from sqlalchemy import literal, select, union_all, update
 
 from hiring.audit.operations import record
+from hiring.domain import DomainError, Kind
 from hiring.extensions import db, utcnow
-from hiring.interviews.models import Interview
 from hiring.kits.models import KitCompetency, KitItem, ScalePoint
 from hiring.scorecards.models import (
     ItemNote,
@@ -24,6 +25,8 @@ from hiring.scorecards.models import (
     ScorecardRevision,
     TierMatch,
 )
+from hiring.scorecards.queries import access_to, colleagues_visible
+from hiring.text import clean
 
 FIELD = re.compile(
     r"^(?:(?P<kind>item|rating):(?P<id>\d{1,18}):(?P<part>notes|tier|value|not_assessed|evidence)"
@@ -33,20 +36,15 @@ TEXT_PARTS = {"notes", "evidence"}
 
 
 @dataclass
-class SaveRefused(Exception):
-    """A save that cannot be applied; nothing was written."""
-
-    status: int
-    message: str
-    errors: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Conflict(Exception):
-    """The scorecard changed since the version the save was based on."""
+class Saved:
+    """What a save stored: the new version, and per field what was changed or refused."""
 
     version: int
-    stored: dict
+    saved_at: datetime
+    # Fields stored other than sent (text cleaned of what no database holds).
+    stored: dict = field(default_factory=dict)
+    # Fields refused, with why; the rest of the batch was saved.
+    errors: dict[str, str] = field(default_factory=dict)
 
 
 def content(scorecard: Scorecard) -> dict:
@@ -111,65 +109,87 @@ def field_labels(scorecard: Scorecard) -> dict[str, str]:
     return labels | {"recommendation": "Recommendation", "summary": "Summary"}
 
 
-def _check(shape: Shape, changes: dict, max_chars: int) -> dict[str, str]:
-    """Problems with the changes, by key; empty when all of them can be saved."""
-    errors = {}
-    for key, value in changes.items():
-        match = FIELD.match(str(key))
-        if match is None:
-            errors[str(key)[:100]] = "This is not a field of the scorecard."
-            continue
-        kind, part = match["kind"], match["part"]
-        if kind == "item" and int(match["id"]) not in shape.items:
-            errors[key] = "That question is not part of this scorecard's kit version."
-        elif kind == "rating" and int(match["id"]) not in shape.competencies:
-            errors[key] = "That competency is not rated in this scorecard's kit version."
-        elif part in TEXT_PARTS or match["top"] == "summary":
-            if not isinstance(value, str):
-                errors[key] = "Text expected."
-            elif len(value) > max_chars:
-                errors[key] = (
-                    f"This text has {len(value):,} characters; the limit is {max_chars:,}. "
-                    "Shorten it to save it: it stays here meanwhile."
-                )
-        elif part == "tier" and value not in ("", *(t.value for t in TierMatch)):
-            errors[key] = "Choose below basic, basic, solid or exceptional."
-        elif part == "value" and not (
-            value is None
-            or value == ""
-            or (isinstance(value, int) and not isinstance(value, bool) and value in shape.points)
-        ):
-            errors[key] = (
-                f"A rating is a point of this scale: {min(shape.points)} to {max(shape.points)}."
+def _check(shape: Shape, key, value, max_chars: int) -> str | None:
+    """What is wrong with one change, or None when it can be saved."""
+    match = FIELD.match(key) if isinstance(key, str) else None
+    if match is None:
+        return "This is not a field of the scorecard."
+    kind, part = match["kind"], match["part"]
+    if kind == "item" and int(match["id"]) not in shape.items:
+        return "That question is not part of this scorecard's kit version."
+    if kind == "rating" and int(match["id"]) not in shape.competencies:
+        return "That competency is not rated in this scorecard's kit version."
+    if part in TEXT_PARTS or match["top"] == "summary":
+        if not isinstance(value, str):
+            return "Text expected."
+        if len(value) > max_chars:
+            return (
+                f"This text has {len(value):,} characters; the limit is {max_chars:,}. "
+                "Shorten it to save it: it stays here meanwhile."
             )
-        elif part == "not_assessed" and not isinstance(value, bool):
-            errors[key] = "True or false expected."
-        elif match["top"] == "recommendation" and value not in (
-            "",
-            *(r.value for r in Recommendation),
-        ):
-            errors[key] = "Choose Strong no, No, Yes or Strong yes."
-    return errors
+    elif part == "tier" and value not in ("", *(t.value for t in TierMatch)):
+        return "Choose below basic, basic, solid or exceptional."
+    elif part == "value" and not (
+        value is None
+        or value == ""
+        or (isinstance(value, int) and not isinstance(value, bool) and value in shape.points)
+    ):
+        return f"A rating is a point of this scale: {min(shape.points)} to {max(shape.points)}."
+    elif part == "not_assessed" and not isinstance(value, bool):
+        return "True or false expected."
+    elif match["top"] == "recommendation" and value not in (
+        "",
+        *(r.value for r in Recommendation),
+    ):
+        *others, last = (r.label for r in Recommendation)
+        return f"Choose {', '.join(others)} or {last}."
+    return None
 
 
-def save(scorecard: Scorecard, base: int, changes: dict, max_chars: int) -> tuple[int, datetime]:
-    """Apply `changes` made on top of version `base`; return the new version and its time.
+def _refuse_if_closed(scorecard: Scorecard, meanwhile: bool = False) -> None:
+    """Refuse a change to a submitted or withdrawn scorecard."""
+    when = " meanwhile" if meanwhile else ""
+    if scorecard.submitted_at is not None:
+        raise DomainError(
+            Kind.CONFLICT,
+            f"This scorecard was submitted{when}; it is read-only. Amend it to change it.",
+        )
+    if scorecard.withdrawn_at is not None:
+        raise DomainError(
+            Kind.CONFLICT,
+            f"You stepped back from scoring this interview{when}; the scorecard is closed.",
+        )
+
+
+def save(scorecard: Scorecard, base: int, changes: dict, max_chars: int) -> Saved:
+    """Apply `changes` made on top of version `base`; refuse only the fields that are wrong.
 
     This is the autosave hot path: it reads the kit version's shape and only the rows it
     changes, and claims the version and writes the scorecard's own fields in one UPDATE.
     """
-    if scorecard.submitted_at is not None:
-        raise SaveRefused(409, "This scorecard is submitted and read-only. Amend it to change it.")
-    errors = _check(shape_of(scorecard.kit_version_id), changes, max_chars)
-    if errors:
-        raise SaveRefused(422, "Some changes could not be saved.", errors)
+    _refuse_if_closed(scorecard)
+    shape = shape_of(scorecard.kit_version_id)
+    errors, stored, valid = {}, {}, {}
+    for key, value in changes.items():
+        problem = _check(shape, key, value, max_chars)
+        if problem is not None:
+            errors[str(key)[:100]] = problem
+            continue
+        if isinstance(value, str):
+            cleaned = clean(value)
+            if cleaned != value:
+                stored[key] = cleaned
+            value = cleaned
+        valid[key] = value
+    if errors and not valid:
+        raise DomainError(Kind.INVALID, "These changes could not be saved.", errors=errors)
     now = utcnow()
     own_fields = {"version": base + 1, "updated_at": now}
-    if "summary" in changes:
-        own_fields["summary"] = changes["summary"]
-    if "recommendation" in changes:
+    if "summary" in valid:
+        own_fields["summary"] = valid["summary"]
+    if "recommendation" in valid:
         own_fields["recommendation"] = (
-            Recommendation(changes["recommendation"]) if changes["recommendation"] else None
+            Recommendation(valid["recommendation"]) if valid["recommendation"] else None
         )
     result = db.session.execute(
         update(Scorecard)
@@ -177,16 +197,27 @@ def save(scorecard: Scorecard, base: int, changes: dict, max_chars: int) -> tupl
             Scorecard.id == scorecard.id,
             Scorecard.version == base,
             Scorecard.submitted_at.is_(None),
+            Scorecard.withdrawn_at.is_(None),
         )
         .values(**own_fields)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         db.session.refresh(scorecard)
-        if scorecard.submitted_at is not None:
-            raise SaveRefused(409, "This scorecard was submitted meanwhile; it is read-only.")
-        raise Conflict(scorecard.version, content(scorecard))
+        _refuse_if_closed(scorecard, meanwhile=True)
+        raise DomainError(
+            Kind.CONFLICT,
+            "This scorecard was changed elsewhere (another tab or device).",
+            data={"version": scorecard.version, "stored": content(scorecard)},
+        )
+    _write_rows(scorecard, valid)
+    db.session.flush()
+    db.session.expire(scorecard)
+    return Saved(base + 1, now, stored, errors)
 
+
+def _write_rows(scorecard: Scorecard, changes: dict) -> None:
+    """Write the note and rating fields among `changes` (already checked)."""
     parsed = [(FIELD.match(key), value) for key, value in changes.items()]
     item_ids = {int(m["id"]) for m, _ in parsed if m["kind"] == "item"}
     rating_ids = {int(m["id"]) for m, _ in parsed if m["kind"] == "rating"}
@@ -230,9 +261,6 @@ def save(scorecard: Scorecard, base: int, changes: dict, max_chars: int) -> tupl
                 rating.value = value or None
                 if rating.value is not None:
                     rating.not_assessed = False
-    db.session.flush()
-    db.session.expire(scorecard)
-    return base + 1, now
 
 
 def _rows(model, key_column, scorecard_id: int, ids: set[int]) -> dict:
@@ -265,22 +293,98 @@ def problems(scorecard: Scorecard) -> dict[str, str]:
     return found
 
 
-def submit(scorecard: Scorecard) -> dict[str, str]:
-    """Submit the scorecard when it is complete; return the problems otherwise."""
+def submit(scorecard: Scorecard, seen_version: int | None = None) -> None:
+    """Submit the scorecard as validated, in one compare-and-set on that version.
+
+    `seen_version` is the version the submitting page last saved or loaded: a scorecard
+    changed since (in another tab) is not submitted unseen.
+    """
     if scorecard.submitted_at is not None:
-        return {}
+        return
+    _refuse_if_closed(scorecard)
+    if seen_version is not None and seen_version != scorecard.version:
+        raise DomainError(
+            Kind.CONFLICT,
+            "Not submitted: this scorecard was saved from another tab or device since this "
+            "page last saved. It now shows what is stored; review it and submit again.",
+        )
     found = problems(scorecard)
-    if not found:
-        scorecard.submitted_at = utcnow()
-        scorecard.version += 1
-        record("scorecard.submit", "scorecard", scorecard.id)
-    return found
+    if found:
+        raise DomainError(
+            Kind.INVALID, "Not submitted yet: complete the fields marked below.", errors=found
+        )
+    validated, version = content(scorecard), scorecard.version
+    now = utcnow()
+    values = {"submitted_at": now, "updated_at": now, "version": version + 1}
+    first = scorecard.first_submitted_at is None
+    if first:
+        values |= {"first_submitted_at": now, "first_recommendation": scorecard.recommendation}
+    result = db.session.execute(
+        update(Scorecard)
+        .where(
+            Scorecard.id == scorecard.id,
+            Scorecard.version == version,
+            Scorecard.submitted_at.is_(None),
+            Scorecard.withdrawn_at.is_(None),
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.expire_all()
+        _refuse_if_closed(scorecard, meanwhile=True)
+        now_stored = content(scorecard)
+        labels = field_labels(scorecard)
+        changed = [k for k, v in now_stored.items() if validated.get(k) != v]
+        raise DomainError(
+            Kind.CONFLICT,
+            "Not submitted: the scorecard was saved from another tab or device while you "
+            "submitted. Changed meanwhile: "
+            + (", ".join(labels.get(k, k) for k in changed) or "nothing you can see")
+            + ". Review it and submit again.",
+            errors={k: "Changed in another tab or device while you submitted." for k in changed},
+        )
+    if first:
+        for rating in scorecard.ratings:
+            rating.first_value, rating.first_not_assessed = rating.value, rating.not_assessed
+    else:
+        _mark_changes_after_panel(scorecard)
+    db.session.flush()
+    db.session.expire(scorecard)
+    record("scorecard.submit", "scorecard", scorecard.id, first=first)
+
+
+def _mark_changes_after_panel(scorecard: Scorecard) -> None:
+    """Mark the ratings and recommendation a re-submission changed after its author could
+    read colleagues' scorecards of the interview; a value back at its first is unmarked."""
+    previous = scorecard.revisions[-1].content
+    seen = colleagues_visible(
+        scorecard, access_to(scorecard.interviewer, scorecard.interview.candidate_id)
+    )
+    changed = []
+    for rating in scorecard.ratings:
+        key = f"rating:{rating.kit_competency_id}"
+        before = (previous.get(f"{key}:value"), bool(previous.get(f"{key}:not_assessed")))
+        now = (rating.value, rating.not_assessed)
+        if seen and now != before:
+            rating.changed_after_panel = True
+            changed.append(f"{key}:value")
+        if now == (rating.first_value, rating.first_not_assessed):
+            rating.changed_after_panel = False
+    recommendation = scorecard.recommendation.value if scorecard.recommendation else ""
+    if seen and recommendation != previous.get("recommendation"):
+        scorecard.recommendation_changed_after_panel = True
+        changed.append("recommendation")
+    if scorecard.recommendation == scorecard.first_recommendation:
+        scorecard.recommendation_changed_after_panel = False
+    if changed:
+        scorecard.revisions[-1].content = previous | {"changed_after_panel": changed}
 
 
 def amend(scorecard: Scorecard, reason: str, author_id: int) -> ScorecardRevision:
     """Reopen a submitted scorecard for a change, keeping what it said and why it changes."""
     if scorecard.submitted_at is None:
-        raise SaveRefused(409, "Only a submitted scorecard can be amended.")
+        raise DomainError(Kind.CONFLICT, "Only a submitted scorecard can be amended.")
     revision = ScorecardRevision(
         author_id=author_id,
         reason=reason.strip(),
@@ -294,27 +398,28 @@ def amend(scorecard: Scorecard, reason: str, author_id: int) -> ScorecardRevisio
     return revision
 
 
-def has_submitted_for(user_id: int, candidate_id: int) -> bool:
-    """Whether the user has submitted a scorecard for this candidate."""
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Scorecard.interviewer_id == user_id,
-                    Scorecard.submitted_at.is_not(None),
-                    Scorecard.interview_id == Interview.id,
-                    Interview.candidate_id == candidate_id,
-                )
-            )
+def withdraw(scorecard: Scorecard) -> None:
+    """Step back from scoring an interview to read the panel first; never submitted after."""
+    if scorecard.first_submitted_at is not None:
+        raise DomainError(
+            Kind.CONFLICT, "You have submitted this scorecard: you already see the panel."
         )
+    _refuse_if_closed(scorecard)
+    now = utcnow()
+    result = db.session.execute(
+        update(Scorecard)
+        .where(
+            Scorecard.id == scorecard.id,
+            Scorecard.submitted_at.is_(None),
+            Scorecard.first_submitted_at.is_(None),
+            Scorecard.withdrawn_at.is_(None),
+        )
+        .values(withdrawn_at=now, updated_at=now, version=Scorecard.version + 1)
+        .execution_options(synchronize_session=False)
     )
-
-
-def may_view(user, scorecard: Scorecard) -> bool:
-    """Managers see every scorecard; an interviewer their own, and colleagues' submitted
-    scorecards of a candidate only once they have submitted their own for that candidate."""
-    if user.is_manager or scorecard.interviewer_id == user.id:
-        return True
-    return scorecard.submitted_at is not None and has_submitted_for(
-        user.id, scorecard.interview.candidate_id
-    )
+    if result.rowcount != 1:
+        db.session.refresh(scorecard)
+        _refuse_if_closed(scorecard, meanwhile=True)
+        raise DomainError(Kind.CONFLICT, "The scorecard was submitted meanwhile.")
+    db.session.expire(scorecard)
+    record("scorecard.withdraw", "scorecard", scorecard.id)

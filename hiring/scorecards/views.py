@@ -12,17 +12,21 @@ from flask import (
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from hiring.auth.forms import ButtonForm
+from hiring.domain import DomainError
 from hiring.errors import render_error
 from hiring.extensions import db
 from hiring.pdf import PdfError, send_pdf
 from hiring.scorecards import operations as ops
+from hiring.scorecards import queries
 from hiring.scorecards.documents import scorecard_pdf
-from hiring.scorecards.forms import AmendForm
-from hiring.scorecards.models import Scorecard, scorecards_with_content
+from hiring.scorecards.forms import AmendForm, SubmitForm, WithdrawForm
+from hiring.scorecards.models import Recommendation, Scorecard, scorecards_with_content
 from hiring.security import EVERYONE, allow
 
 bp = Blueprint("scorecards", __name__, url_prefix="/scorecards")
+
+# Ids and versions are database integers: anything larger names nothing.
+INT_MAX = 2**31 - 1
 
 
 def load(scorecard_id: int) -> Scorecard:
@@ -31,8 +35,9 @@ def load(scorecard_id: int) -> Scorecard:
 
 
 def viewable(scorecard_id: int) -> Scorecard:
+    """A scorecard the current user may read; 403 for anyone else."""
     scorecard = load(scorecard_id)
-    if not ops.may_view(current_user, scorecard):
+    if not queries.may_read(current_user, scorecard):
         abort(403)
     return scorecard
 
@@ -46,15 +51,25 @@ def own(scorecard_id: int) -> Scorecard:
 
 
 def render_live(scorecard: Scorecard, problems: dict[str, str] | None = None) -> str:
+    """The live scorecard: editable for its author until submitted, read-only otherwise."""
+    editable = (
+        scorecard.interviewer_id == current_user.id
+        and scorecard.submitted_at is None
+        and scorecard.withdrawn_at is None
+    )
     return render_template(
         "scorecards/live.html",
         scorecard=scorecard,
         interview=scorecard.interview,
         version=scorecard.interview.kit_version,
         values=ops.content(scorecard),
-        editable=scorecard.interviewer_id == current_user.id and scorecard.submitted_at is None,
+        editable=editable,
         problems=problems or {},
         amend_form=AmendForm(),
+        submit_form=SubmitForm(version=scorecard.version),
+        withdraw_form=WithdrawForm(),
+        may_withdraw=editable and scorecard.first_submitted_at is None,
+        recommendations=list(Recommendation),
         labels=ops.field_labels(scorecard) if scorecard.revisions else {},
         note_limit=current_app.config["NOTE_MAX_CHARS"],
     )
@@ -63,12 +78,14 @@ def render_live(scorecard: Scorecard, problems: dict[str, str] | None = None) ->
 @bp.get("/<int:scorecard_id>")
 @allow(EVERYONE)
 def live(scorecard_id: int):
+    """The scorecard page."""
     return render_live(viewable(scorecard_id))
 
 
 @bp.get("/<int:scorecard_id>.json")
 @allow(EVERYONE)
 def as_json(scorecard_id: int):
+    """The scorecard's fields as JSON."""
     scorecard = viewable(scorecard_id)
     return jsonify(
         id=scorecard.id,
@@ -83,6 +100,7 @@ def as_json(scorecard_id: int):
 @bp.get("/<int:scorecard_id>.pdf")
 @allow(EVERYONE)
 def as_pdf(scorecard_id: int):
+    """The scorecard as PDF."""
     scorecard = viewable(scorecard_id)
     try:
         data = scorecard_pdf(scorecard)
@@ -95,34 +113,31 @@ def as_pdf(scorecard_id: int):
 @bp.post("/<int:scorecard_id>/save")
 @allow(EVERYONE)
 def save(scorecard_id: int):
-    """Autosave: {"base": version, "changes": {key: value}} -> {"version", "saved_at"}."""
+    """Autosave: {"base": version, "changes": {key: value}} -> {"version", "saved_at", ...}.
+
+    The reply names the fields stored other than sent ("stored") and the fields refused
+    ("errors"); the rest of the batch is saved.
+    """
     # The row alone: the hot path checks the change against the kit version's shape.
     scorecard = db.get_or_404(Scorecard, scorecard_id)
     if scorecard.interviewer_id != current_user.id:
         abort(403)
     body = request.get_json(silent=True)
+    base = body.get("base") if isinstance(body, dict) else None
     if (
         not isinstance(body, dict)
         or not isinstance(body.get("changes"), dict)
-        or not (isinstance(body.get("base"), int) and not isinstance(body.get("base"), bool))
+        or not (isinstance(base, int) and not isinstance(base, bool) and 0 <= base <= INT_MAX)
     ):
         return jsonify(error="The save could not be read."), 400
-    try:
-        version, saved_at = ops.save(
-            scorecard, body["base"], body["changes"], current_app.config["NOTE_MAX_CHARS"]
-        )
-        db.session.commit()
-    except ops.Conflict as conflict:
-        db.session.rollback()
-        return jsonify(
-            error="This scorecard was changed elsewhere (another tab or device).",
-            version=conflict.version,
-            stored=conflict.stored,
-        ), 409
-    except ops.SaveRefused as refused:
-        db.session.rollback()
-        return jsonify(error=refused.message, errors=refused.errors), refused.status
-    return jsonify(version=version, saved_at=saved_at.isoformat())
+    saved = ops.save(scorecard, base, body["changes"], current_app.config["NOTE_MAX_CHARS"])
+    db.session.commit()
+    return jsonify(
+        version=saved.version,
+        saved_at=saved.saved_at.isoformat(),
+        stored=saved.stored,
+        errors=saved.errors,
+    )
 
 
 @bp.get("/token")
@@ -135,22 +150,26 @@ def token():
 @bp.post("/<int:scorecard_id>/submit")
 @allow(EVERYONE)
 def submit(scorecard_id: int):
+    """Submit one's own scorecard: validated and marked submitted in one step."""
     scorecard = own(scorecard_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    problems = ops.submit(scorecard)
-    if problems:
+    form = SubmitForm()
+    if not form.validate_on_submit():
+        return render_error(400, "The submission could not be read. Reload the page.")
+    try:
+        ops.submit(scorecard, form.version.data)
+    except DomainError as error:
         db.session.rollback()
-        flash("Not submitted yet: complete the fields marked below.", "error")
-        return render_live(scorecard, problems), 422
+        flash(error.message, "error")
+        return render_live(load(scorecard_id), error.errors), error.kind.value
     db.session.commit()
-    flash("Submitted. You can now see the panel's feedback for this candidate.", "success")
+    flash("Submitted. You can now see the panel's feedback on this interview.", "success")
     return redirect(url_for(".live", scorecard_id=scorecard.id))
 
 
 @bp.post("/<int:scorecard_id>/amend")
 @allow(EVERYONE)
 def amend(scorecard_id: int):
+    """Reopen one's own submitted scorecard, with a reason kept in its history."""
     scorecard = own(scorecard_id)
     form = AmendForm()
     if not form.validate_on_submit():
@@ -158,8 +177,9 @@ def amend(scorecard_id: int):
         return redirect(url_for(".live", scorecard_id=scorecard.id, _anchor="history"))
     try:
         ops.amend(scorecard, form.reason.data, current_user.id)
-    except ops.SaveRefused as refused:
-        flash(refused.message, "error")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
         return redirect(url_for(".live", scorecard_id=scorecard.id))
     db.session.commit()
     flash(
@@ -168,3 +188,25 @@ def amend(scorecard_id: int):
         "success",
     )
     return redirect(url_for(".live", scorecard_id=scorecard.id))
+
+
+@bp.post("/<int:scorecard_id>/withdraw")
+@allow(EVERYONE)
+def withdraw(scorecard_id: int):
+    """Step back from scoring one's own scorecard, to read the panel's first."""
+    scorecard = own(scorecard_id)
+    if not WithdrawForm().validate_on_submit():
+        return render_error(400, "The request could not be read. Reload the page.")
+    try:
+        ops.withdraw(scorecard)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".live", scorecard_id=scorecard.id))
+    db.session.commit()
+    flash(
+        "You stepped back from scoring this interview: your scorecard is withdrawn and the "
+        "panel's scorecards are open to you.",
+        "success",
+    )
+    return redirect(url_for("interviews.candidate", candidate_id=scorecard.interview.candidate_id))

@@ -1,0 +1,117 @@
+"""Reads of scorecards, and the one rule for who may read which scorecard.
+
+Independence is per interview. A panelist of interview I (manager and admin included)
+reads colleagues' scorecards of I only once their own scorecard of I was submitted, or
+after stepping back from scoring I. Submitting for another interview of the same
+candidate opens nothing of I. Off I's panel, managers and admins read I as their role
+allows (drafts too); an interviewer reads I's submitted scorecards once they have
+submitted for the candidate and no scorecard of theirs for that candidate is still
+pending, so that reading one round never colours a round they have yet to score.
+"""
+
+from collections.abc import Iterable
+
+from sqlalchemy import Select, select
+
+from hiring.extensions import db
+from hiring.interviews.models import Interview
+from hiring.scorecards.models import Scorecard, scorecards_with_content
+
+HIDDEN_ON_PANEL = "hidden until you submit your scorecard for this interview"
+HIDDEN_PENDING = "hidden until you submit your scorecards still pending for this candidate"
+HIDDEN_NOT_SCORED = "hidden until you submit a scorecard for this candidate"
+
+
+class PanelAccess:
+    """What one reader may see of one candidate's scorecards.
+
+    Built from all of the candidate's scorecards (only their state columns are read),
+    so a page holding many of them decides each one without another query.
+    """
+
+    def __init__(self, user, scorecards: Iterable[Scorecard]):
+        self.user = user
+        self.scorecards = list(scorecards)
+        mine = [s for s in self.scorecards if s.interviewer_id == user.id]
+        self.panels = {s.interview_id: s for s in mine}
+        self.pending = any(not s.sees_panel for s in mine)
+        self.scored = any(s.sees_panel for s in mine)
+
+    def hidden_reason(self, interview_id: int) -> str | None:
+        """Why colleagues' scorecards of this interview are hidden from the reader, if so."""
+        own = self.panels.get(interview_id)
+        if own is not None:
+            return None if own.sees_panel else HIDDEN_ON_PANEL
+        if self.user.is_manager:
+            return None
+        if self.pending:
+            return HIDDEN_PENDING
+        return None if self.scored else HIDDEN_NOT_SCORED
+
+    def may_read(self, scorecard: Scorecard) -> bool:
+        """Whether the reader may read this scorecard, in any format."""
+        if scorecard.interviewer_id == self.user.id:
+            return True
+        if self.hidden_reason(scorecard.interview_id) is not None:
+            return False
+        return self.user.is_manager or scorecard.submitted_at is not None
+
+    def readable(self, scorecards: Iterable[Scorecard]) -> list[Scorecard]:
+        return [s for s in scorecards if self.may_read(s)]
+
+    def hidden_interviews(self) -> dict[int, str]:
+        """Interviews whose colleagues' scorecards are hidden from the reader, with why."""
+        hidden = {}
+        for scorecard in self.scorecards:
+            reason = self.hidden_reason(scorecard.interview_id)
+            if reason is not None and scorecard.interviewer_id != self.user.id:
+                hidden[scorecard.interview_id] = reason
+        return hidden
+
+    def may_open_candidate(self) -> bool:
+        """Managers open every candidate; an interviewer those they are on a panel for."""
+        return self.user.is_manager or bool(self.panels)
+
+
+def of_candidate(candidate_id: int) -> Select:
+    """All of a candidate's scorecards, in interview order."""
+    return (
+        select(Scorecard)
+        .join(Interview)
+        .where(Interview.candidate_id == candidate_id)
+        .order_by(Interview.scheduled_at, Scorecard.id)
+    )
+
+
+def access_to(user, candidate_id: int) -> PanelAccess:
+    """The reader's access to a candidate's scorecards, in one query."""
+    return PanelAccess(user, db.session.scalars(of_candidate(candidate_id)).all())
+
+
+def may_read(user, scorecard: Scorecard) -> bool:
+    """Whether the user may read this scorecard: page, JSON, PDF and history alike."""
+    if scorecard.interviewer_id == user.id:
+        return True
+    return access_to(user, scorecard.interview.candidate_id).may_read(scorecard)
+
+
+def submitted_with_content(candidate_id: int) -> list[Scorecard]:
+    """A candidate's submitted scorecards with all a document shows, in interview order."""
+    stmt = (
+        scorecards_with_content()
+        .join(Interview)
+        .where(Interview.candidate_id == candidate_id, Scorecard.submitted_at.is_not(None))
+        .order_by(Interview.scheduled_at, Scorecard.id)
+    )
+    return db.session.scalars(stmt).unique().all()
+
+
+def colleagues_visible(scorecard: Scorecard, access: PanelAccess) -> bool:
+    """Whether the author of `scorecard` can read any colleague's work on its interview."""
+    return any(
+        other.id != scorecard.id
+        and other.interview_id == scorecard.interview_id
+        and other.version > 0
+        and access.may_read(other)
+        for other in access.scorecards
+    )
