@@ -21,6 +21,17 @@ def clean(value: str) -> str:
     return _SURROGATE.sub("\ufffd", value.replace("\x00", ""))
 
 
+def clean_tree(value):
+    """A parsed JSON document with every string in it (keys too) cleaned."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [clean_tree(item) for item in value]
+    if isinstance(value, dict):
+        return {clean(str(key)): clean_tree(item) for key, item in value.items()}
+    return value
+
+
 def paragraphs(text: str | None) -> Markup:
     """Blank lines separate paragraphs; a block of "- " lines is a list."""
     blocks = re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip())

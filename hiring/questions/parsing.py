@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from hiring.questions.models import Tier
+from hiring.text import clean, clean_tree
 
 BANK_FORMAT = "hiring-question-bank"
 BANK_VERSION = 1
@@ -178,7 +179,7 @@ def _strings(value, what: str, filename: str, limit: int = TEXT_MAX) -> list[str
 def parse_bank(text: str, filename: str) -> BankData:
     """Parse a JSON bank document as written by export-questions."""
     try:
-        document = json.loads(text)
+        document = clean_tree(json.loads(text))
     except json.JSONDecodeError as error:
         raise PageError(f"{filename}: not valid JSON ({error.msg}, line {error.lineno})") from None
     if not isinstance(document, dict) or document.get("format") != BANK_FORMAT:
@@ -251,7 +252,7 @@ def parse_bank(text: str, filename: str) -> BankData:
 
 def parse_file(raw: bytes, filename: str) -> BankData:
     """Parse a question page (.txt) or a bank document (.json)."""
-    text = decode(raw, filename)
+    text = clean(decode(raw, filename))
     if filename.lower().endswith(".json") or text.lstrip().startswith("{"):
         return parse_bank(text, filename)
     return BankData(questions=[parse_page(text, filename)])
