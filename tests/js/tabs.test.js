@@ -60,8 +60,9 @@ test("an open tab's entry is not taken; a closed tab's is, once", async () => {
   const taker = new TabStore({ scorecardId: 4, storage, locks, tabId: "taker" });
   await taker.start();
   const taken = [];
-  await taker.adoptClosed((e) => taken.push(e.pending["item:1:notes"]));
+  const held = await taker.adoptClosed((e) => taken.push(e.pending["item:1:notes"]));
   assert.deepEqual(taken, ["left behind"]);
+  assert.equal(held, 1, "the open tab's entry is reported as held");
   assert.equal(storage.getItem(closed.key), null);
   assert.notEqual(storage.getItem(open.key), null);
 

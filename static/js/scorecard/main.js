@@ -320,11 +320,21 @@ async function start(root) {
   }
 
   // ---- closed tabs --------------------------------------------------------------------
+  // A tab that has just closed may still hold its lock for a moment: look again soon.
+  let recheck = null;
+  let recheckDelay = 500;
   async function adoptClosedTabs() {
-    await store.adoptClosed((entry) => {
+    const held = await store.adoptClosed((entry) => {
       showAll(adopt(state, entry));
       keep();
     });
+    clearTimeout(recheck);
+    if (held) {
+      recheck = setTimeout(adoptClosedTabs, recheckDelay);
+      recheckDelay = Math.min(recheckDelay * 2, 10_000);
+    } else {
+      recheckDelay = 500;
+    }
     renderConflicts();
     showFieldErrors();
     showIdle();

@@ -83,20 +83,25 @@ export class TabStore {
 
   /**
    * Hand every closed tab's entry to `take(entry)`, then remove it. `take` must keep
-   * what it adopts (in this tab's own entry) before it returns.
+   * what it adopts (in this tab's own entry) before it returns. Returns how many entries
+   * were left because their tab still holds them (or is still closing).
    */
   async adoptClosed(take) {
+    let held = 0;
     for (const key of this.otherKeys()) {
       if (key === this.legacyKey || !this.locks) {
         const entry = this.read(key);
         const closed = key === this.legacyKey || !entry || this.now() - (entry.seen || 0) > STALE_MS;
         if (closed) this.handOver(key, entry, take);
+        else held += 1;
       } else {
         await this.locks.request(this.lockName(key.slice(this.prefix.length)), { ifAvailable: true }, (lock) => {
           if (lock) this.handOver(key, this.read(key), take);
+          else held += 1;
         });
       }
     }
+    return held;
   }
 
   handOver(key, entry, take) {
