@@ -30,8 +30,8 @@ from hiring import create_app
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user
 from hiring.extensions import db
-from hiring.scorecards import operations as scoring
-from hiring.scorecards.models import Scorecard
+from hiring.interviews import operations as scoring
+from hiring.interviews.models import Scorecard
 
 CLIENTS = 8
 PASSWORD = "bench password!"

@@ -14,14 +14,13 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from bench.common import make_interviewers, question_maker, scratch_app
+from hiring.debrief.aggregate import aggregate, tally
+from hiring.debrief.documents import packet_pdf, scorecard_pdf
 from hiring.extensions import db
-from hiring.interviews.models import Candidate
+from hiring.interviews import operations as scoring
+from hiring.interviews.models import Candidate, Scorecard
+from hiring.interviews.queries import submitted_with_content as scorecards_of
 from hiring.pdf import BASE_URL, StaticOnlyFetcher
-from hiring.scorecards import operations as scoring
-from hiring.scorecards.aggregate import aggregate, tally
-from hiring.scorecards.documents import packet_pdf, scorecard_pdf
-from hiring.scorecards.models import Scorecard
-from hiring.scorecards.queries import submitted_with_content as scorecards_of
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.scoring import complete, make_panel  # noqa: E402

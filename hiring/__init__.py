@@ -21,10 +21,10 @@ from hiring.auth.models import Role, User
 from hiring.auth.views import bp as auth_bp
 from hiring.extensions import csrf, db, limiter, login_manager, migrate
 from hiring.interviews.views import bp as interviews_bp
+from hiring.interviews.views import scorecards_bp
 from hiring.kits.views import bp as kits_bp
 from hiring.main.views import bp as main_bp
 from hiring.questions.views import bp as questions_bp
-from hiring.scorecards.views import bp as scorecards_bp
 
 # Feature packages keep their __init__ empty and the app imports each blueprint from its
 # views module: importing one feature's models then never pulls in another's views.

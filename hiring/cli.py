@@ -10,14 +10,13 @@ from sqlalchemy import select
 from hiring import demo
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user, find_user
+from hiring.debrief import documents
 from hiring.extensions import db
-from hiring.interviews.models import Candidate, Interview
+from hiring.interviews import queries as scorecard_queries
+from hiring.interviews.models import Candidate, Interview, Scorecard, scorecards_with_content
 from hiring.kits.models import Kit, KitVersion, version_for_builder
 from hiring.pdf import PdfError
 from hiring.questions.operations import export_bank, import_batch
-from hiring.scorecards import documents
-from hiring.scorecards import queries as scorecard_queries
-from hiring.scorecards.models import Scorecard, scorecards_with_content
 
 IMPORTABLE = (".txt", ".json")
 

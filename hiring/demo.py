@@ -10,12 +10,12 @@ from hiring.auth.models import Role
 from hiring.auth.operations import create_user, find_user
 from hiring.auth.passwords import hash_password, verify_password
 from hiring.extensions import db, utcnow
+from hiring.interviews import operations as scoring
 from hiring.interviews.models import Candidate
 from hiring.interviews.operations import save_candidate, schedule
 from hiring.kits import operations as kits
 from hiring.kits.models import Kit
 from hiring.questions.operations import find_question, import_batch
-from hiring.scorecards import operations as scoring
 
 STARTER_BANK = Path(__file__).parent / "questions" / "starter_bank.json"
 

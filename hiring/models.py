@@ -2,10 +2,16 @@
 
 from hiring.audit.models import AuditEvent
 from hiring.auth.models import Role, User
-from hiring.interviews.models import Candidate, Interview
+from hiring.interviews.models import (
+    Candidate,
+    Interview,
+    ItemNote,
+    Rating,
+    Scorecard,
+    ScorecardRevision,
+)
 from hiring.kits.models import Kit, KitCompetency, KitItem, KitSection, KitVersion, ScalePoint
 from hiring.questions.models import AnswerTier, Competency, CompetencyAnchor, PrepTip, Question, Tag
-from hiring.scorecards.models import ItemNote, Rating, Scorecard, ScorecardRevision
 
 __all__ = [
     "AnswerTier",

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from hiring.extensions import db
-from hiring.scorecards.models import ItemNote, Scorecard
+from hiring.interviews.models import ItemNote, Scorecard
 from tests.browser import sign_in
 from tests.scoring import make_panel
 

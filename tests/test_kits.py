@@ -7,10 +7,9 @@ from sqlalchemy import func, select
 
 from hiring.auth.models import Role
 from hiring.extensions import db
-from hiring.interviews.models import Candidate, Interview
+from hiring.interviews.models import Candidate, Interview, Scorecard
 from hiring.kits.models import Kit, KitItem, KitVersion, VersionState
 from hiring.questions.models import Competency, Question
-from hiring.scorecards.models import Scorecard
 
 
 @pytest.fixture

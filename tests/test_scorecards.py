@@ -6,8 +6,14 @@ from sqlalchemy import func, select
 from hiring.audit.models import AuditEvent
 from hiring.auth.models import Role
 from hiring.extensions import db
-from hiring.interviews.models import Candidate, Interview
-from hiring.scorecards.models import ItemNote, Rating, Scorecard, ScorecardState
+from hiring.interviews.models import (
+    Candidate,
+    Interview,
+    ItemNote,
+    Rating,
+    Scorecard,
+    ScorecardState,
+)
 from tests.scoring import complete, make_panel
 
 

@@ -2,12 +2,13 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     EmailField,
+    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 
 class CandidateForm(FlaskForm):
@@ -42,3 +43,21 @@ class InterviewForm(FlaskForm):
         validators=[DataRequired(message="Choose at least one interviewer.")],
         description="Each panelist gets their own scorecard.",
     )
+
+
+class AmendForm(FlaskForm):
+    reason = TextAreaField(
+        "Why does this scorecard change?",
+        validators=[DataRequired(message="Give the reason for the amendment."), Length(max=1000)],
+        description="Kept with the original in the scorecard's history.",
+    )
+
+
+class SubmitForm(FlaskForm):
+    # The version the page last saved or loaded: a scorecard changed since is not
+    # submitted unseen.
+    version = IntegerField(validators=[Optional(), NumberRange(min=0, max=2**31 - 1)])
+
+
+class WithdrawForm(FlaskForm):
+    """Step back from scoring: a button."""

@@ -1,10 +1,28 @@
+"""Candidates, interviews, and the scorecards their panels fill in."""
+
+import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, UniqueConstraint, func, select
-from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Select,
+    UniqueConstraint,
+    select,
+)
+from sqlalchemy.orm import (
+    Mapped,
+    joinedload,
+    mapped_column,
+    relationship,
+    selectinload,
+)
 
+from hiring.auth.models import User, enum_column
 from hiring.extensions import CleanString, CleanText, UTCDateTime, db, utcnow
-from hiring.kits.models import KitVersion
+from hiring.kits.models import KitVersion, with_content
 
 
 class Candidate(db.Model):
@@ -57,11 +75,242 @@ class Interview(db.Model):
         return f"<Interview {self.id}>"
 
 
-# How many interviews use a kit version: a version in use is frozen. Loaded with the
-# version in the same query, so lists of versions show their use without more queries.
-KitVersion.interview_count = column_property(
-    select(func.count(Interview.id))
-    .where(Interview.kit_version_id == KitVersion.id)
-    .correlate_except(Interview)
-    .scalar_subquery()
-)
+class Recommendation(enum.StrEnum):
+    STRONG_NO = "strong_no"
+    NO = "no"
+    YES = "yes"
+    STRONG_YES = "strong_yes"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class TierMatch(enum.StrEnum):
+    """Which sample-answer tier the candidate's answer resembled."""
+
+    BELOW_BASIC = "below_basic"
+    BASIC = "basic"
+    SOLID = "solid"
+    EXCEPTIONAL = "exceptional"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class ScorecardState(enum.StrEnum):
+    NOT_STARTED = "not started"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        if self is ScorecardState.WITHDRAWN:
+            return "Withdrawn: saw the panel before scoring"
+        return self.value.capitalize()
+
+
+class Scorecard(db.Model):
+    """One interviewer's record of one interview."""
+
+    __tablename__ = "scorecards"
+    __table_args__ = (
+        UniqueConstraint("interview_id", "interviewer_id"),
+        UniqueConstraint("id", "kit_version_id"),
+        ForeignKeyConstraint(
+            ["interview_id", "kit_version_id"],
+            ["interviews.id", "interviews.kit_version_id"],
+            ondelete="CASCADE",
+        ),
+        # What a submit checks, kept by the database too where it fits in one row.
+        CheckConstraint(
+            "submitted_at IS NULL OR recommendation IS NOT NULL", name="submitted_recommends"
+        ),
+        CheckConstraint(
+            "withdrawn_at IS NULL OR (submitted_at IS NULL AND first_submitted_at IS NULL)",
+            name="withdrawn_never_submitted",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(index=True)
+    kit_version_id: Mapped[int]
+    interviewer_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), index=True
+    )
+    recommendation: Mapped[Recommendation | None] = mapped_column(
+        enum_column(Recommendation, "recommendation")
+    )
+    summary: Mapped[str] = mapped_column(CleanText, default="")
+    # Bumped by every save; a save names the version it was based on.
+    version: Mapped[int] = mapped_column(default=0)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The first submission is kept as it was: the independent judgement, for reliability
+    # figures and for the "changed after seeing the panel" marker.
+    first_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_recommendation: Mapped[Recommendation | None] = mapped_column(
+        enum_column(Recommendation, "first_recommendation")
+    )
+    recommendation_changed_after_panel: Mapped[bool] = mapped_column(default=False)
+    # Stepped back from scoring to read the panel first: never submitted after that.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    interview: Mapped[Interview] = relationship(back_populates="scorecards")
+    interviewer: Mapped[User] = relationship()
+    item_notes: Mapped[list["ItemNote"]] = relationship(
+        back_populates="scorecard", cascade="all, delete-orphan", passive_deletes=True
+    )
+    ratings: Mapped[list["Rating"]] = relationship(
+        back_populates="scorecard", cascade="all, delete-orphan", passive_deletes=True
+    )
+    revisions: Mapped[list["ScorecardRevision"]] = relationship(
+        back_populates="scorecard",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ScorecardRevision.at",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Scorecard {self.id} interview {self.interview_id} by {self.interviewer_id}>"
+
+    @property
+    def state(self) -> ScorecardState:
+        if self.submitted_at is not None:
+            return ScorecardState.SUBMITTED
+        if self.withdrawn_at is not None:
+            return ScorecardState.WITHDRAWN
+        if self.version > 0:
+            return ScorecardState.DRAFT
+        return ScorecardState.NOT_STARTED
+
+    @property
+    def sees_panel(self) -> bool:
+        """Whether its author may read colleagues' scorecards of this interview."""
+        return self.first_submitted_at is not None or self.withdrawn_at is not None
+
+    @property
+    def recommendation_marker(self) -> Recommendation | None:
+        """The first-submitted recommendation, when it was changed after seeing the panel."""
+        if self.recommendation_changed_after_panel and (
+            self.recommendation != self.first_recommendation
+        ):
+            return self.first_recommendation
+        return None
+
+
+class ItemNote(db.Model):
+    """Notes on one kit question, and the tier the answer resembled."""
+
+    __tablename__ = "item_notes"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["scorecard_id", "kit_version_id"],
+            ["scorecards.id", "scorecards.kit_version_id"],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["kit_item_id", "kit_version_id"],
+            ["kit_items.id", "kit_items.kit_version_id"],
+            ondelete="RESTRICT",
+        ),
+    )
+
+    scorecard_id: Mapped[int] = mapped_column(primary_key=True)
+    kit_item_id: Mapped[int] = mapped_column(primary_key=True, index=True)
+    kit_version_id: Mapped[int]
+    notes: Mapped[str] = mapped_column(CleanText, default="")
+    tier: Mapped[TierMatch | None] = mapped_column(enum_column(TierMatch, "tier_match"))
+
+    scorecard: Mapped[Scorecard] = relationship(back_populates="item_notes")
+
+    def __repr__(self) -> str:
+        return f"<ItemNote {self.scorecard_id}:{self.kit_item_id}>"
+
+
+class Rating(db.Model):
+    """A rating on the kit version's scale, or "not assessed", with its evidence."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["scorecard_id", "kit_version_id"],
+            ["scorecards.id", "scorecards.kit_version_id"],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["kit_competency_id", "kit_version_id"],
+            ["kit_competencies.id", "kit_competencies.kit_version_id"],
+            ondelete="RESTRICT",
+        ),
+        # The rating must be a point of this kit version's scale.
+        ForeignKeyConstraint(
+            ["kit_version_id", "value"],
+            ["scale_points.kit_version_id", "scale_points.value"],
+            ondelete="RESTRICT",
+        ),
+        CheckConstraint("NOT (not_assessed AND value IS NOT NULL)", name="assessed_or_not"),
+    )
+
+    scorecard_id: Mapped[int] = mapped_column(primary_key=True)
+    kit_competency_id: Mapped[int] = mapped_column(primary_key=True, index=True)
+    kit_version_id: Mapped[int]
+    value: Mapped[int | None]
+    not_assessed: Mapped[bool] = mapped_column(default=False)
+    evidence: Mapped[str] = mapped_column(CleanText, default="")
+    # As first submitted (None before the first submission); see Scorecard.
+    first_value: Mapped[int | None]
+    first_not_assessed: Mapped[bool | None]
+    changed_after_panel: Mapped[bool] = mapped_column(default=False)
+
+    scorecard: Mapped[Scorecard] = relationship(back_populates="ratings")
+
+    def __repr__(self) -> str:
+        return f"<Rating {self.scorecard_id}:{self.kit_competency_id}={self.value}>"
+
+    @property
+    def first_label(self) -> str | None:
+        """The first-submitted rating, when it was changed after seeing the panel."""
+        if not self.changed_after_panel or (self.value, self.not_assessed) == (
+            self.first_value,
+            self.first_not_assessed,
+        ):
+            return None
+        return "not assessed" if self.first_not_assessed else str(self.first_value)
+
+
+class ScorecardRevision(db.Model):
+    """The content of a submitted scorecard before an amendment, and why it changed."""
+
+    __tablename__ = "scorecard_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(
+        ForeignKey("scorecards.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(CleanString(1000))
+    content: Mapped[dict] = mapped_column(JSON)
+
+    scorecard: Mapped[Scorecard] = relationship(back_populates="revisions")
+
+    def __repr__(self) -> str:
+        return f"<ScorecardRevision {self.scorecard_id} at {self.at}>"
+
+
+def scorecards_with_content() -> Select:
+    """Scorecards with their interview, candidate, kit version and content loaded."""
+    return select(Scorecard).options(
+        joinedload(Scorecard.interviewer),
+        joinedload(Scorecard.interview).options(
+            joinedload(Interview.candidate),
+            with_content(joinedload(Interview.kit_version)),
+        ),
+        selectinload(Scorecard.item_notes),
+        selectinload(Scorecard.ratings),
+        selectinload(Scorecard.revisions),
+    )

@@ -1,19 +1,35 @@
-"""Verbs for candidates and interviews. They flush; the caller commits."""
+"""Verbs for candidates, interviews and scorecards. They flush; the caller commits.
 
+A save names the version of the scorecard it was based on. The version is bumped by a
+conditional UPDATE (WHERE version = :base), so two tabs, two devices or a replayed
+offline save can never overwrite each other silently: the loser gets a conflict with
+the stored values and decides. A submit is the same compare-and-set on the version it
+validated, so a save landing in between makes one of the two refuse.
+"""
+
+import re
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all, update
 
 from hiring.audit.operations import record
 from hiring.auth.models import User
-from hiring.extensions import db
-from hiring.interviews.models import Candidate, Interview
-from hiring.kits.models import KitVersion, VersionState
-from hiring.scorecards.models import Scorecard
-
-
-class InterviewError(ValueError):
-    """A request the interview cannot take, with a message for the user."""
+from hiring.domain import DomainError, Kind
+from hiring.extensions import db, utcnow
+from hiring.interviews.models import (
+    Candidate,
+    Interview,
+    ItemNote,
+    Rating,
+    Recommendation,
+    Scorecard,
+    ScorecardRevision,
+    TierMatch,
+)
+from hiring.interviews.queries import access_to, colleagues_visible
+from hiring.kits.models import KitCompetency, KitItem, KitVersion, ScalePoint, VersionState
+from hiring.text import clean
 
 
 def save_candidate(
@@ -40,11 +56,13 @@ def schedule(
 ) -> Interview:
     """Schedule an interview on a published kit version; each panelist gets a scorecard."""
     if version.state is VersionState.DRAFT:
-        raise InterviewError("Only a published kit version can be used for an interview.")
+        raise DomainError(
+            Kind.INVALID, "Only a published kit version can be used for an interview."
+        )
     if version.kit.archived_at is not None:
-        raise InterviewError("That kit is archived.")
+        raise DomainError(Kind.INVALID, "That kit is archived.")
     if not panel:
-        raise InterviewError("Choose at least one interviewer.")
+        raise DomainError(Kind.INVALID, "Choose at least one interviewer.")
     interview = Interview(
         candidate=candidate,
         kit_version=version,
@@ -71,3 +89,400 @@ def delete_candidate(candidate: Candidate) -> None:
     record("candidate.delete", "candidate", candidate.id, interviews=len(interviews))
     db.session.delete(candidate)
     db.session.flush()
+
+
+FIELD = re.compile(
+    r"^(?:(?P<kind>item|rating):(?P<id>\d{1,18}):(?P<part>notes|tier|value|not_assessed|evidence)"
+    r"|(?P<top>recommendation|summary))$"
+)
+TEXT_PARTS = {"notes", "evidence"}
+
+
+@dataclass
+class Saved:
+    """What a save stored: the new version, and per field what was changed or refused."""
+
+    version: int
+    saved_at: datetime
+    # Fields stored other than sent (text cleaned of what no database holds).
+    stored: dict = field(default_factory=dict)
+    # Fields refused, with why; the rest of the batch was saved.
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def content(scorecard: Scorecard) -> dict:
+    """Every field of the scorecard by its save key, as stored now."""
+    version = scorecard.interview.kit_version
+    notes = {n.kit_item_id: n for n in scorecard.item_notes}
+    ratings = {r.kit_competency_id: r for r in scorecard.ratings}
+    values: dict = {}
+    for item in version.items:
+        note = notes.get(item.id)
+        values[f"item:{item.id}:notes"] = note.notes if note else ""
+        values[f"item:{item.id}:tier"] = note.tier.value if note and note.tier else ""
+    for kc in version.competencies:
+        rating = ratings.get(kc.id)
+        values[f"rating:{kc.id}:value"] = rating.value if rating else None
+        values[f"rating:{kc.id}:not_assessed"] = bool(rating and rating.not_assessed)
+        values[f"rating:{kc.id}:evidence"] = rating.evidence if rating else ""
+    values["recommendation"] = scorecard.recommendation.value if scorecard.recommendation else ""
+    values["summary"] = scorecard.summary
+    return values
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The ids a scorecard of one kit version may name, and its scale's points."""
+
+    items: frozenset[int]
+    competencies: frozenset[int]
+    points: frozenset[int]
+
+
+def shape_of(kit_version_id: int) -> Shape:
+    """Read a kit version's shape in one query."""
+    rows = db.session.execute(
+        union_all(
+            select(literal("item"), KitItem.id).where(KitItem.kit_version_id == kit_version_id),
+            select(literal("rating"), KitCompetency.id).where(
+                KitCompetency.kit_version_id == kit_version_id
+            ),
+            select(literal("point"), ScalePoint.value).where(
+                ScalePoint.kit_version_id == kit_version_id
+            ),
+        )
+    ).all()
+    found = {"item": set(), "rating": set(), "point": set()}
+    for kind, value in rows:
+        found[kind].add(value)
+    return Shape(frozenset(found["item"]), frozenset(found["rating"]), frozenset(found["point"]))
+
+
+def field_labels(scorecard: Scorecard) -> dict[str, str]:
+    """A reader's name for every field key of the scorecard, for its history."""
+    version = scorecard.interview.kit_version
+    labels = {}
+    for number, item in enumerate(version.items, start=1):
+        labels[f"item:{item.id}:notes"] = f"Q{number} notes"
+        labels[f"item:{item.id}:tier"] = f"Q{number}: the answer resembled"
+    for kc in version.competencies:
+        labels[f"rating:{kc.id}:value"] = f"{kc.display_name}: rating"
+        labels[f"rating:{kc.id}:not_assessed"] = f"{kc.display_name}: not assessed"
+        labels[f"rating:{kc.id}:evidence"] = f"{kc.display_name}: evidence"
+    return labels | {"recommendation": "Recommendation", "summary": "Summary"}
+
+
+def _check(shape: Shape, key, value, max_chars: int) -> str | None:
+    """What is wrong with one change, or None when it can be saved."""
+    match = FIELD.match(key) if isinstance(key, str) else None
+    if match is None:
+        return "This is not a field of the scorecard."
+    kind, part = match["kind"], match["part"]
+    if kind == "item" and int(match["id"]) not in shape.items:
+        return "That question is not part of this scorecard's kit version."
+    if kind == "rating" and int(match["id"]) not in shape.competencies:
+        return "That competency is not rated in this scorecard's kit version."
+    if part in TEXT_PARTS or match["top"] == "summary":
+        if not isinstance(value, str):
+            return "Text expected."
+        if len(value) > max_chars:
+            return (
+                f"This text has {len(value):,} characters; the limit is {max_chars:,}. "
+                "Shorten it to save it: it stays here meanwhile."
+            )
+    elif part == "tier" and value not in ("", *(t.value for t in TierMatch)):
+        return "Choose below basic, basic, solid or exceptional."
+    elif part == "value" and not (
+        value is None
+        or value == ""
+        or (isinstance(value, int) and not isinstance(value, bool) and value in shape.points)
+    ):
+        return f"A rating is a point of this scale: {min(shape.points)} to {max(shape.points)}."
+    elif part == "not_assessed" and not isinstance(value, bool):
+        return "True or false expected."
+    elif match["top"] == "recommendation" and value not in (
+        "",
+        *(r.value for r in Recommendation),
+    ):
+        *others, last = (r.label for r in Recommendation)
+        return f"Choose {', '.join(others)} or {last}."
+    return None
+
+
+def _refuse_if_closed(scorecard: Scorecard, meanwhile: bool = False) -> None:
+    """Refuse a change to a submitted or withdrawn scorecard."""
+    when = " meanwhile" if meanwhile else ""
+    if scorecard.submitted_at is not None:
+        raise DomainError(
+            Kind.CONFLICT,
+            f"This scorecard was submitted{when}; it is read-only. Amend it to change it.",
+        )
+    if scorecard.withdrawn_at is not None:
+        raise DomainError(
+            Kind.CONFLICT,
+            f"You stepped back from scoring this interview{when}; the scorecard is closed.",
+        )
+
+
+def save(scorecard: Scorecard, base: int, changes: dict, max_chars: int) -> Saved:
+    """Apply `changes` made on top of version `base`; refuse only the fields that are wrong.
+
+    This is the autosave hot path: it reads the kit version's shape and only the rows it
+    changes, and claims the version and writes the scorecard's own fields in one UPDATE.
+    """
+    _refuse_if_closed(scorecard)
+    shape = shape_of(scorecard.kit_version_id)
+    errors, stored, valid = {}, {}, {}
+    for key, value in changes.items():
+        problem = _check(shape, key, value, max_chars)
+        if problem is not None:
+            errors[str(key)[:100]] = problem
+            continue
+        if isinstance(value, str):
+            cleaned = clean(value)
+            if cleaned != value:
+                stored[key] = cleaned
+            value = cleaned
+        valid[key] = value
+    if errors and not valid:
+        raise DomainError(Kind.INVALID, "These changes could not be saved.", errors=errors)
+    now = utcnow()
+    own_fields = {"version": base + 1, "updated_at": now}
+    if "summary" in valid:
+        own_fields["summary"] = valid["summary"]
+    if "recommendation" in valid:
+        own_fields["recommendation"] = (
+            Recommendation(valid["recommendation"]) if valid["recommendation"] else None
+        )
+    result = db.session.execute(
+        update(Scorecard)
+        .where(
+            Scorecard.id == scorecard.id,
+            Scorecard.version == base,
+            Scorecard.submitted_at.is_(None),
+            Scorecard.withdrawn_at.is_(None),
+        )
+        .values(**own_fields)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(scorecard)
+        _refuse_if_closed(scorecard, meanwhile=True)
+        raise DomainError(
+            Kind.CONFLICT,
+            "This scorecard was changed elsewhere (another tab or device).",
+            data={"version": scorecard.version, "stored": content(scorecard)},
+        )
+    _write_rows(scorecard, valid)
+    db.session.flush()
+    db.session.expire(scorecard)
+    return Saved(base + 1, now, stored, errors)
+
+
+def _write_rows(scorecard: Scorecard, changes: dict) -> None:
+    """Write the note and rating fields among `changes` (already checked)."""
+    parsed = [(FIELD.match(key), value) for key, value in changes.items()]
+    item_ids = {int(m["id"]) for m, _ in parsed if m["kind"] == "item"}
+    rating_ids = {int(m["id"]) for m, _ in parsed if m["kind"] == "rating"}
+    notes = _rows(ItemNote, ItemNote.kit_item_id, scorecard.id, item_ids)
+    ratings = _rows(Rating, Rating.kit_competency_id, scorecard.id, rating_ids)
+    for match, value in parsed:
+        if match["kind"] == "item":
+            row_id = int(match["id"])
+            note = notes.get(row_id)
+            if note is None:
+                note = notes[row_id] = ItemNote(
+                    scorecard_id=scorecard.id,
+                    kit_item_id=row_id,
+                    kit_version_id=scorecard.kit_version_id,
+                    notes="",
+                )
+                db.session.add(note)
+            if match["part"] == "notes":
+                note.notes = value
+            else:
+                note.tier = TierMatch(value) if value else None
+        elif match["kind"] == "rating":
+            row_id = int(match["id"])
+            rating = ratings.get(row_id)
+            if rating is None:
+                rating = ratings[row_id] = Rating(
+                    scorecard_id=scorecard.id,
+                    kit_competency_id=row_id,
+                    kit_version_id=scorecard.kit_version_id,
+                    not_assessed=False,
+                    evidence="",
+                )
+                db.session.add(rating)
+            if match["part"] == "evidence":
+                rating.evidence = value
+            elif match["part"] == "not_assessed":
+                rating.not_assessed = value
+                if value:
+                    rating.value = None
+            else:
+                rating.value = value or None
+                if rating.value is not None:
+                    rating.not_assessed = False
+
+
+def _rows(model, key_column, scorecard_id: int, ids: set[int]) -> dict:
+    """The scorecard's existing rows among `ids`, by id (no query when there are none)."""
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(model).where(model.scorecard_id == scorecard_id, key_column.in_(ids))
+    )
+    return {getattr(row, key_column.key): row for row in rows}
+
+
+def problems(scorecard: Scorecard) -> dict[str, str]:
+    """What stops the scorecard from being submitted, by field key."""
+    version = scorecard.interview.kit_version
+    top = max(p.value for p in version.scale)
+    ratings = {r.kit_competency_id: r for r in scorecard.ratings}
+    found = {}
+    for kc in version.competencies:
+        rating = ratings.get(kc.id)
+        if rating is None or (rating.value is None and not rating.not_assessed):
+            found[f"rating:{kc.id}:value"] = "Rate this competency, or mark it not assessed."
+        elif rating.value in (1, top) and not rating.evidence.strip():
+            found[f"rating:{kc.id}:evidence"] = (
+                "A rating at either end of the scale needs evidence: what did the candidate "
+                "say or do?"
+            )
+    if scorecard.recommendation is None:
+        found["recommendation"] = "Choose an overall recommendation."
+    return found
+
+
+def submit(scorecard: Scorecard, seen_version: int | None = None) -> None:
+    """Submit the scorecard as validated, in one compare-and-set on that version.
+
+    `seen_version` is the version the submitting page last saved or loaded: a scorecard
+    changed since (in another tab) is not submitted unseen.
+    """
+    if scorecard.submitted_at is not None:
+        return
+    _refuse_if_closed(scorecard)
+    if seen_version is not None and seen_version != scorecard.version:
+        raise DomainError(
+            Kind.CONFLICT,
+            "Not submitted: this scorecard was saved from another tab or device since this "
+            "page last saved. It now shows what is stored; review it and submit again.",
+        )
+    found = problems(scorecard)
+    if found:
+        raise DomainError(
+            Kind.INVALID, "Not submitted yet: complete the fields marked below.", errors=found
+        )
+    validated, version = content(scorecard), scorecard.version
+    now = utcnow()
+    values = {"submitted_at": now, "updated_at": now, "version": version + 1}
+    first = scorecard.first_submitted_at is None
+    if first:
+        values |= {"first_submitted_at": now, "first_recommendation": scorecard.recommendation}
+    result = db.session.execute(
+        update(Scorecard)
+        .where(
+            Scorecard.id == scorecard.id,
+            Scorecard.version == version,
+            Scorecard.submitted_at.is_(None),
+            Scorecard.withdrawn_at.is_(None),
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.expire_all()
+        _refuse_if_closed(scorecard, meanwhile=True)
+        now_stored = content(scorecard)
+        labels = field_labels(scorecard)
+        changed = [k for k, v in now_stored.items() if validated.get(k) != v]
+        raise DomainError(
+            Kind.CONFLICT,
+            "Not submitted: the scorecard was saved from another tab or device while you "
+            "submitted. Changed meanwhile: "
+            + (", ".join(labels.get(k, k) for k in changed) or "nothing you can see")
+            + ". Review it and submit again.",
+            errors={k: "Changed in another tab or device while you submitted." for k in changed},
+        )
+    if first:
+        for rating in scorecard.ratings:
+            rating.first_value, rating.first_not_assessed = rating.value, rating.not_assessed
+    else:
+        _mark_changes_after_panel(scorecard)
+    db.session.flush()
+    db.session.expire(scorecard)
+    record("scorecard.submit", "scorecard", scorecard.id, first=first)
+
+
+def _mark_changes_after_panel(scorecard: Scorecard) -> None:
+    """Mark the ratings and recommendation a re-submission changed after its author could
+    read colleagues' scorecards of the interview; a value back at its first is unmarked."""
+    previous = scorecard.revisions[-1].content
+    seen = colleagues_visible(
+        scorecard, access_to(scorecard.interviewer, scorecard.interview.candidate_id)
+    )
+    changed = []
+    for rating in scorecard.ratings:
+        key = f"rating:{rating.kit_competency_id}"
+        before = (previous.get(f"{key}:value"), bool(previous.get(f"{key}:not_assessed")))
+        now = (rating.value, rating.not_assessed)
+        if seen and now != before:
+            rating.changed_after_panel = True
+            changed.append(f"{key}:value")
+        if now == (rating.first_value, rating.first_not_assessed):
+            rating.changed_after_panel = False
+    recommendation = scorecard.recommendation.value if scorecard.recommendation else ""
+    if seen and recommendation != previous.get("recommendation"):
+        scorecard.recommendation_changed_after_panel = True
+        changed.append("recommendation")
+    if scorecard.recommendation == scorecard.first_recommendation:
+        scorecard.recommendation_changed_after_panel = False
+    if changed:
+        scorecard.revisions[-1].content = previous | {"changed_after_panel": changed}
+
+
+def amend(scorecard: Scorecard, reason: str, author_id: int) -> ScorecardRevision:
+    """Reopen a submitted scorecard for a change, keeping what it said and why it changes."""
+    if scorecard.submitted_at is None:
+        raise DomainError(Kind.CONFLICT, "Only a submitted scorecard can be amended.")
+    revision = ScorecardRevision(
+        author_id=author_id,
+        reason=reason.strip(),
+        content={"submitted_at": scorecard.submitted_at.isoformat(), **content(scorecard)},
+    )
+    scorecard.revisions.append(revision)
+    scorecard.submitted_at = None
+    scorecard.version += 1
+    record("scorecard.amend", "scorecard", scorecard.id)
+    db.session.flush()
+    return revision
+
+
+def withdraw(scorecard: Scorecard) -> None:
+    """Step back from scoring an interview to read the panel first; never submitted after."""
+    if scorecard.first_submitted_at is not None:
+        raise DomainError(
+            Kind.CONFLICT, "You have submitted this scorecard: you already see the panel."
+        )
+    _refuse_if_closed(scorecard)
+    now = utcnow()
+    result = db.session.execute(
+        update(Scorecard)
+        .where(
+            Scorecard.id == scorecard.id,
+            Scorecard.submitted_at.is_(None),
+            Scorecard.first_submitted_at.is_(None),
+            Scorecard.withdrawn_at.is_(None),
+        )
+        .values(withdrawn_at=now, updated_at=now, version=Scorecard.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(scorecard)
+        _refuse_if_closed(scorecard, meanwhile=True)
+        raise DomainError(Kind.CONFLICT, "The scorecard was submitted meanwhile.")
+    db.session.expire(scorecard)
+    record("scorecard.withdraw", "scorecard", scorecard.id)

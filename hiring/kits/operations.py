@@ -1,8 +1,9 @@
 """Verbs that change interview kits. They flush; the caller commits."""
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from hiring.audit.operations import record
+from hiring.domain import DomainError, Kind
 from hiring.extensions import db, utcnow
 from hiring.kits.models import (
     DEFAULT_SCALE,
@@ -14,17 +15,10 @@ from hiring.kits.models import (
     ScalePoint,
     VersionState,
 )
+from hiring.questions import operations as bank
 from hiring.questions.models import Competency, Question
 
 DEFAULT_SECTIONS = ("Opening", "Questions", "Candidate's questions")
-
-
-class KitError(ValueError):
-    """A change the kit cannot take, with a message for the user."""
-
-
-class StaleKit(KitError):
-    """Someone else changed the draft since the page was loaded."""
 
 
 def create_kit(
@@ -58,12 +52,13 @@ def claim_draft(version: KitVersion, seen_lock: int | None) -> None:
     both succeed: the second one matches no row and is refused.
     """
     if version.state is not VersionState.DRAFT:
-        raise KitError(
+        raise DomainError(
+            Kind.INVALID,
             f"Version {version.number} is {version.state.value}: it cannot change. "
-            "Use “Edit” to start a new draft."
+            "Use “Edit” to start a new draft.",
         )
     if seen_lock is None:
-        raise StaleKit("This page is out of date. Reload it and try again.")
+        raise DomainError(Kind.CONFLICT, "This page is out of date. Reload it and try again.")
     result = db.session.execute(
         update(KitVersion)
         .where(KitVersion.id == version.id, KitVersion.lock == seen_lock)
@@ -71,9 +66,10 @@ def claim_draft(version: KitVersion, seen_lock: int | None) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise StaleKit(
+        raise DomainError(
+            Kind.CONFLICT,
             "Someone else changed this kit while you were editing, so your change was not "
-            "saved. The page now shows their version; make your change again."
+            "saved. The page now shows their version; make your change again.",
         )
     db.session.refresh(version, ["lock"])
 
@@ -102,7 +98,7 @@ def rename_section(section: KitSection, title: str) -> None:
 def delete_section(version: KitVersion, section: KitSection) -> None:
     """Remove a section; its questions go with it."""
     if len(version.sections) == 1:
-        raise KitError("A kit needs at least one section.")
+        raise DomainError(Kind.INVALID, "A kit needs at least one section.")
     version.sections.remove(section)
     _renumber(version.sections)
 
@@ -131,9 +127,11 @@ def add_question(
 ) -> KitItem:
     """Append a bank question to a section; rate its competencies if not rated yet."""
     if question.is_archived:
-        raise KitError("That question is archived; bring it back to the bank to use it.")
+        raise DomainError(
+            Kind.INVALID, "That question is archived; bring it back to the bank to use it."
+        )
     if any(item.question_id == question.id for item in version.items):
-        raise KitError("That question is already in this kit.")
+        raise DomainError(Kind.INVALID, "That question is already in this kit.")
     item = KitItem(
         position=len(section.items), question=question, minutes=minutes, kit_version_id=version.id
     )
@@ -150,7 +148,9 @@ def add_question(
 def add_to_draft(version: KitVersion, question: Question) -> KitItem:
     """Add a question written for this draft to its main section (the second, if any)."""
     if version.state is not VersionState.DRAFT:
-        raise KitError("That kit version is no longer a draft; the question is not added.")
+        raise DomainError(
+            Kind.INVALID, "That kit version is no longer a draft; the question is not added."
+        )
     sections = version.sections
     return add_question(version, sections[min(1, len(sections) - 1)], question)
 
@@ -201,7 +201,9 @@ def reorder(version: KitVersion, layout: list[tuple[int, list[int]]]) -> None:
     named_sections = [sid for sid, _ in layout]
     named_items = [iid for _, ids in layout for iid in ids]
     if sorted(named_sections) != sorted(sections) or sorted(named_items) != sorted(items):
-        raise StaleKit("The order sent does not match this kit. Reload the page and try again.")
+        raise DomainError(
+            Kind.CONFLICT, "The order sent does not match this kit. Reload the page and try again."
+        )
     for position, (section_id, item_ids) in enumerate(layout):
         section = sections[section_id]
         section.position = position
@@ -217,7 +219,7 @@ def reorder(version: KitVersion, layout: list[tuple[int, list[int]]]) -> None:
 def add_competency(version: KitVersion, competency: Competency) -> KitCompetency:
     """Rate a catalogue competency on this kit, with the catalogue's anchors to start from."""
     if any(kc.competency_id == competency.id for kc in version.competencies):
-        raise KitError(f"“{competency.name}” is already rated in this kit.")
+        raise DomainError(Kind.INVALID, f"“{competency.name}” is already rated in this kit.")
     kc = KitCompetency(
         competency=competency,
         position=len(version.competencies),
@@ -248,9 +250,9 @@ def set_scale(version: KitVersion, labels: list[str]) -> None:
     """Replace the rating scale with these labels, for points 1 to len(labels)."""
     labels = [label.strip() for label in labels]
     if not 3 <= len(labels) <= 7:
-        raise KitError("A rating scale has 3 to 7 points.")
+        raise DomainError(Kind.INVALID, "A rating scale has 3 to 7 points.")
     if not all(labels):
-        raise KitError("Every point of the scale needs a label.")
+        raise DomainError(Kind.INVALID, "Every point of the scale needs a label.")
     existing = {p.value: p for p in version.scale}
     for value, label in enumerate(labels, start=1):
         if value in existing:
@@ -290,11 +292,11 @@ def short(text: str, length: int = 60) -> str:
 def publish(version: KitVersion) -> None:
     """Publish a draft for use, copying what interviewers will see into the version."""
     if not version.items:
-        raise KitError("Add at least one question before publishing.")
+        raise DomainError(Kind.INVALID, "Add at least one question before publishing.")
     if not version.competencies:
-        raise KitError("Rate at least one competency before publishing.")
+        raise DomainError(Kind.INVALID, "Rate at least one competency before publishing.")
     if not 3 <= len(version.scale) <= 7:
-        raise KitError("The rating scale needs 3 to 7 points.")
+        raise DomainError(Kind.INVALID, "The rating scale needs 3 to 7 points.")
     for item in version.items:
         item.prompt = item.question.prompt
         item.guide = {
@@ -368,3 +370,31 @@ def set_archived(kit: Kit, archived: bool) -> None:
     """Archive a kit (no new interviews) or bring it back."""
     kit.archived_at = utcnow() if archived else None
     record("kit.archive" if archived else "kit.unarchive", "kit", kit.id)
+
+
+def merge_competencies(source: Competency, target: Competency) -> None:
+    """Fold `source` into `target`: kit links follow, then the bank merges the two.
+
+    Refused when a kit version rates both, as merging would rate one twice.
+    """
+    both = db.session.scalar(
+        select(func.count())
+        .select_from(KitCompetency)
+        .where(
+            KitCompetency.competency_id == source.id,
+            KitCompetency.kit_version_id.in_(
+                select(KitCompetency.kit_version_id).where(KitCompetency.competency_id == target.id)
+            ),
+        )
+    )
+    if both:
+        raise DomainError(
+            Kind.INVALID,
+            f"{both} kit version(s) rate both competencies; remove one of them there first.",
+        )
+    db.session.execute(
+        update(KitCompetency)
+        .where(KitCompetency.competency_id == source.id)
+        .values(competency_id=target.id)
+    )
+    bank.merge_competencies(source, target)

@@ -2,12 +2,15 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from hiring.auth.forms import ButtonForm
+from hiring.debrief import documents
+from hiring.domain import DomainError, Kind
 from hiring.errors import render_error
 from hiring.extensions import db
+from hiring.interviews import queries as interview_queries
 from hiring.kits import operations as ops
 from hiring.kits.forms import (
     AddCompetencyForm,
@@ -29,8 +32,6 @@ from hiring.kits.models import (
 )
 from hiring.pdf import PdfError, send_pdf
 from hiring.questions.models import Competency, Question
-from hiring.scorecards import documents
-from hiring.scorecards.models import Scorecard
 from hiring.security import EVERYONE, MANAGERS, allow
 
 bp = Blueprint("kits", __name__, url_prefix="/kits")
@@ -126,7 +127,7 @@ def change(kit_id: int, number: int, form: LockedForm, apply: Callable, anchor: 
         ops.claim_draft(version, form.seen_lock)
         message = apply(version)
         db.session.commit()
-    except ops.KitError as error:
+    except DomainError as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(target)
@@ -215,7 +216,7 @@ def item_add(kit_id: int, number: int):
         section = find(version.sections, form.section_id.data)
         question = db.session.get(Question, form.question_id.data)
         if question is None:
-            raise ops.KitError("That question does not exist (any more).")
+            raise DomainError(Kind.NOT_FOUND, "That question does not exist (any more).")
         item = ops.add_question(version, section, question)
         return f"Added to “{section.title}”: {ops.short(item.question.prompt)}"
 
@@ -272,12 +273,9 @@ def reorder(kit_id: int, number: int):
         ops.claim_draft(version, lock)
         ops.reorder(version, layout)
         db.session.commit()
-    except ops.StaleKit as error:
+    except DomainError as error:
         db.session.rollback()
-        return jsonify(error=str(error)), 409
-    except ops.KitError as error:
-        db.session.rollback()
-        return jsonify(error=str(error)), 422
+        return jsonify(error=str(error)), error.kind.value
     return jsonify(lock=version.lock)
 
 
@@ -289,7 +287,7 @@ def competency_add(kit_id: int, number: int):
     def apply(version):
         competency = db.session.get(Competency, form.competency_id.data)
         if competency is None:
-            raise ops.KitError("That competency does not exist (any more).")
+            raise DomainError(Kind.NOT_FOUND, "That competency does not exist (any more).")
         ops.add_competency(version, competency)
         return f"“{competency.name}” is now rated."
 
@@ -390,38 +388,23 @@ def archive(kit_id: int):
     return redirect(url_for(".index"))
 
 
-def may_read_guide(kit_id: int) -> bool:
-    """Managers read every guide; interviewers those of kits they interview with."""
-    if current_user.is_manager:
-        return True
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Scorecard.interviewer_id == current_user.id,
-                    Scorecard.kit_version_id == KitVersion.id,
-                    KitVersion.kit_id == kit_id,
-                )
-            )
-        )
-    )
-
-
 @bp.get(f"{VERSION}/guide")
 @allow(EVERYONE)
 def guide(kit_id: int, number: int):
-    if not may_read_guide(kit_id):
-        abort(403)
+    """The kit guide to read before the interview."""
     version = load_version(kit_id, number)
+    if not interview_queries.may_read_guide(current_user, version):
+        abort(403)
     return render_template("kits/guide.html", version=version, kit=version.kit)
 
 
 @bp.get(f"{VERSION}/guide.pdf")
 @allow(EVERYONE)
 def guide_pdf(kit_id: int, number: int):
-    if not may_read_guide(kit_id):
-        abort(403)
+    """The kit guide as PDF."""
     version = load_version(kit_id, number)
+    if not interview_queries.may_read_guide(current_user, version):
+        abort(403)
     try:
         data = documents.guide_pdf(version)
     except PdfError as error:

@@ -6,9 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from hiring.extensions import db, utcnow
-from hiring.interviews.models import Interview
+from hiring.interviews.models import Interview, Scorecard
 from hiring.kits.models import KitVersion
-from hiring.scorecards.models import Scorecard
 from hiring.security import EVERYONE, allow, public
 
 bp = Blueprint("main", __name__)

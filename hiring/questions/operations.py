@@ -8,7 +8,6 @@ from sqlalchemy.orm import selectinload
 
 from hiring.audit.operations import record
 from hiring.extensions import db, utcnow
-from hiring.kits.models import KitCompetency, KitItem
 from hiring.questions.models import (
     AnswerTier,
     Competency,
@@ -249,16 +248,8 @@ def export_bank() -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def kits_using(question: Question) -> int:
-    return db.session.scalar(
-        select(func.count(func.distinct(KitItem.kit_version_id))).where(
-            KitItem.question_id == question.id
-        )
-    )
-
-
 def delete_question(question: Question) -> None:
-    """Delete a question no kit uses (the caller checks kits_using first)."""
+    """Delete a question no kit uses (kits.queries.versions_using tells)."""
     record("question.delete", "question", question.id)
     db.session.delete(question)
     db.session.flush()
@@ -271,24 +262,8 @@ def set_archived(question: Question, archived: bool) -> None:
 
 
 def merge_competencies(source: Competency, target: Competency) -> None:
-    """Fold `source` into `target`: every question and kit link follows, then source goes.
-
-    Raises ValueError when a kit version rates both, as merging would rate one twice.
-    """
-    both = db.session.scalar(
-        select(func.count())
-        .select_from(KitCompetency)
-        .where(
-            KitCompetency.competency_id == source.id,
-            KitCompetency.kit_version_id.in_(
-                select(KitCompetency.kit_version_id).where(KitCompetency.competency_id == target.id)
-            ),
-        )
-    )
-    if both:
-        raise ValueError(
-            f"{both} kit version(s) rate both competencies; remove one of them there first."
-        )
+    """Fold `source` into `target` in the bank: every question link follows, then source
+    goes. Kits repoint their own links first (kits.operations.merge_competencies)."""
     linked = select(question_competencies.c.question_id).where(
         question_competencies.c.competency_id == target.id
     )
@@ -301,11 +276,6 @@ def merge_competencies(source: Competency, target: Competency) -> None:
     db.session.execute(
         update(question_competencies)
         .where(question_competencies.c.competency_id == source.id)
-        .values(competency_id=target.id)
-    )
-    db.session.execute(
-        update(KitCompetency)
-        .where(KitCompetency.competency_id == source.id)
         .values(competency_id=target.id)
     )
     if not target.description:

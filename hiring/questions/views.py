@@ -13,17 +13,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from hiring.auth.forms import ButtonForm
+from hiring.domain import DomainError
 from hiring.extensions import db
-from hiring.kits.models import KitVersion
-from hiring.kits.operations import KitError, add_to_draft
+from hiring.kits import operations as kit_ops
+from hiring.kits import queries as kit_queries
 from hiring.questions.forms import LEVELS, CompetencyForm, ImportForm, MergeForm, QuestionForm
 from hiring.questions.models import Competency, Question, Tag, question_competencies
 from hiring.questions.operations import (
     delete_question,
     export_bank,
     import_batch,
-    kits_using,
-    merge_competencies,
     save_competency,
     save_question,
     set_archived,
@@ -90,7 +89,7 @@ def _question_or_404(question_id: int) -> Question:
 def detail(question_id: int):
     question = _question_or_404(question_id)
     return render_template(
-        "questions/detail.html", question=question, kit_count=kits_using(question)
+        "questions/detail.html", question=question, kit_count=kit_queries.versions_using(question)
     )
 
 
@@ -105,7 +104,7 @@ def new():
     kit_version = None
     if "kit_version" in request.args:
         kit_version_id = request.args.get("kit_version", type=int)
-        kit_version = db.session.get(KitVersion, kit_version_id) if kit_version_id else None
+        kit_version = kit_queries.version(kit_version_id) if kit_version_id else None
         if kit_version is None:
             abort(404)
     form = QuestionForm()
@@ -115,8 +114,8 @@ def new():
         save_question(question, form.to_data())
         if kit_version is not None:
             try:
-                add_to_draft(kit_version, question)
-            except KitError as error:
+                kit_ops.add_to_draft(kit_version, question)
+            except DomainError as error:
                 db.session.rollback()
                 flash(str(error), "error")
                 return redirect(
@@ -169,7 +168,7 @@ def delete(question_id: int):
     question = db.get_or_404(Question, question_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    if used := kits_using(question):
+    if used := kit_queries.versions_using(question):
         flash(
             f"This question is used by {used} kit version(s), so it cannot be deleted. "
             "Archive it instead: kits keep it, new kits cannot add it.",
@@ -314,8 +313,8 @@ def merge():
     source = db.session.get(Competency, form.source.data)
     target = db.session.get(Competency, form.target.data)
     try:
-        merge_competencies(source, target)
-    except ValueError as error:
+        kit_ops.merge_competencies(source, target)
+    except DomainError as error:
         db.session.rollback()
         flash(f"Not merged: {error}", "error")
         return redirect(url_for(".competencies"))

@@ -11,11 +11,11 @@ pending, so that reading one round never colours a round they have yet to score.
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, exists, select
 
 from hiring.extensions import db
-from hiring.interviews.models import Interview
-from hiring.scorecards.models import Scorecard, scorecards_with_content
+from hiring.interviews.models import Interview, Scorecard, scorecards_with_content
+from hiring.kits.models import KitVersion
 
 HIDDEN_ON_PANEL = "hidden until you submit your scorecard for this interview"
 HIDDEN_PENDING = "hidden until you submit your scorecards still pending for this candidate"
@@ -114,4 +114,23 @@ def colleagues_visible(scorecard: Scorecard, access: PanelAccess) -> bool:
         and other.version > 0
         and access.may_read(other)
         for other in access.scorecards
+    )
+
+
+def may_read_guide(user, version: KitVersion) -> bool:
+    """Managers read every kit guide, drafts too; an interviewer the published versions
+    used by interviews they are on the panel of."""
+    if user.is_manager:
+        return True
+    if version.published_at is None:
+        return False
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Scorecard.interviewer_id == user.id,
+                    Scorecard.kit_version_id == version.id,
+                )
+            )
+        )
     )

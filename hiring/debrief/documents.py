@@ -1,11 +1,10 @@
 """The three PDF documents: a scorecard, a candidate packet, a kit guide."""
 
-from hiring.interviews.models import Candidate
+from hiring.debrief.aggregate import aggregate, tally
+from hiring.interviews.models import Candidate, Scorecard
+from hiring.interviews.operations import content
 from hiring.kits.models import KitVersion
 from hiring.pdf import PdfError, assemble, cached, render_pdf, render_pdf_parts, store, stored
-from hiring.scorecards.aggregate import aggregate, tally
-from hiring.scorecards.models import Scorecard
-from hiring.scorecards.operations import content
 
 
 def header_for(candidate: Candidate) -> str:

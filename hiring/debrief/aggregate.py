@@ -3,7 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from hiring.scorecards.models import Recommendation, Scorecard
+from hiring.interviews.models import Recommendation, Scorecard
 
 # A spread of this many points or more between two raters of one competency is flagged:
 # on a 4-point scale it separates "below basic" from "solid", or "basic" from "exceptional".

@@ -1,1 +1,0 @@
-"""scorecards: see views.py for its blueprint."""
