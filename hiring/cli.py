@@ -5,16 +5,17 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from sqlalchemy import select
+from flask.cli import with_appcontext
 
 from hiring import demo
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user, find_user
 from hiring.debrief import documents
 from hiring.extensions import db
-from hiring.interviews import queries as scorecard_queries
-from hiring.interviews.models import Candidate, Interview, Scorecard, scorecards_with_content
-from hiring.kits.models import Kit, KitVersion, version_for_builder
+from hiring.interviews import queries as interview_queries
+from hiring.interviews.models import Scorecard
+from hiring.kits import queries as kit_queries
+from hiring.kits.models import Kit
 from hiring.pdf import PdfError
 from hiring.questions.operations import export_bank, import_batch
 
@@ -39,154 +40,154 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def register(app: Flask) -> None:
-    @app.cli.command("create-user")
-    @click.argument("email")
-    @click.option("--name", required=True, help="The person's name.")
-    @click.option(
-        "--role",
-        type=click.Choice([r.value for r in Role]),
-        default=Role.INTERVIEWER.value,
-        show_default=True,
+@click.command("create-user")
+@with_appcontext
+@click.argument("email")
+@click.option("--name", required=True, help="The person's name.")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.INTERVIEWER.value,
+    show_default=True,
+)
+def create_user_command(email: str, name: str, role: str) -> None:
+    """Create a user; the password is read from a prompt or standard input."""
+    if find_user(email) is not None:
+        raise click.ClickException(f"a user with the e-mail {email} already exists")
+    password = _read_password()
+    if len(password) < 12:
+        raise click.ClickException("the password must have at least 12 characters")
+    user = create_user(email, name, Role(role), password)
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email}.")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load demo accounts and content; safe to run again."""
+    logins = demo.load()
+    db.session.commit()
+    click.echo("Demo data is ready. Sign in with:")
+    for role, email, password in logins:
+        click.echo(f"  {role:<12} {email:<28} {password}")
+
+
+@click.command("import-questions")
+@with_appcontext
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--role-family", help="Role family of every imported question.")
+@click.option("--tag", "tags", multiple=True, help="A tag to add (repeatable).")
+@click.option("--skip-invalid", is_flag=True, help="Import the valid files, list the invalid ones.")
+def import_questions_command(paths, role_family, tags, skip_invalid) -> None:
+    """Import question pages (.txt) and bank documents (.json): all, or none."""
+    files = _collect(paths)
+    if not files:
+        raise click.ClickException("no .txt or .json files found")
+    report = import_batch(
+        [(str(p), p.read_bytes()) for p in files],
+        role_family=role_family,
+        tags=list(tags),
+        skip_invalid=skip_invalid,
     )
-    def create_user_command(email: str, name: str, role: str) -> None:
-        """Create a user; the password is read from a prompt or standard input."""
-        if find_user(email) is not None:
-            raise click.ClickException(f"a user with the e-mail {email} already exists")
-        password = _read_password()
-        if len(password) < 12:
-            raise click.ClickException("the password must have at least 12 characters")
-        user = create_user(email, name, Role(role), password)
-        db.session.commit()
-        click.echo(f"Created {user.role.value} {user.email}.")
-
-    @app.cli.command("demo")
-    def demo_command() -> None:
-        """Load demo accounts and content; safe to run again."""
-        logins = demo.load()
-        db.session.commit()
-        click.echo("Demo data is ready. Sign in with:")
-        for role, email, password in logins:
-            click.echo(f"  {role:<12} {email:<28} {password}")
-
-    @app.cli.command("import-questions")
-    @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-    @click.option("--role-family", help="Role family of every imported question.")
-    @click.option("--tag", "tags", multiple=True, help="A tag to add (repeatable).")
-    @click.option(
-        "--skip-invalid", is_flag=True, help="Import the valid files, list the invalid ones."
+    for error in report.errors:
+        click.echo(f"refused: {error}", err=True)
+    if report.errors and not skip_invalid:
+        db.session.rollback()
+        raise click.ClickException(
+            f"{len(report.errors)} of {len(files)} file(s) are not question pages; "
+            "nothing was imported (--skip-invalid imports the others)"
+        )
+    db.session.commit()
+    click.echo(
+        f"Imported {report.imported} question(s): {report.created} new, "
+        f"{report.updated} updated; {report.competencies} new competencies."
     )
-    def import_questions_command(paths, role_family, tags, skip_invalid) -> None:
-        """Import question pages (.txt) and bank documents (.json): all, or none."""
-        files = _collect(paths)
-        if not files:
-            raise click.ClickException("no .txt or .json files found")
-        report = import_batch(
-            [(str(p), p.read_bytes()) for p in files],
-            role_family=role_family,
-            tags=list(tags),
-            skip_invalid=skip_invalid,
+    if report.errors:
+        raise click.ClickException(f"{len(report.errors)} file(s) were skipped")
+
+
+@click.command("export-questions")
+@with_appcontext
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def export_questions_command(out: Path) -> None:
+    """Write the whole question bank as one JSON document."""
+    out.write_text(export_bank(), encoding="utf-8")
+    click.echo(f"Wrote {out}.")
+
+
+@click.group("export-pdf")
+@with_appcontext
+def export_pdf() -> None:
+    """Export one PDF: a scorecard or a kit guide."""
+
+
+@export_pdf.command("scorecard")
+@with_appcontext
+@click.argument("scorecard_id", type=int)
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def export_scorecard(scorecard_id: int, out: Path) -> None:
+    """Write one interviewer's scorecard as PDF (drafts are marked)."""
+    with current_app.test_request_context():
+        scorecard = db.session.scalar(
+            interview_queries.scorecards_with_content().where(Scorecard.id == scorecard_id)
         )
-        for error in report.errors:
-            click.echo(f"refused: {error}", err=True)
-        if report.errors and not skip_invalid:
-            db.session.rollback()
-            raise click.ClickException(
-                f"{len(report.errors)} of {len(files)} file(s) are not question pages; "
-                "nothing was imported (--skip-invalid imports the others)"
+        if scorecard is None:
+            raise click.ClickException(f"there is no scorecard {scorecard_id}")
+        _write(out, lambda: documents.scorecard_pdf(scorecard))
+
+
+@export_pdf.command("kit")
+@with_appcontext
+@click.argument("kit_id", type=int)
+@click.option("--version", "number", type=int, help="Version number (default: latest).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def export_kit(kit_id: int, number: int | None, out: Path) -> None:
+    """Write a kit guide as PDF."""
+    with current_app.test_request_context():
+        kit = db.session.get(Kit, kit_id)
+        if kit is None:
+            raise click.ClickException(f"there is no kit {kit_id}")
+        number = number or kit.versions[-1].number
+        if number not in {v.number for v in kit.versions}:
+            raise click.ClickException(f"kit {kit_id} has no version {number}")
+        version = db.session.scalar(kit_queries.version_for_builder(kit_id, number))
+        _write(out, lambda: documents.guide_pdf(version))
+
+
+@click.command("export-packets")
+@with_appcontext
+@click.option(
+    "--candidate", "candidate_ids", type=int, multiple=True, help="A candidate id (repeatable)."
+)
+@click.option("--kit", "kit_id", type=int, help="Only candidates interviewed with this kit.")
+@click.option("--guide", is_flag=True, help="Append the kit guide to each packet.")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
+def export_packets(candidate_ids, kit_id, guide, out: Path) -> None:
+    """Write one packet per candidate (default: every candidate with a submitted scorecard)."""
+    candidates = db.session.scalars(
+        interview_queries.candidates_with_submissions(candidate_ids, kit_id)
+    ).all()
+    missing = set(candidate_ids) - {c.id for c in candidates}
+    if missing:
+        click.echo(f"no submitted scorecard for candidate(s) {sorted(missing)}", err=True)
+    if not candidates:
+        raise click.ClickException("no candidate has a submitted scorecard to export")
+    out.mkdir(parents=True, exist_ok=True)
+    with (
+        current_app.test_request_context(),
+        click.progressbar(
+            candidates, label="Exporting packets", item_show_func=lambda c: c and c.name
+        ) as bar,
+    ):
+        for candidate in bar:
+            data = documents.packet_pdf(
+                candidate,
+                interview_queries.submitted_with_content(candidate.id),
+                with_guide=guide,
             )
-        db.session.commit()
-        click.echo(
-            f"Imported {report.imported} question(s): {report.created} new, "
-            f"{report.updated} updated; {report.competencies} new competencies."
-        )
-        if report.errors:
-            raise click.ClickException(f"{len(report.errors)} file(s) were skipped")
-
-    @app.cli.command("export-questions")
-    @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-    def export_questions_command(out: Path) -> None:
-        """Write the whole question bank as one JSON document."""
-        out.write_text(export_bank(), encoding="utf-8")
-        click.echo(f"Wrote {out}.")
-
-    @app.cli.group("export-pdf")
-    def export_pdf() -> None:
-        """Export one PDF: a scorecard or a kit guide."""
-
-    @export_pdf.command("scorecard")
-    @click.argument("scorecard_id", type=int)
-    @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-    def export_scorecard(scorecard_id: int, out: Path) -> None:
-        """Write one interviewer's scorecard as PDF (drafts are marked)."""
-        with current_app.test_request_context():
-            scorecard = db.session.scalar(
-                scorecards_with_content().where(Scorecard.id == scorecard_id)
-            )
-            if scorecard is None:
-                raise click.ClickException(f"there is no scorecard {scorecard_id}")
-            _write(out, lambda: documents.scorecard_pdf(scorecard))
-
-    @export_pdf.command("kit")
-    @click.argument("kit_id", type=int)
-    @click.option("--version", "number", type=int, help="Version number (default: latest).")
-    @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-    def export_kit(kit_id: int, number: int | None, out: Path) -> None:
-        """Write a kit guide as PDF."""
-        with current_app.test_request_context():
-            kit = db.session.get(Kit, kit_id)
-            if kit is None:
-                raise click.ClickException(f"there is no kit {kit_id}")
-            number = number or kit.versions[-1].number
-            if number not in {v.number for v in kit.versions}:
-                raise click.ClickException(f"kit {kit_id} has no version {number}")
-            version = db.session.scalar(version_for_builder(kit_id, number))
-            _write(out, lambda: documents.guide_pdf(version))
-
-    @app.cli.command("export-packets")
-    @click.option(
-        "--candidate", "candidate_ids", type=int, multiple=True, help="A candidate id (repeatable)."
-    )
-    @click.option("--kit", "kit_id", type=int, help="Only candidates interviewed with this kit.")
-    @click.option("--guide", is_flag=True, help="Append the kit guide to each packet.")
-    @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
-    def export_packets(candidate_ids, kit_id, guide, out: Path) -> None:
-        """Write one packet per candidate (default: every candidate with a submitted scorecard)."""
-        stmt = (
-            select(Candidate)
-            .join(Interview)
-            .join(Scorecard)
-            .where(Scorecard.submitted_at.is_not(None))
-            .distinct()
-            .order_by(Candidate.id)
-        )
-        if candidate_ids:
-            stmt = stmt.where(Candidate.id.in_(candidate_ids))
-        if kit_id:
-            stmt = stmt.join(KitVersion, Interview.kit_version_id == KitVersion.id).where(
-                KitVersion.kit_id == kit_id
-            )
-        candidates = db.session.scalars(stmt).all()
-        missing = set(candidate_ids) - {c.id for c in candidates}
-        if missing:
-            click.echo(f"no submitted scorecard for candidate(s) {sorted(missing)}", err=True)
-        if not candidates:
-            raise click.ClickException("no candidate has a submitted scorecard to export")
-        out.mkdir(parents=True, exist_ok=True)
-        with (
-            current_app.test_request_context(),
-            click.progressbar(
-                candidates, label="Exporting packets", item_show_func=lambda c: c and c.name
-            ) as bar,
-        ):
-            for candidate in bar:
-                data = documents.packet_pdf(
-                    candidate,
-                    scorecard_queries.submitted_with_content(candidate.id),
-                    with_guide=guide,
-                )
-                (out / f"packet-{candidate.id}.pdf").write_bytes(data)
-        click.echo(f"Wrote {len(candidates)} packet(s) to {out}.")
+            (out / f"packet-{candidate.id}.pdf").write_bytes(data)
+    click.echo(f"Wrote {len(candidates)} packet(s) to {out}.")
 
 
 def _write(out: Path, make) -> None:
@@ -196,3 +197,19 @@ def _write(out: Path, make) -> None:
         raise click.ClickException(str(error)) from None
     out.write_bytes(data)
     click.echo(f"Wrote {out} ({len(data) // 1024} KB).")
+
+
+COMMANDS = [
+    create_user_command,
+    demo_command,
+    import_questions_command,
+    export_questions_command,
+    export_pdf,
+    export_packets,
+]
+
+
+def register(app: Flask) -> None:
+    """Add the commands to `flask --app hiring`."""
+    for command in COMMANDS:
+        app.cli.add_command(command)

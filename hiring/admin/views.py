@@ -3,6 +3,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from hiring.audit.models import AuditEvent
+from hiring.auth import queries
 from hiring.auth.forms import ButtonForm, RoleForm, UserForm
 from hiring.auth.models import Role, User
 from hiring.auth.operations import change_role, create_user, set_active
@@ -23,7 +24,7 @@ def users():
         db.session.commit()
         flash(f"{user.name} can now sign in as {user.role.label.lower()}.", "success")
         return redirect(url_for(".users"))
-    people = db.session.scalars(select(User).order_by(User.active.desc(), User.name)).all()
+    people = queries.everyone()
     return render_template(
         "admin/users.html",
         form=form,

@@ -8,21 +8,17 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     ForeignKeyConstraint,
-    Select,
     UniqueConstraint,
-    select,
 )
 from sqlalchemy.orm import (
     Mapped,
-    joinedload,
     mapped_column,
     relationship,
-    selectinload,
 )
 
 from hiring.auth.models import User, enum_column
 from hiring.extensions import CleanString, CleanText, UTCDateTime, db, utcnow
-from hiring.kits.models import KitVersion, with_content
+from hiring.kits.models import KitVersion
 
 
 class Candidate(db.Model):
@@ -300,17 +296,3 @@ class ScorecardRevision(db.Model):
 
     def __repr__(self) -> str:
         return f"<ScorecardRevision {self.scorecard_id} at {self.at}>"
-
-
-def scorecards_with_content() -> Select:
-    """Scorecards with their interview, candidate, kit version and content loaded."""
-    return select(Scorecard).options(
-        joinedload(Scorecard.interviewer),
-        joinedload(Scorecard.interview).options(
-            joinedload(Interview.candidate),
-            with_content(joinedload(Interview.kit_version)),
-        ),
-        selectinload(Scorecard.item_notes),
-        selectinload(Scorecard.ratings),
-        selectinload(Scorecard.revisions),
-    )

@@ -9,13 +9,18 @@ submitted for the candidate and no scorecard of theirs for that candidate is sti
 pending, so that reading one round never colours a round they have yet to score.
 """
 
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
-from hiring.extensions import db
-from hiring.interviews.models import Interview, Scorecard, scorecards_with_content
+from hiring.extensions import db, utcnow
+from hiring.interviews.models import Candidate, Interview, Scorecard, ScorecardState
 from hiring.kits.models import KitVersion
+from hiring.kits.queries import with_content
 
 HIDDEN_ON_PANEL = "hidden until you submit your scorecard for this interview"
 HIDDEN_PENDING = "hidden until you submit your scorecards still pending for this candidate"
@@ -133,4 +138,148 @@ def may_read_guide(user, version: KitVersion) -> bool:
                 )
             )
         )
+    )
+
+
+def scorecards_with_content() -> Select:
+    """Scorecards with their interview, candidate, kit version and content loaded."""
+    return select(Scorecard).options(
+        joinedload(Scorecard.interviewer),
+        joinedload(Scorecard.interview).options(
+            joinedload(Interview.candidate),
+            with_content(joinedload(Interview.kit_version)),
+        ),
+        selectinload(Scorecard.item_notes),
+        selectinload(Scorecard.ratings),
+        selectinload(Scorecard.revisions),
+    )
+
+
+def _with_scorecards():
+    """Loader options: a candidate's interviews, their kits and scorecards with authors."""
+    return selectinload(Candidate.interviews).options(
+        joinedload(Interview.kit_version).joinedload(KitVersion.kit),
+        selectinload(Interview.scorecards).joinedload(Scorecard.interviewer),
+    )
+
+
+def status(candidate: Candidate, access=None) -> dict:
+    """Interviews planned and done, scorecards submitted of expected, recommendation tally;
+    with `access`, of the interviews open to that reader only."""
+    now = utcnow()
+    scorecards = [s for i in candidate.interviews for s in i.scorecards]
+    if access is not None:
+        hidden = access.hidden_interviews()
+        scorecards = [s for s in scorecards if s.interview_id not in hidden]
+    submitted = [s for s in scorecards if s.submitted_at is not None]
+    return {
+        "planned": sum(i.scheduled_at > now for i in candidate.interviews),
+        "done": sum(i.scheduled_at <= now for i in candidate.interviews),
+        "submitted": len(submitted),
+        "expected": len(scorecards),
+        "tally": Counter(s.recommendation for s in submitted if s.recommendation),
+    }
+
+
+def candidates(text: str = "") -> Select:
+    """Candidates, newest first, with their interviews' scorecards; `text` searches name,
+    e-mail and role."""
+    stmt = select(Candidate).options(_with_scorecards()).order_by(Candidate.created_at.desc())
+    if text:
+        like = f"%{text}%"
+        stmt = stmt.where(
+            or_(Candidate.name.ilike(like), Candidate.email.ilike(like), Candidate.role.ilike(like))
+        )
+    return stmt
+
+
+def candidate_with_scorecards(candidate_id: int) -> Select:
+    """One candidate with their interviews, kits and scorecards."""
+    return select(Candidate).where(Candidate.id == candidate_id).options(_with_scorecards())
+
+
+def candidate_choices() -> list[Candidate]:
+    """Every candidate, by name, for choosing one."""
+    return db.session.scalars(select(Candidate).order_by(Candidate.name)).all()
+
+
+def candidates_with_submissions(ids: Iterable[int] = (), kit_id: int | None = None) -> Select:
+    """Candidates with at least one submitted scorecard; only `ids`, or those interviewed
+    with kit `kit_id`, when given."""
+    stmt = (
+        select(Candidate)
+        .join(Interview)
+        .join(Scorecard)
+        .where(Scorecard.submitted_at.is_not(None))
+        .distinct()
+        .order_by(Candidate.id)
+    )
+    if ids:
+        stmt = stmt.where(Candidate.id.in_(list(ids)))
+    if kit_id:
+        stmt = stmt.join(KitVersion, Interview.kit_version_id == KitVersion.id).where(
+            KitVersion.kit_id == kit_id
+        )
+    return stmt
+
+
+@dataclass
+class Dashboard:
+    """One user's scorecards by what they need next; the team's overdue for managers."""
+
+    today: list[Scorecard]
+    upcoming: list[Scorecard]
+    drafts: list[Scorecard]
+    overdue: list[Scorecard]
+    submitted: list[Scorecard]
+    team_overdue: list[Scorecard]
+
+
+def _listed() -> Select:
+    """Scorecards with what a list of them shows, in interview order."""
+    return (
+        select(Scorecard)
+        .options(
+            joinedload(Scorecard.interviewer),
+            joinedload(Scorecard.interview).options(
+                joinedload(Interview.candidate),
+                joinedload(Interview.kit_version).joinedload(KitVersion.kit),
+            ),
+        )
+        .join(Interview)
+        .order_by(Interview.scheduled_at)
+    )
+
+
+def dashboard(user, now: datetime, overdue_hours: int) -> Dashboard:
+    """The user's dashboard: a scorecard is overdue `overdue_hours` after its interview."""
+    overdue_before = now - timedelta(hours=overdue_hours)
+    mine = db.session.scalars(_listed().where(Scorecard.interviewer_id == user.id)).unique().all()
+    open_ = [s for s in mine if s.state in (ScorecardState.NOT_STARTED, ScorecardState.DRAFT)]
+    team_overdue = []
+    if user.is_manager:
+        team_overdue = (
+            db.session.scalars(
+                _listed().where(
+                    Scorecard.submitted_at.is_(None),
+                    Scorecard.withdrawn_at.is_(None),
+                    Interview.scheduled_at < overdue_before,
+                )
+            )
+            .unique()
+            .all()
+        )
+    return Dashboard(
+        today=[s for s in mine if s.interview.scheduled_at.date() == now.date()],
+        upcoming=[s for s in mine if s.interview.scheduled_at.date() > now.date()],
+        drafts=[
+            s
+            for s in open_
+            if s.state is ScorecardState.DRAFT
+            and s.interview.scheduled_at.date() < now.date()
+            and s.interview.scheduled_at >= overdue_before
+        ],
+        overdue=[s for s in open_ if s.interview.scheduled_at < overdue_before],
+        submitted=[s for s in mine if s.state is ScorecardState.SUBMITTED][-5:],
+        team_overdue=team_overdue,
     )

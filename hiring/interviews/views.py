@@ -1,6 +1,5 @@
 """Candidates, interviews and the live scorecard: pages, JSON, PDF and autosave."""
 
-from collections import Counter
 from datetime import UTC
 
 from flask import (
@@ -16,16 +15,14 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload, selectinload
 
+from hiring.auth import queries as people
 from hiring.auth.forms import ButtonForm
-from hiring.auth.models import User
 from hiring.debrief.aggregate import aggregate
 from hiring.debrief.documents import packet_pdf, scorecard_pdf
 from hiring.domain import DomainError
 from hiring.errors import render_error
-from hiring.extensions import db, utcnow
+from hiring.extensions import db
 from hiring.interviews import operations as ops
 from hiring.interviews import queries
 from hiring.interviews.forms import (
@@ -37,59 +34,27 @@ from hiring.interviews.forms import (
 )
 from hiring.interviews.models import (
     Candidate,
-    Interview,
     Recommendation,
     Scorecard,
-    scorecards_with_content,
 )
-from hiring.kits.models import Kit, KitVersion
+from hiring.kits import queries as kit_queries
+from hiring.kits.models import KitVersion
 from hiring.pdf import PdfError, send_pdf
 from hiring.security import ADMINS, EVERYONE, MANAGERS, allow
 
 bp = Blueprint("interviews", __name__)
 
 
-def _with_scorecards():
-    return selectinload(Candidate.interviews).options(
-        joinedload(Interview.kit_version).joinedload(KitVersion.kit),
-        selectinload(Interview.scorecards).joinedload(Scorecard.interviewer),
-    )
-
-
-def status(candidate: Candidate, access=None) -> dict:
-    """Interviews planned and done, scorecards submitted of expected, recommendation tally;
-    with `access`, of the interviews open to that reader only."""
-    now = utcnow()
-    scorecards = [s for i in candidate.interviews for s in i.scorecards]
-    if access is not None:
-        hidden = access.hidden_interviews()
-        scorecards = [s for s in scorecards if s.interview_id not in hidden]
-    submitted = [s for s in scorecards if s.submitted_at is not None]
-    return {
-        "planned": sum(i.scheduled_at > now for i in candidate.interviews),
-        "done": sum(i.scheduled_at <= now for i in candidate.interviews),
-        "submitted": len(submitted),
-        "expected": len(scorecards),
-        "tally": Counter(s.recommendation for s in submitted if s.recommendation),
-    }
-
-
 @bp.get("/candidates/")
 @allow(MANAGERS)
 def candidates():
     query = request.args.get("q", "").strip()[:200]
-    stmt = select(Candidate).options(_with_scorecards()).order_by(Candidate.created_at.desc())
-    if query:
-        like = f"%{query}%"
-        stmt = stmt.where(
-            or_(Candidate.name.ilike(like), Candidate.email.ilike(like), Candidate.role.ilike(like))
-        )
-    page = db.paginate(stmt, per_page=25)
+    page = db.paginate(queries.candidates(query), per_page=current_app.config["PER_PAGE"])
     return render_template(
         "interviews/candidates.html",
         page=page,
         query=query,
-        status={c.id: status(c) for c in page.items},
+        status={c.id: queries.status(c) for c in page.items},
     )
 
 
@@ -120,9 +85,7 @@ def candidate_form(candidate_id: int | None = None):
 @allow(EVERYONE)
 def candidate(candidate_id: int):
     """A candidate's interviews and the panel's scorecards, as far as the reader may see."""
-    candidate = db.first_or_404(
-        select(Candidate).where(Candidate.id == candidate_id).options(_with_scorecards())
-    )
+    candidate = db.first_or_404(queries.candidate_with_scorecards(candidate_id))
     access = queries.PanelAccess(
         current_user, [s for i in candidate.interviews for s in i.scorecards]
     )
@@ -135,7 +98,7 @@ def candidate(candidate_id: int):
         access=access,
         hidden=access.hidden_interviews(),
         debrief=aggregate(readable),
-        status=status(candidate, access),
+        status=queries.status(candidate, access),
     )
 
 
@@ -182,21 +145,15 @@ def candidate_delete(candidate_id: int):
 
 
 def _interview_choices(form: InterviewForm) -> None:
+    """Fill the interview form's choices: candidates, published kit versions, active users."""
     form.candidate_id.choices = [
-        (c.id, f"{c.name} · {c.role}" if c.role else c.name)
-        for c in db.session.scalars(select(Candidate).order_by(Candidate.name))
+        (c.id, f"{c.name} · {c.role}" if c.role else c.name) for c in queries.candidate_choices()
     ]
-    versions = db.session.scalars(
-        select(KitVersion)
-        .join(Kit)
-        .where(KitVersion.published_at.is_not(None), Kit.archived_at.is_(None))
-        .options(joinedload(KitVersion.kit))
-        .order_by(Kit.title, KitVersion.number.desc())
-    ).all()
-    form.kit_version_id.choices = [(v.id, f"{v.kit.title} · version {v.number}") for v in versions]
+    form.kit_version_id.choices = [
+        (v.id, f"{v.kit.title} · version {v.number}") for v in kit_queries.published_versions()
+    ]
     form.panel.choices = [
-        (u.id, f"{u.name} ({u.role.label.lower()})")
-        for u in db.session.scalars(select(User).where(User.active).order_by(User.name))
+        (u.id, f"{u.name} ({u.role.label.lower()})") for u in people.active_users()
     ]
 
 
@@ -208,9 +165,7 @@ def interview_new():
     if form.validate_on_submit():
         candidate = db.session.get(Candidate, form.candidate_id.data)
         version = db.session.get(KitVersion, form.kit_version_id.data)
-        panel = db.session.scalars(
-            select(User).where(User.id.in_(form.panel.data), User.active)
-        ).all()
+        panel = people.active_users(form.panel.data)
         try:
             ops.schedule(
                 candidate,
@@ -240,7 +195,7 @@ INT_MAX = 2**31 - 1
 
 def load(scorecard_id: int) -> Scorecard:
     """A scorecard with its kit version and content, in a bounded number of queries."""
-    return db.first_or_404(scorecards_with_content().where(Scorecard.id == scorecard_id))
+    return db.first_or_404(queries.scorecards_with_content().where(Scorecard.id == scorecard_id))
 
 
 def viewable(scorecard_id: int) -> Scorecard:

@@ -5,7 +5,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     ForeignKey,
-    Select,
     UniqueConstraint,
     column,
     func,
@@ -15,10 +14,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import (
     Mapped,
     column_property,
-    joinedload,
     mapped_column,
     relationship,
-    selectinload,
 )
 
 from hiring.extensions import CleanString, CleanText, UTCDateTime, db, utcnow
@@ -241,30 +238,3 @@ class ScalePoint(db.Model):
 
     def __repr__(self) -> str:
         return f"<ScalePoint {self.kit_version_id}:{self.value} {self.label!r}>"
-
-
-def with_content(path):
-    """Loader options for a kit version's kit, sections and items, competencies and scale."""
-    return path.options(
-        joinedload(KitVersion.kit),
-        selectinload(KitVersion.sections).selectinload(KitSection.items),
-        selectinload(KitVersion.competencies).joinedload(KitCompetency.competency),
-        selectinload(KitVersion.scale),
-    )
-
-
-def version_for_builder(kit_id: int, number: int) -> Select:
-    """A kit version with its questions from the bank too, as the builder and guide show it."""
-    return (
-        select(KitVersion)
-        .where(KitVersion.kit_id == kit_id, KitVersion.number == number)
-        .options(
-            joinedload(KitVersion.kit),
-            selectinload(KitVersion.sections)
-            .selectinload(KitSection.items)
-            .selectinload(KitItem.question)
-            .options(selectinload(Question.competencies), selectinload(Question.tiers)),
-            selectinload(KitVersion.competencies).joinedload(KitCompetency.competency),
-            selectinload(KitVersion.scale),
-        )
-    )

@@ -1,10 +1,55 @@
-"""Reads of kits that other pages need."""
+"""Reads of kits: a version with its content, lists, and what other pages ask of kits."""
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from hiring.extensions import db
-from hiring.kits.models import KitItem, KitVersion
+from hiring.kits.models import Kit, KitCompetency, KitItem, KitSection, KitVersion
 from hiring.questions.models import Question
+
+
+def with_content(path):
+    """Loader options for a kit version's kit, sections and items, competencies and scale."""
+    return path.options(
+        joinedload(KitVersion.kit),
+        selectinload(KitVersion.sections).selectinload(KitSection.items),
+        selectinload(KitVersion.competencies).joinedload(KitCompetency.competency),
+        selectinload(KitVersion.scale),
+    )
+
+
+def version_for_builder(kit_id: int, number: int) -> Select:
+    """A kit version with its questions from the bank too, as the builder and guide show it."""
+    return (
+        select(KitVersion)
+        .where(KitVersion.kit_id == kit_id, KitVersion.number == number)
+        .options(
+            joinedload(KitVersion.kit),
+            selectinload(KitVersion.sections)
+            .selectinload(KitSection.items)
+            .selectinload(KitItem.question)
+            .options(selectinload(Question.competencies), selectinload(Question.tiers)),
+            selectinload(KitVersion.competencies).joinedload(KitCompetency.competency),
+            selectinload(KitVersion.scale),
+        )
+    )
+
+
+def kits(include_archived: bool) -> Select:
+    """Kits with their versions, by title."""
+    stmt = select(Kit).options(selectinload(Kit.versions)).order_by(Kit.title)
+    return stmt if include_archived else stmt.where(Kit.archived_at.is_(None))
+
+
+def published_versions() -> list[KitVersion]:
+    """The versions an interview can use: published, of kits in use."""
+    return db.session.scalars(
+        select(KitVersion)
+        .join(Kit)
+        .where(KitVersion.published_at.is_not(None), Kit.archived_at.is_(None))
+        .options(joinedload(KitVersion.kit))
+        .order_by(Kit.title, KitVersion.number.desc())
+    ).all()
 
 
 def versions_using(question: Question) -> int:

@@ -2,8 +2,6 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from hiring.auth.forms import ButtonForm
 from hiring.debrief import documents
@@ -12,6 +10,7 @@ from hiring.errors import render_error
 from hiring.extensions import db
 from hiring.interviews import queries as interview_queries
 from hiring.kits import operations as ops
+from hiring.kits import queries
 from hiring.kits.forms import (
     AddCompetencyForm,
     AddQuestionForm,
@@ -28,9 +27,9 @@ from hiring.kits.models import (
     Kit,
     KitVersion,
     VersionState,
-    version_for_builder,
 )
 from hiring.pdf import PdfError, send_pdf
+from hiring.questions import queries as bank
 from hiring.questions.models import Competency, Question
 from hiring.security import EVERYONE, MANAGERS, allow
 
@@ -41,17 +40,14 @@ VERSION = "/<int:kit_id>/v/<int:number>"
 
 def load_version(kit_id: int, number: int) -> KitVersion:
     """A kit version with everything the builder and the guide show, in a few queries."""
-    return db.first_or_404(version_for_builder(kit_id, number))
+    return db.first_or_404(queries.version_for_builder(kit_id, number))
 
 
 @bp.get("/")
 @allow(MANAGERS)
 def index():
     show_archived = request.args.get("archived") == "1"
-    stmt = select(Kit).options(selectinload(Kit.versions)).order_by(Kit.title)
-    if not show_archived:
-        stmt = stmt.where(Kit.archived_at.is_(None))
-    kits = db.session.scalars(stmt).all()
+    kits = db.session.scalars(queries.kits(include_archived=show_archived)).all()
     return render_template("kits/index.html", kits=kits, show_archived=show_archived)
 
 
@@ -83,12 +79,10 @@ def builder(kit_id: int, number: int):
     if query and version.state is VersionState.DRAFT:
         in_kit = {item.question_id for item in version.items}
         results = [
-            q for q in db.session.scalars(Question.search(query).limit(30)) if q.id not in in_kit
+            q for q in db.session.scalars(bank.search(query).limit(30)) if q.id not in in_kit
         ]
     rated = {kc.competency_id for kc in version.competencies}
-    catalogue = db.session.execute(
-        select(Competency.id, Competency.name).order_by(Competency.key)
-    ).all()
+    catalogue = bank.competency_choices()
     return render_template(
         "kits/builder.html",
         version=version,

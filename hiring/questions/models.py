@@ -6,10 +6,8 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
-    Select,
     Table,
     UniqueConstraint,
-    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -141,33 +139,6 @@ class Question(db.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
-
-    @classmethod
-    def search(
-        cls,
-        text: str = "",
-        *,
-        level: str = "",
-        role_family: str = "",
-        competency_id: int | None = None,
-        tag: str = "",
-        include_archived: bool = False,
-    ) -> Select:
-        """Questions whose text holds every word of `text`, with the given filters."""
-        stmt = select(cls)
-        for word in text.split():
-            stmt = stmt.where(cls.search_text.contains(word.casefold(), autoescape=True))
-        if level:
-            stmt = stmt.where(cls.level == level)
-        if role_family:
-            stmt = stmt.where(cls.role_family == role_family)
-        if competency_id:
-            stmt = stmt.where(cls.competencies.any(Competency.id == competency_id))
-        if tag:
-            stmt = stmt.where(cls.tags.any(Tag.name == tag))
-        if not include_archived:
-            stmt = stmt.where(cls.archived_at.is_(None))
-        return stmt.order_by(cls.role_family, cls.prompt_key)
 
     def tier(self, tier: Tier) -> "AnswerTier | None":
         return next((t for t in self.tiers if t.tier is tier), None)

@@ -9,7 +9,7 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from hiring.auth.forms import ButtonForm
@@ -17,8 +17,9 @@ from hiring.domain import DomainError
 from hiring.extensions import db
 from hiring.kits import operations as kit_ops
 from hiring.kits import queries as kit_queries
+from hiring.questions import queries
 from hiring.questions.forms import LEVELS, CompetencyForm, ImportForm, MergeForm, QuestionForm
-from hiring.questions.models import Competency, Question, Tag, question_competencies
+from hiring.questions.models import Competency, Question
 from hiring.questions.operations import (
     delete_question,
     export_bank,
@@ -33,33 +34,11 @@ from hiring.security import EVERYONE, MANAGERS, allow
 bp = Blueprint("questions", __name__, url_prefix="/questions")
 
 
-def _role_families() -> list[str]:
-    return db.session.scalars(
-        select(Question.role_family)
-        .distinct()
-        .where(Question.role_family != "")
-        .order_by(Question.role_family)
-    ).all()
-
-
-def _filter_options() -> dict:
-    return {
-        "levels": db.session.scalars(
-            select(Question.level).distinct().where(Question.level != "").order_by(Question.level)
-        ).all(),
-        "families": _role_families(),
-        "competencies": db.session.execute(
-            select(Competency.id, Competency.name).order_by(Competency.key)
-        ).all(),
-        "tags": db.session.scalars(select(Tag.name).order_by(Tag.name)).all(),
-    }
-
-
 @bp.get("/")
 @allow(EVERYONE)
 def index():
     args = request.args
-    stmt = Question.search(
+    stmt = queries.search(
         args.get("q", "")[:200],
         level=args.get("level", ""),
         role_family=args.get("family", ""),
@@ -68,20 +47,11 @@ def index():
         include_archived=args.get("archived") == "1",
     ).options(selectinload(Question.competencies), selectinload(Question.tags))
     page = db.paginate(stmt, per_page=current_app.config["PER_PAGE"], max_per_page=100)
-    return render_template("questions/index.html", page=page, **_filter_options())
+    return render_template("questions/index.html", page=page, **queries.filter_options())
 
 
 def _question_or_404(question_id: int) -> Question:
-    return db.first_or_404(
-        select(Question)
-        .where(Question.id == question_id)
-        .options(
-            selectinload(Question.tiers),
-            selectinload(Question.prep_tips),
-            selectinload(Question.competencies),
-            selectinload(Question.tags),
-        )
-    )
+    return db.first_or_404(queries.with_details(question_id))
 
 
 @bp.get("/<int:question_id>")
@@ -94,7 +64,7 @@ def detail(question_id: int):
 
 
 def _form_options() -> dict:
-    return {"levels": LEVELS, "families": _role_families()}
+    return {"levels": LEVELS, "families": queries.role_families()}
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -259,17 +229,7 @@ def export():
 @bp.get("/competencies")
 @allow(EVERYONE)
 def competencies():
-    counts = (
-        select(question_competencies.c.competency_id, func.count().label("n"))
-        .group_by(question_competencies.c.competency_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(Competency, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.competency_id == Competency.id)
-        .options(selectinload(Competency.anchors))
-        .order_by(Competency.key)
-    ).all()
+    rows = queries.competencies_with_use()
     merge = MergeForm()
     merge.source.choices = merge.target.choices = [(c.id, c.name) for c, _ in rows]
     return render_template("questions/competencies.html", rows=rows, merge=merge)
