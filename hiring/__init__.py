@@ -16,14 +16,15 @@ from hiring import (
     text,
 )
 from hiring.admin.views import bp as admin_bp
-from hiring.auth.forms import ButtonForm
 from hiring.auth.models import Role, User
 from hiring.auth.views import bp as auth_bp
 from hiring.extensions import csrf, db, limiter, login_manager, migrate
+from hiring.interviews.models import Recommendation, TierMatch
 from hiring.interviews.views import bp as interviews_bp
 from hiring.interviews.views import scorecards_bp
 from hiring.kits.views import bp as kits_bp
 from hiring.main.views import bp as main_bp
+from hiring.questions.models import Tier
 from hiring.questions.views import bp as questions_bp
 
 # Feature packages keep their __init__ empty and the app imports each blueprint from its
@@ -109,5 +110,11 @@ def _load_user(user_id: str):
 
 
 def _register_template_helpers(app: Flask) -> None:
-    app.jinja_env.globals.update(Role=Role, button_form=ButtonForm, nav_items=NAV_ITEMS)
+    app.jinja_env.globals.update(
+        Role=Role,
+        Recommendation=Recommendation,
+        TierMatch=TierMatch,
+        Tier=Tier,
+        nav_items=NAV_ITEMS,
+    )
     app.jinja_env.filters.update(paragraphs=text.paragraphs, lines=text.lines)

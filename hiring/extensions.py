@@ -1,5 +1,6 @@
 """Extensions, created unbound and bound to the app in create_app()."""
 
+import enum
 from datetime import UTC, datetime
 
 from flask_limiter import Limiter
@@ -8,7 +9,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import DateTime, MetaData, String, Text, TypeDecorator
+from sqlalchemy import DateTime, Enum, MetaData, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
 from hiring.text import clean
@@ -58,6 +59,19 @@ class CleanText(CleanString):
 
     impl = Text
     cache_ok = True
+
+
+def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
+    """A portable enum stored as its values in a VARCHAR, with a CHECK constraint."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(m.value) for m in enum_cls),
+        values_callable=lambda cls: [m.value for m in cls],
+        validate_strings=True,
+    )
 
 
 def utcnow() -> datetime:

@@ -6,6 +6,10 @@ from flask import Request
 from markupsafe import Markup, escape
 from werkzeug.datastructures import ImmutableMultiDict
 
+# Lengths every feature holds its fields to: a name, and a block of prose.
+NAME_MAX = 200
+TEXT_MAX = 20_000
+
 _BULLET = re.compile(r"^\s*[-•*]\s+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -44,6 +48,11 @@ def paragraphs(text: str | None) -> Markup:
         else:
             html.append("<p>" + "<br>".join(str(escape(line)) for line in lines) + "</p>")
     return Markup("".join(html))
+
+
+def short(text: str, length: int = 60) -> str:
+    """`text` cut to `length` characters with an ellipsis, for messages."""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 def lines(text: str | None) -> list[str]:

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from hiring.audit.models import AuditEvent
 from hiring.auth import queries
-from hiring.auth.forms import ButtonForm, RoleForm, UserForm
+from hiring.auth.forms import RoleForm, UserForm
 from hiring.auth.models import Role, User
 from hiring.auth.operations import change_role, create_user, set_active
 from hiring.extensions import db
@@ -30,7 +30,6 @@ def users():
         form=form,
         people=people,
         role_forms={u.id: RoleForm(role=u.role.value, prefix=f"u{u.id}") for u in people},
-        button=ButtonForm(),
     ), 200 if request.method == "GET" else 422
 
 
@@ -54,14 +53,13 @@ def user_role(user_id: int):
 @allow(ADMINS)
 def user_active(user_id: int):
     user = db.get_or_404(User, user_id)
-    if ButtonForm().validate_on_submit():
-        if user.id == current_user.id:
-            flash("You cannot deactivate yourself.", "error")
-        else:
-            set_active(user, not user.active)
-            db.session.commit()
-            state = "active again" if user.active else "deactivated; their session has ended"
-            flash(f"{user.name} is {state}.", "success")
+    if user.id == current_user.id:
+        flash("You cannot deactivate yourself.", "error")
+    else:
+        set_active(user, not user.active)
+        db.session.commit()
+        state = "active again" if user.active else "deactivated; their session has ended"
+        flash(f"{user.name} is {state}.", "success")
     return redirect(url_for(".users"))
 
 

@@ -14,10 +14,6 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ButtonForm(FlaskForm):
-    """A bare button: a form with only its CSRF token."""
-
-
 class UserForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])

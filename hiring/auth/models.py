@@ -2,10 +2,9 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hiring.extensions import CleanString, UTCDateTime, db, utcnow
+from hiring.extensions import CleanString, UTCDateTime, db, enum_column, utcnow
 
 
 class Role(enum.StrEnum):
@@ -16,19 +15,6 @@ class Role(enum.StrEnum):
     @property
     def label(self) -> str:
         return self.value.capitalize()
-
-
-def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
-    """A portable enum stored as its values in a VARCHAR, with a CHECK constraint."""
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=max(len(m.value) for m in enum_cls),
-        values_callable=lambda cls: [m.value for m in cls],
-        validate_strings=True,
-    )
 
 
 class User(UserMixin, db.Model):

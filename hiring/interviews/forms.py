@@ -57,7 +57,3 @@ class SubmitForm(FlaskForm):
     # The version the page last saved or loaded: a scorecard changed since is not
     # submitted unseen.
     version = IntegerField(validators=[Optional(), NumberRange(min=0, max=2**31 - 1)])
-
-
-class WithdrawForm(FlaskForm):
-    """Step back from scoring: a button."""

@@ -16,8 +16,8 @@ from sqlalchemy.orm import (
     relationship,
 )
 
-from hiring.auth.models import User, enum_column
-from hiring.extensions import CleanString, CleanText, UTCDateTime, db, utcnow
+from hiring.auth.models import User
+from hiring.extensions import CleanString, CleanText, UTCDateTime, db, enum_column, utcnow
 from hiring.kits.models import KitVersion
 
 
@@ -80,6 +80,10 @@ class Recommendation(enum.StrEnum):
     @property
     def label(self) -> str:
         return self.value.replace("_", " ").capitalize()
+
+    @property
+    def positive(self) -> bool:
+        return self in (Recommendation.YES, Recommendation.STRONG_YES)
 
 
 class TierMatch(enum.StrEnum):

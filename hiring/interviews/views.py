@@ -17,7 +17,6 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from hiring.auth import queries as people
-from hiring.auth.forms import ButtonForm
 from hiring.debrief.aggregate import aggregate
 from hiring.debrief.documents import packet_pdf, scorecard_pdf
 from hiring.domain import DomainError
@@ -30,7 +29,6 @@ from hiring.interviews.forms import (
     CandidateForm,
     InterviewForm,
     SubmitForm,
-    WithdrawForm,
 )
 from hiring.interviews.models import (
     Candidate,
@@ -132,8 +130,6 @@ def packet(candidate_id: int):
 @allow(ADMINS)
 def candidate_delete(candidate_id: int):
     candidate = db.get_or_404(Candidate, candidate_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
     ops.delete_candidate(candidate)
     db.session.commit()
     flash(
@@ -231,7 +227,6 @@ def render_live(scorecard: Scorecard, problems: dict[str, str] | None = None) ->
         problems=problems or {},
         amend_form=AmendForm(),
         submit_form=SubmitForm(version=scorecard.version),
-        withdraw_form=WithdrawForm(),
         may_withdraw=editable and scorecard.first_submitted_at is None,
         recommendations=list(Recommendation),
         labels=ops.field_labels(scorecard) if scorecard.revisions else {},
@@ -359,8 +354,6 @@ def amend(scorecard_id: int):
 def withdraw(scorecard_id: int):
     """Step back from scoring one's own scorecard, to read the panel's first."""
     scorecard = own(scorecard_id)
-    if not WithdrawForm().validate_on_submit():
-        return render_error(400, "The request could not be read. Reload the page.")
     try:
         ops.withdraw(scorecard)
     except DomainError as error:

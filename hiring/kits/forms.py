@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange
 
-from hiring.questions.parsing import TEXT_MAX
+from hiring.text import TEXT_MAX
 
 
 class LockedForm(FlaskForm):

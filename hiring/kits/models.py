@@ -29,6 +29,10 @@ class VersionState(enum.StrEnum):
     PUBLISHED = "published"
     FROZEN = "frozen"
 
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
 
 class Kit(db.Model):
     """A reusable, versioned plan for one interview of a role."""

@@ -17,6 +17,7 @@ from hiring.kits.models import (
 )
 from hiring.questions import operations as bank
 from hiring.questions.models import Competency, Question
+from hiring.text import short
 
 DEFAULT_SECTIONS = ("Opening", "Questions", "Candidate's questions")
 
@@ -282,11 +283,6 @@ def scorecard_warnings(version: KitVersion) -> list[str]:
                 "does not rate."
             )
     return found
-
-
-def short(text: str, length: int = 60) -> str:
-    """`text` cut to `length` characters with an ellipsis, for messages."""
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 def publish(version: KitVersion) -> None:

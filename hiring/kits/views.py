@@ -3,7 +3,6 @@ from collections.abc import Callable
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from hiring.auth.forms import ButtonForm
 from hiring.debrief import documents
 from hiring.domain import DomainError, Kind
 from hiring.errors import render_error
@@ -32,6 +31,7 @@ from hiring.pdf import PdfError, send_pdf
 from hiring.questions import queries as bank
 from hiring.questions.models import Competency, Question
 from hiring.security import EVERYONE, MANAGERS, allow
+from hiring.text import short
 
 bp = Blueprint("kits", __name__, url_prefix="/kits")
 
@@ -100,7 +100,6 @@ def builder(kit_id: int, number: int):
             briefing=version.briefing,
             lock=version.lock,
         ),
-        button=ButtonForm(),
     )
 
 
@@ -212,7 +211,7 @@ def item_add(kit_id: int, number: int):
         if question is None:
             raise DomainError(Kind.NOT_FOUND, "That question does not exist (any more).")
         item = ops.add_question(version, section, question)
-        return f"Added to “{section.title}”: {ops.short(item.question.prompt)}"
+        return f"Added to “{section.title}”: {short(item.question.prompt)}"
 
     return change(kit_id, number, form, apply, "sections")
 
@@ -351,8 +350,6 @@ def publish(kit_id: int, number: int):
 @allow(MANAGERS)
 def edit(kit_id: int):
     kit = db.get_or_404(Kit, kit_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
     version = ops.draft_of(kit)
     db.session.commit()
     return redirect(url_for(".builder", kit_id=kit.id, number=version.number))
@@ -362,8 +359,6 @@ def edit(kit_id: int):
 @allow(MANAGERS)
 def duplicate(kit_id: int, number: int):
     version = load_version(kit_id, number)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
     kit = ops.duplicate(version, current_user.id)
     db.session.commit()
     flash(f"“{kit.title}” is a new kit made from version {number}.", "success")
@@ -374,8 +369,6 @@ def duplicate(kit_id: int, number: int):
 @allow(MANAGERS)
 def archive(kit_id: int):
     kit = db.get_or_404(Kit, kit_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
     ops.set_archived(kit, kit.archived_at is None)
     db.session.commit()
     flash(f"“{kit.title}” is {'archived' if kit.archived_at else 'back in use'}.", "success")

@@ -5,8 +5,8 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from hiring.questions.models import Tier
 from hiring.questions.operations import find_competency, find_question
-from hiring.questions.parsing import NAME_MAX, PROMPT_MAX, TEXT_MAX, QuestionData, TierData
-from hiring.text import lines
+from hiring.questions.parsing import PROMPT_MAX, QuestionData, TierData
+from hiring.text import NAME_MAX, TEXT_MAX, lines
 
 LEVELS = ["entry", "intermediate", "advanced", "senior"]
 

@@ -11,8 +11,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hiring.auth.models import enum_column
-from hiring.extensions import CleanString, CleanText, UTCDateTime, db, utcnow
+from hiring.extensions import CleanString, CleanText, UTCDateTime, db, enum_column, utcnow
 
 _SPACES = re.compile(r"\s+")
 

@@ -9,13 +9,11 @@ import re
 from dataclasses import dataclass, field
 
 from hiring.questions.models import Tier
-from hiring.text import clean, clean_tree
+from hiring.text import NAME_MAX, TEXT_MAX, clean, clean_tree
 
 BANK_FORMAT = "hiring-question-bank"
 BANK_VERSION = 1
 PROMPT_MAX = 1000
-NAME_MAX = 200
-TEXT_MAX = 20_000
 
 
 class PageError(ValueError):

@@ -12,7 +12,6 @@ from flask import (
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from hiring.auth.forms import ButtonForm
 from hiring.domain import DomainError
 from hiring.extensions import db
 from hiring.kits import operations as kit_ops
@@ -136,8 +135,6 @@ def _form_page(form: QuestionForm, question: Question | None, kit_version=None):
 @allow(MANAGERS)
 def delete(question_id: int):
     question = db.get_or_404(Question, question_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
     if used := kit_queries.versions_using(question):
         flash(
             f"This question is used by {used} kit version(s), so it cannot be deleted. "
@@ -155,8 +152,6 @@ def delete(question_id: int):
 @allow(MANAGERS)
 def archive(question_id: int):
     question = db.get_or_404(Question, question_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
     set_archived(question, not question.is_archived)
     db.session.commit()
     flash("Archived." if question.is_archived else "Back in the bank.", "success")
