@@ -16,6 +16,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.route("/users", methods=["GET", "POST"])
 @allow(ADMINS)
 def users():
+    """Every account, with forms to add one and change roles."""
     form = UserForm()
     if form.validate_on_submit():
         user = create_user(
@@ -36,6 +37,7 @@ def users():
 @bp.post("/users/<int:user_id>/role")
 @allow(ADMINS)
 def user_role(user_id: int):
+    """Change a user's role."""
     user = db.get_or_404(User, user_id)
     form = RoleForm(prefix=f"u{user.id}")
     if not form.validate_on_submit():
@@ -52,6 +54,7 @@ def user_role(user_id: int):
 @bp.post("/users/<int:user_id>/active")
 @allow(ADMINS)
 def user_active(user_id: int):
+    """Deactivate a user, or make them active again."""
     user = db.get_or_404(User, user_id)
     if user.id == current_user.id:
         flash("You cannot deactivate yourself.", "error")
@@ -66,5 +69,6 @@ def user_active(user_id: int):
 @bp.get("/audit")
 @allow(ADMINS)
 def audit():
+    """The audit log, newest first."""
     page = db.paginate(select(AuditEvent).order_by(AuditEvent.at.desc()), per_page=50)
     return render_template("admin/audit.html", page=page)

@@ -12,6 +12,7 @@ bp = Blueprint("auth", __name__)
 
 
 def _login_limit() -> str:
+    """The sign-in attempts allowed per client address."""
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
@@ -19,6 +20,7 @@ def _login_limit() -> str:
 @limiter.limit(_login_limit, methods=["POST"])
 @public
 def login():
+    """Sign in with e-mail and password."""
     form = LoginForm(next=request.args.get("next", ""))
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(form.next.data) or url_for("main.index"))
@@ -38,6 +40,7 @@ def login():
 @bp.post("/logout")
 @allow(EVERYONE)
 def logout():
+    """Sign out."""
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))

@@ -33,9 +33,10 @@ from hiring.text import clean
 
 
 def save_candidate(
-    candidate: Candidate, *, name: str, email: str, role: str, source: str, notes: str
+    candidate: Candidate | None, *, name: str, email: str, role: str, source: str, notes: str
 ) -> Candidate:
-    """Write a candidate's details."""
+    """Write a candidate's details; a new candidate when `candidate` is None."""
+    candidate = candidate or Candidate()
     candidate.name, candidate.email = name.strip(), (email or "").strip().lower()
     candidate.role, candidate.source = (role or "").strip(), (source or "").strip()
     candidate.notes = notes or ""

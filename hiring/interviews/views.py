@@ -46,6 +46,7 @@ bp = Blueprint("interviews", __name__)
 @bp.get("/candidates/")
 @allow(MANAGERS)
 def candidates():
+    """Candidates, searchable, with their interviews' progress."""
     query = request.args.get("q", "").strip()[:200]
     page = db.paginate(queries.candidates(query), per_page=current_app.config["PER_PAGE"])
     return render_template(
@@ -60,11 +61,12 @@ def candidates():
 @bp.route("/candidates/<int:candidate_id>/edit", methods=["GET", "POST"])
 @allow(MANAGERS)
 def candidate_form(candidate_id: int | None = None):
+    """Add a candidate, or edit one."""
     candidate = db.get_or_404(Candidate, candidate_id) if candidate_id else None
     form = CandidateForm(obj=candidate)
     if form.validate_on_submit():
         candidate = ops.save_candidate(
-            candidate or Candidate(),
+            candidate,
             name=form.name.data,
             email=form.email.data,
             role=form.role.data,
@@ -129,6 +131,7 @@ def packet(candidate_id: int):
 @bp.post("/candidates/<int:candidate_id>/delete")
 @allow(ADMINS)
 def candidate_delete(candidate_id: int):
+    """Delete a candidate and everything recorded about them."""
     candidate = db.get_or_404(Candidate, candidate_id)
     ops.delete_candidate(candidate)
     db.session.commit()
@@ -156,6 +159,7 @@ def _interview_choices(form: InterviewForm) -> None:
 @bp.route("/interviews/new", methods=["GET", "POST"])
 @allow(MANAGERS)
 def interview_new():
+    """Schedule an interview with a kit version and a panel."""
     form = InterviewForm(candidate_id=request.args.get("candidate", type=int))
     _interview_choices(form)
     if form.validate_on_submit():

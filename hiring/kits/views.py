@@ -46,6 +46,7 @@ def load_version(kit_id: int, number: int) -> KitVersion:
 @bp.get("/")
 @allow(MANAGERS)
 def index():
+    """Kits and their versions."""
     show_archived = request.args.get("archived") == "1"
     kits = db.session.scalars(queries.kits(include_archived=show_archived)).all()
     return render_template("kits/index.html", kits=kits, show_archived=show_archived)
@@ -54,6 +55,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @allow(MANAGERS)
 def new():
+    """Start a kit: its first version is a draft."""
     form = KitForm()
     if form.validate_on_submit():
         kit = ops.create_kit(
@@ -73,6 +75,7 @@ def new():
 @bp.get(VERSION)
 @allow(MANAGERS)
 def builder(kit_id: int, number: int):
+    """The kit builder: sections, questions, scorecard and scale of one version."""
     version = load_version(kit_id, number)
     query = request.args.get("q", "")[:200]
     results = []
@@ -137,6 +140,7 @@ def find(rows, row_id: int):
 @bp.post(f"{VERSION}/details")
 @allow(MANAGERS)
 def details(kit_id: int, number: int):
+    """Save a draft's title, role, purpose, length and briefing."""
     form = DetailsForm()
 
     def apply(version):
@@ -156,6 +160,7 @@ def details(kit_id: int, number: int):
 @bp.post(f"{VERSION}/sections")
 @allow(MANAGERS)
 def section_add(kit_id: int, number: int):
+    """Add a section to a draft."""
     form = SectionForm()
     return change(
         kit_id, number, form, lambda v: ops.add_section(v, form.title.data) and None, "sections"
@@ -165,6 +170,7 @@ def section_add(kit_id: int, number: int):
 @bp.post(f"{VERSION}/sections/<int:section_id>")
 @allow(MANAGERS)
 def section_rename(kit_id: int, number: int, section_id: int):
+    """Rename a section."""
     form = SectionForm()
     return change(
         kit_id,
@@ -178,6 +184,7 @@ def section_rename(kit_id: int, number: int, section_id: int):
 @bp.post(f"{VERSION}/sections/<int:section_id>/delete")
 @allow(MANAGERS)
 def section_delete(kit_id: int, number: int, section_id: int):
+    """Delete a section and its questions from a draft."""
     return change(
         kit_id,
         number,
@@ -190,6 +197,7 @@ def section_delete(kit_id: int, number: int, section_id: int):
 @bp.post(f"{VERSION}/sections/<int:section_id>/move")
 @allow(MANAGERS)
 def section_move(kit_id: int, number: int, section_id: int):
+    """Move a section up or down."""
     form = MoveForm()
     return change(
         kit_id,
@@ -203,6 +211,7 @@ def section_move(kit_id: int, number: int, section_id: int):
 @bp.post(f"{VERSION}/items")
 @allow(MANAGERS)
 def item_add(kit_id: int, number: int):
+    """Add a bank question to a section of a draft."""
     form = AddQuestionForm()
 
     def apply(version):
@@ -219,6 +228,7 @@ def item_add(kit_id: int, number: int):
 @bp.post(f"{VERSION}/items/<int:item_id>")
 @allow(MANAGERS)
 def item_update(kit_id: int, number: int, item_id: int):
+    """Save a question's planned minutes and probes."""
     form = ItemForm()
 
     def apply(version):
@@ -233,6 +243,7 @@ def item_update(kit_id: int, number: int, item_id: int):
 @bp.post(f"{VERSION}/items/<int:item_id>/delete")
 @allow(MANAGERS)
 def item_delete(kit_id: int, number: int, item_id: int):
+    """Take a question out of a draft."""
     return change(
         kit_id, number, LockedForm(), lambda v: ops.remove_item(find(v.items, item_id)), "sections"
     )
@@ -241,6 +252,7 @@ def item_delete(kit_id: int, number: int, item_id: int):
 @bp.post(f"{VERSION}/items/<int:item_id>/move")
 @allow(MANAGERS)
 def item_move(kit_id: int, number: int, item_id: int):
+    """Move a question up or down."""
     form = MoveForm()
     return change(
         kit_id,
@@ -275,6 +287,7 @@ def reorder(kit_id: int, number: int):
 @bp.post(f"{VERSION}/competencies")
 @allow(MANAGERS)
 def competency_add(kit_id: int, number: int):
+    """Rate a competency on the draft's scorecard."""
     form = AddCompetencyForm()
 
     def apply(version):
@@ -290,6 +303,7 @@ def competency_add(kit_id: int, number: int):
 @bp.post(f"{VERSION}/competencies/<int:kc_id>")
 @allow(MANAGERS)
 def competency_anchors(kit_id: int, number: int, kc_id: int):
+    """Save the draft's anchors for a rated competency."""
     form = AnchorsForm()
 
     def apply(version):
@@ -302,6 +316,7 @@ def competency_anchors(kit_id: int, number: int, kc_id: int):
 @bp.post(f"{VERSION}/competencies/<int:kc_id>/delete")
 @allow(MANAGERS)
 def competency_delete(kit_id: int, number: int, kc_id: int):
+    """Stop rating a competency."""
     return change(
         kit_id,
         number,
@@ -314,6 +329,7 @@ def competency_delete(kit_id: int, number: int, kc_id: int):
 @bp.post(f"{VERSION}/competencies/<int:kc_id>/move")
 @allow(MANAGERS)
 def competency_move(kit_id: int, number: int, kc_id: int):
+    """Move a rated competency up or down."""
     form = MoveForm()
     return change(
         kit_id,
@@ -327,6 +343,7 @@ def competency_move(kit_id: int, number: int, kc_id: int):
 @bp.post(f"{VERSION}/scale")
 @allow(MANAGERS)
 def scale(kit_id: int, number: int):
+    """Save the draft's rating scale."""
     form = ScaleForm()
 
     def apply(version):
@@ -339,6 +356,8 @@ def scale(kit_id: int, number: int):
 @bp.post(f"{VERSION}/publish")
 @allow(MANAGERS)
 def publish(kit_id: int, number: int):
+    """Publish a draft for use in interviews."""
+
     def apply(version):
         ops.publish(version)
         return f"Version {version.number} is published: interviews can now use it."
@@ -349,6 +368,7 @@ def publish(kit_id: int, number: int):
 @bp.post("/<int:kit_id>/edit")
 @allow(MANAGERS)
 def edit(kit_id: int):
+    """Start a new draft from the latest version."""
     kit = db.get_or_404(Kit, kit_id)
     version = ops.draft_of(kit)
     db.session.commit()
@@ -358,6 +378,7 @@ def edit(kit_id: int):
 @bp.post(f"{VERSION}/duplicate")
 @allow(MANAGERS)
 def duplicate(kit_id: int, number: int):
+    """Make a new kit from a version."""
     version = load_version(kit_id, number)
     kit = ops.duplicate(version, current_user.id)
     db.session.commit()
@@ -368,6 +389,7 @@ def duplicate(kit_id: int, number: int):
 @bp.post("/<int:kit_id>/archive")
 @allow(MANAGERS)
 def archive(kit_id: int):
+    """Archive a kit, or bring it back into use."""
     kit = db.get_or_404(Kit, kit_id)
     ops.set_archived(kit, kit.archived_at is None)
     db.session.commit()

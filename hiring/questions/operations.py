@@ -109,6 +109,20 @@ def save_question(question: Question, data: QuestionData, *, add_tags: bool = Fa
     return question
 
 
+def create_question(data: QuestionData) -> Question:
+    """Add a new question to the bank."""
+    question = Question(prompt=data.prompt, prompt_key=normalise_key(data.prompt))
+    db.session.add(question)
+    return save_question(question, data)
+
+
+def create_competency(data: CompetencyData) -> Competency:
+    """Add a new competency to the catalogue."""
+    competency = Competency(name=data.name, key=normalise_key(data.name))
+    db.session.add(competency)
+    return save_competency(competency, data)
+
+
 def upsert_question(data: QuestionData, *, add_tags: bool = False) -> tuple[Question, bool]:
     """Create the question, or update the one with the same normalised prompt."""
     question = find_question(data.prompt)

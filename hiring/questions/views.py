@@ -20,6 +20,8 @@ from hiring.questions import queries
 from hiring.questions.forms import LEVELS, CompetencyForm, ImportForm, MergeForm, QuestionForm
 from hiring.questions.models import Competency, Question
 from hiring.questions.operations import (
+    create_competency,
+    create_question,
     delete_question,
     export_bank,
     import_batch,
@@ -36,6 +38,7 @@ bp = Blueprint("questions", __name__, url_prefix="/questions")
 @bp.get("/")
 @allow(EVERYONE)
 def index():
+    """The question bank: search and filters."""
     args = request.args
     stmt = queries.search(
         args.get("q", "")[:200],
@@ -50,12 +53,14 @@ def index():
 
 
 def _question_or_404(question_id: int) -> Question:
+    """A question with everything its page shows, or 404."""
     return db.first_or_404(queries.with_details(question_id))
 
 
 @bp.get("/<int:question_id>")
 @allow(EVERYONE)
 def detail(question_id: int):
+    """One question with its tiers, tips and competencies."""
     question = _question_or_404(question_id)
     return render_template(
         "questions/detail.html", question=question, kit_count=kit_queries.versions_using(question)
@@ -63,6 +68,7 @@ def detail(question_id: int):
 
 
 def _form_options() -> dict:
+    """What the question form offers to choose from."""
     return {"levels": LEVELS, "families": queries.role_families()}
 
 
@@ -70,6 +76,7 @@ def _form_options() -> dict:
 @allow(MANAGERS)
 def new():
     # Written from a kit builder: the new question also goes into that draft.
+    """Write a question for the bank (and, from the builder, for a kit draft)."""
     kit_version = None
     if "kit_version" in request.args:
         kit_version_id = request.args.get("kit_version", type=int)
@@ -78,9 +85,7 @@ def new():
             abort(404)
     form = QuestionForm()
     if form.validate_on_submit():
-        question = Question(prompt="", prompt_key="")
-        db.session.add(question)
-        save_question(question, form.to_data())
+        question = create_question(form.to_data())
         if kit_version is not None:
             try:
                 kit_ops.add_to_draft(kit_version, question)
@@ -108,6 +113,7 @@ def new():
 @bp.route("/<int:question_id>/edit", methods=["GET", "POST"])
 @allow(MANAGERS)
 def edit(question_id: int):
+    """Edit a question."""
     question = _question_or_404(question_id)
     form = QuestionForm(question=question)
     if request.method == "GET":
@@ -121,6 +127,7 @@ def edit(question_id: int):
 
 
 def _form_page(form: QuestionForm, question: Question | None, kit_version=None):
+    """The question form, with what it offers to choose from."""
     status = 422 if request.method == "POST" else 200
     return render_template(
         "questions/form.html",
@@ -134,6 +141,7 @@ def _form_page(form: QuestionForm, question: Question | None, kit_version=None):
 @bp.post("/<int:question_id>/delete")
 @allow(MANAGERS)
 def delete(question_id: int):
+    """Delete a question no kit uses."""
     question = db.get_or_404(Question, question_id)
     if used := kit_queries.versions_using(question):
         flash(
@@ -151,6 +159,7 @@ def delete(question_id: int):
 @bp.post("/<int:question_id>/archive")
 @allow(MANAGERS)
 def archive(question_id: int):
+    """Archive a question, or bring it back."""
     question = db.get_or_404(Question, question_id)
     set_archived(question, not question.is_archived)
     db.session.commit()
@@ -161,6 +170,7 @@ def archive(question_id: int):
 @bp.route("/import", methods=["GET", "POST"])
 @allow(MANAGERS)
 def import_pages():
+    """Import question pages and bank documents: all of them, or none."""
     form = ImportForm()
     report = None
     if form.validate_on_submit():
@@ -214,6 +224,7 @@ def _read_uploads(uploads) -> tuple[list[tuple[str, bytes]], list[str]]:
 @bp.get("/export.json")
 @allow(MANAGERS)
 def export():
+    """The whole bank as one JSON document."""
     return Response(
         export_bank(),
         mimetype="application/json",
@@ -224,6 +235,7 @@ def export():
 @bp.get("/competencies")
 @allow(EVERYONE)
 def competencies():
+    """The competency catalogue, with how many questions use each."""
     rows = queries.competencies_with_use()
     merge = MergeForm()
     merge.source.choices = merge.target.choices = [(c.id, c.name) for c, _ in rows]
@@ -234,6 +246,7 @@ def competencies():
 @bp.route("/competencies/<int:competency_id>/edit", methods=["GET", "POST"])
 @allow(MANAGERS)
 def competency_form(competency_id: int | None = None):
+    """Add a competency, or edit one with its anchors."""
     competency = db.get_or_404(Competency, competency_id) if competency_id else None
     form = CompetencyForm(competency=competency)
     if request.method == "GET" and competency is not None:
@@ -241,12 +254,11 @@ def competency_form(competency_id: int | None = None):
         for point in range(1, 5):
             getattr(form, f"anchor_{point}").data = competency.anchor_for(point)
     if form.validate_on_submit():
+        data = CompetencyData(form.name.data, form.description.data, form.anchors())
         if competency is None:
-            competency = Competency(name="", key="")
-            db.session.add(competency)
-        save_competency(
-            competency, CompetencyData(form.name.data, form.description.data, form.anchors())
-        )
+            competency = create_competency(data)
+        else:
+            save_competency(competency, data)
         db.session.commit()
         flash(f"Saved “{competency.name}”.", "success")
         return redirect(url_for(".competencies"))
@@ -258,6 +270,7 @@ def competency_form(competency_id: int | None = None):
 @bp.post("/competencies/merge")
 @allow(MANAGERS)
 def merge():
+    """Fold one competency into another."""
     form = MergeForm()
     ids = db.session.scalars(select(Competency.id)).all()
     form.source.choices = form.target.choices = [(i, str(i)) for i in ids]
