@@ -180,13 +180,19 @@ def _cache_dir() -> Path:
     return folder
 
 
-def _cache_path(key: str) -> Path:
-    return _cache_dir() / (hashlib.sha256(f"{fingerprint()}:{key}".encode()).hexdigest() + ".pdf")
+# A cached file's name starts with its owner (say "candidate-7"), so that everything
+# rendered about one person can be deleted with them; parts about nobody are "shared".
+SHARED = "shared"
 
 
-def stored(key: str) -> bytes | None:
+def _cache_path(key: str, owner: str) -> Path:
+    digest = hashlib.sha256(f"{fingerprint()}:{key}".encode()).hexdigest()
+    return _cache_dir() / f"{owner}-{digest}.pdf"
+
+
+def stored(key: str, owner: str = SHARED) -> bytes | None:
     """The bytes stored under `key`, or None."""
-    path = _cache_path(key)
+    path = _cache_path(key, owner)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -195,9 +201,9 @@ def stored(key: str) -> bytes | None:
     return data
 
 
-def store(key: str, data: bytes) -> None:
+def store(key: str, data: bytes, owner: str = SHARED) -> None:
     """Keep `data` under `key`; written then renamed, so no worker reads half a file."""
-    path = _cache_path(key)
+    path = _cache_path(key, owner)
     fd, temp = tempfile.mkstemp(dir=path.parent, suffix=".part")
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
@@ -205,13 +211,21 @@ def store(key: str, data: bytes) -> None:
     _prune(path.parent)
 
 
-def cached(key: str, make: Callable[[], bytes]) -> bytes:
+def cached(key: str, make: Callable[[], bytes], owner: str = SHARED) -> bytes:
     """The bytes stored under `key`, made (and stored) when missing."""
-    data = stored(key)
+    data = stored(key, owner)
     if data is None:
         data = make()
-        store(key, data)
+        store(key, data, owner)
     return data
+
+
+def discard(owner: str) -> int:
+    """Delete every rendering kept for `owner`; return how many files went."""
+    files = list(_cache_dir().glob(f"{owner}-*.pdf"))
+    for path in files:
+        path.unlink(missing_ok=True)
+    return len(files)
 
 
 def _prune(folder: Path) -> None:
@@ -224,7 +238,13 @@ def _prune(folder: Path) -> None:
 
 
 def assemble(
-    parts: list[bytes], *, header: str, title: str, subject: str, draft: bool = False
+    parts: list[bytes],
+    *,
+    header: str,
+    title: str,
+    subject: str,
+    draft: bool = False,
+    owner: str = SHARED,
 ) -> bytes:
     """Join parts into one document, stamped with header, page numbers and marks."""
     readers = [PdfReader(io.BytesIO(part)) for part in parts]
@@ -234,6 +254,7 @@ def assemble(
             cached(
                 f"overlay:{total}:{draft}:{header}:{current_app.config['PDF_CONFIDENTIAL']}",
                 lambda: render_pdf("pdf/overlay.html", pages=total, header=header, draft=draft),
+                owner,
             )
         )
     )

@@ -1,5 +1,7 @@
 """The live scorecard over HTTP: saving, conflicts, bad input, submit, amend, independence."""
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
@@ -425,7 +427,13 @@ class TestCandidatesAndInterviews:
     ):
         login(users["interviewer"])
         save(client, mine(panel, users), 0, complete(panel))
+        assert client.post(f"/scorecards/{mine(panel, users)}/submit").status_code == 302
         login(users["manager"])
+        assert client.get(f"/candidates/{panel.candidate_id}/packet.pdf").status_code == 200
+        assert client.get(f"/scorecards/{mine(panel, users)}.pdf").status_code == 200
+        cache = Path(app.config["PDF_CACHE_DIR"])
+        about = list(cache.glob(f"candidate-{panel.candidate_id}-*.pdf"))
+        assert len(about) >= 3  # cover, scorecard, packet (and their overlays)
         assert client.post(f"/candidates/{panel.candidate_id}/delete").status_code == 403
         login(users["admin"])
         assert client.post(f"/candidates/{panel.candidate_id}/delete").status_code == 302
@@ -437,6 +445,7 @@ class TestCandidatesAndInterviews:
             )
             assert event.subject_id == panel.candidate_id
             assert "Casey" not in str(event.details)
+        assert not [p for p in about if p.exists()], "a rendering of the candidate survived"
 
 
 class TestDashboard:

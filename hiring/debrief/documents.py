@@ -2,12 +2,13 @@
 
 from hiring.debrief.aggregate import aggregate, tally
 from hiring.interviews.models import Candidate, Scorecard
-from hiring.interviews.operations import content
+from hiring.interviews.operations import content, renderings_of
 from hiring.kits.models import KitVersion
 from hiring.pdf import PdfError, assemble, cached, render_pdf, render_pdf_parts, store, stored
 
 
 def header_for(candidate: Candidate) -> str:
+    """The running header of a candidate's documents."""
     return f"{candidate.name} · {candidate.role}" if candidate.role else candidate.name
 
 
@@ -17,7 +18,8 @@ def _scorecard_parts(scorecards: list[Scorecard]) -> list[bytes]:
         f"scorecard:{s.id}:{s.version}:{s.interview.candidate.name}:{s.interview.candidate.role}"
         for s in scorecards
     ]
-    parts = [stored(key) for key in keys]
+    owners = [renderings_of(s.interview.candidate_id) for s in scorecards]
+    parts = [stored(key, owner) for key, owner in zip(keys, owners, strict=True)]
     missing = [n for n, part in enumerate(parts) if part is None]
     if missing:
         todo = [scorecards[n] for n in missing]
@@ -27,7 +29,7 @@ def _scorecard_parts(scorecards: list[Scorecard]) -> list[bytes]:
             items=[(s, content(s)) for s in todo],
         )
         for n, data in zip(missing, made, strict=True):
-            store(keys[n], data)
+            store(keys[n], data, owners[n])
             parts[n] = data
     return parts
 
@@ -47,6 +49,7 @@ def scorecard_pdf(scorecard: Scorecard) -> bytes:
         subject=f"{scorecard.interview.kit_version.kit.title}, version "
         f"{scorecard.interview.kit_version.number}",
         draft=scorecard.submitted_at is None,
+        owner=renderings_of(candidate.id),
     )
 
 
@@ -85,6 +88,8 @@ def packet_pdf(
         ]
     )
 
+    owner = renderings_of(candidate.id)
+
     def make() -> bytes:
         cover = cached(
             key.replace("packet:", "cover:", 1),
@@ -98,6 +103,7 @@ def packet_pdf(
                 hidden=sorted(set(hidden.values())),
                 hidden_count=len(hidden),
             ),
+            owner,
         )
         parts = [cover, *_scorecard_parts(scorecards)]
         if with_guide:
@@ -107,6 +113,7 @@ def packet_pdf(
             header=header_for(candidate),
             title=f"Candidate packet: {candidate.name}",
             subject=", ".join(sorted({v.kit.title for v in versions.values()})),
+            owner=owner,
         )
 
-    return cached(key, make)
+    return cached(key, make, owner)

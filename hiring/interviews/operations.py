@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import literal, select, union_all, update
 
+from hiring import pdf
 from hiring.audit.operations import record
 from hiring.auth.models import User
 from hiring.domain import DomainError, Kind
@@ -82,12 +83,21 @@ def schedule(
     return interview
 
 
+def renderings_of(candidate_id: int) -> str:
+    """The PDF cache's owner name for everything rendered about one candidate."""
+    return f"candidate-{candidate_id}"
+
+
 def delete_candidate(candidate: Candidate) -> None:
-    """Delete a candidate and everything recorded about them; the audit keeps only ids."""
+    """Delete a candidate with their interviews, scorecards, notes and every stored PDF
+    rendering of them; the audit keeps only ids and counts."""
     interviews = db.session.scalars(
         select(Interview.id).where(Interview.candidate_id == candidate.id)
     ).all()
-    record("candidate.delete", "candidate", candidate.id, interviews=len(interviews))
+    files = pdf.discard(renderings_of(candidate.id))
+    record(
+        "candidate.delete", "candidate", candidate.id, interviews=len(interviews), renderings=files
+    )
     db.session.delete(candidate)
     db.session.flush()
 
