@@ -12,7 +12,7 @@ from bench.common import percentiles, scratch_app, signed_in_client
 from hiring.extensions import db
 from hiring.questions.models import AnswerTier, PrepTip, Question, Tier
 from hiring.questions.operations import import_batch
-from tests.test_parsing import PAGE
+from tests.test_questions_parsing import PAGE
 
 WORDS = (
     "budget customer deadline escalate handover incident mentor outage priority "

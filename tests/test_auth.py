@@ -1,8 +1,10 @@
 import pytest
 from sqlalchemy import select
 
+from hiring import create_app
 from hiring.audit.models import AuditEvent
 from hiring.auth.models import Role, User
+from hiring.auth.passwords import hash_password
 from hiring.extensions import db
 
 PASSWORD = "correct horse battery"
@@ -104,6 +106,18 @@ def test_successful_login_is_audited(app, client, users):
 def test_passwords_are_argon2id(app, users):
     with app.app_context():
         assert db.session.get(User, users["manager"].id).password_hash.startswith("$argon2id$")
+
+
+def test_production_argon2_parameters_meet_owasp(tmp_path):
+    """With no overrides, hashes use OWASP's argon2id setting: 19 MiB, 2 passes, 1 lane."""
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    with app.app_context():
+        parameters = hash_password("correct horse battery").split("$")[3]
+    assert dict(p.split("=") for p in parameters.split(",")) == {
+        "m": "19456",
+        "t": "2",
+        "p": "1",
+    }
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from hiring.extensions import db
 from hiring.kits.models import Kit, KitItem, KitSection, KitVersion
 from hiring.questions.models import Competency, Question, Tier
 from hiring.questions.parsing import TierData
-from tests.test_parsing import PAGE
+from tests.test_questions_parsing import PAGE
 
 MARKUP = '<script>alert("x")</script><b>bold</b>'
 

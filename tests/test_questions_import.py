@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from hiring.extensions import db
 from hiring.questions.models import AnswerTier, Competency, PrepTip, Question, Tag, Tier
-from tests.test_parsing import PAGE, SEEDS
+from tests.test_questions_parsing import PAGE, SEEDS
 
 
 def counts(app) -> dict[str, int]:
