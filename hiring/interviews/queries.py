@@ -93,6 +93,11 @@ def access_to(user, candidate_id: int) -> PanelAccess:
     return PanelAccess(user, db.session.scalars(of_candidate(candidate_id)).all())
 
 
+def may_fill(user, scorecard: Scorecard) -> bool:
+    """Only its interviewer fills in, submits, amends or withdraws a scorecard."""
+    return scorecard.interviewer_id == user.id
+
+
 def may_read(user, scorecard: Scorecard) -> bool:
     """Whether the user may read this scorecard: page, JSON, PDF and history alike."""
     if scorecard.interviewer_id == user.id:

@@ -209,7 +209,7 @@ def viewable(scorecard_id: int) -> Scorecard:
 def own(scorecard_id: int) -> Scorecard:
     """A scorecard the current user fills in; anyone else's is refused."""
     scorecard = load(scorecard_id)
-    if scorecard.interviewer_id != current_user.id:
+    if not queries.may_fill(current_user, scorecard):
         abort(403)
     return scorecard
 
@@ -217,7 +217,7 @@ def own(scorecard_id: int) -> Scorecard:
 def render_live(scorecard: Scorecard, problems: dict[str, str] | None = None) -> str:
     """The live scorecard: editable for its author until submitted, read-only otherwise."""
     editable = (
-        scorecard.interviewer_id == current_user.id
+        queries.may_fill(current_user, scorecard)
         and scorecard.submitted_at is None
         and scorecard.withdrawn_at is None
     )
@@ -283,7 +283,7 @@ def save(scorecard_id: int):
     """
     # The row alone: the hot path checks the change against the kit version's shape.
     scorecard = db.get_or_404(Scorecard, scorecard_id)
-    if scorecard.interviewer_id != current_user.id:
+    if not queries.may_fill(current_user, scorecard):
         abort(403)
     body = request.get_json(silent=True)
     base = body.get("base") if isinstance(body, dict) else None

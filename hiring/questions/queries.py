@@ -59,7 +59,8 @@ def role_families() -> list[str]:
 
 def competency_choices() -> list[tuple[int, str]]:
     """Every competency of the catalogue as (id, name), in name order."""
-    return db.session.execute(select(Competency.id, Competency.name).order_by(Competency.key)).all()
+    rows = db.session.execute(select(Competency.id, Competency.name).order_by(Competency.key))
+    return [(competency_id, name) for competency_id, name in rows]
 
 
 def filter_options() -> dict:

@@ -9,7 +9,6 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from hiring.domain import DomainError
@@ -272,8 +271,7 @@ def competency_form(competency_id: int | None = None):
 def merge():
     """Fold one competency into another."""
     form = MergeForm()
-    ids = db.session.scalars(select(Competency.id)).all()
-    form.source.choices = form.target.choices = [(i, str(i)) for i in ids]
+    form.source.choices = form.target.choices = queries.competency_choices()
     if not form.validate_on_submit():
         errors = [e for field in (form.source, form.target) for e in field.errors]
         flash(" ".join(errors) or "Choose two competencies to merge.", "error")
