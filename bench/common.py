@@ -3,6 +3,7 @@
 import os
 import statistics
 import tempfile
+import time
 from pathlib import Path
 
 from hiring import create_app
@@ -38,10 +39,11 @@ def signed_in_client(app, role: Role = Role.MANAGER):
     with app.app_context():
         user = create_user(f"{role.value}@bench.example", "Bench", role, "bench password!")
         db.session.commit()
-        user_id = user.id
+        session_id = user.get_id()
     client = app.test_client()
+    now = time.time()
     with client.session_transaction() as sess:
-        sess["_user_id"] = str(user_id)
+        sess.update({"_user_id": session_id, "signed_in_at": now, "seen_at": now})
     return client
 
 

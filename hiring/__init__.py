@@ -1,17 +1,20 @@
 """A hiring toolkit with structured scorecards."""
 
+import hmac
 import sqlite3
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hiring import (
     cli,
     config,
     errors,
     models,  # noqa: F401  every mapper is known before the first query
+    requestlog,
     security,
     text,
 )
@@ -74,6 +77,10 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     )
     app.request_class = text.CleanRequest
     config.load(app, config_overrides)
+    if app.config["TRUSTED_PROXIES"]:
+        # The client's address is the one the trusted proxies saw, for limits and audit.
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_resource("migrations"))
@@ -92,6 +99,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     app.register_blueprint(interviews_bp)
     app.register_blueprint(scorecards_bp)
 
+    requestlog.register(app)
     app.before_request(security.check_access)
     app.after_request(security.set_security_headers)
     errors.register(app)
@@ -102,11 +110,15 @@ def create_app(config_overrides: dict | None = None) -> Flask:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
-    if not user_id.isdigit():
+def _load_user(session_id: str):
+    """The user a session names, while its token is the user's current one."""
+    user_id, _, token = session_id.partition(":")
+    if not (user_id.isdecimal() and len(user_id) < 10 and token):
         return None
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    return user if hmac.compare_digest(user.session_token, token) else None
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -12,6 +12,13 @@ DEFAULTS = {
     "HTTPS": False,
     "RATELIMIT_STORAGE_URI": "memory://",
     "LOGIN_RATE_LIMIT": "10 per minute",
+    # Failed sign-ins to one account, from any address, before it must wait.
+    "ACCOUNT_LOGIN_LIMIT": "5 per 15 minutes",
+    # Reverse proxies in front of the app whose X-Forwarded-For is believed (ProxyFix).
+    "TRUSTED_PROXIES": 0,
+    # A session ends after this long without a request, and this long after sign-in.
+    "SESSION_IDLE_MINUTES": 120,
+    "SESSION_MAX_HOURS": 12,
     "OVERDUE_HOURS": 24,
     "PAPER_SIZE": "A4",
     "PDF_AUTHOR": "Hiring team",

@@ -1,9 +1,10 @@
 """Error pages in the app's look, and JSON errors for JSON clients."""
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from hiring.audit.operations import record
 from hiring.domain import DomainError
 from hiring.extensions import db
 from hiring.security import wants_json
@@ -18,7 +19,7 @@ MESSAGES = {
     413: "That upload is too large.",
     422: "Some fields need your attention.",
     429: "Too many attempts. Please wait a minute and try again.",
-    500: "Something went wrong on our side. Nothing you typed was lost on the server.",
+    500: "Something went wrong on our side; it has been logged.",
 }
 
 
@@ -49,10 +50,27 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code)
+        if error.code == 403:
+            db.session.rollback()
+            record(
+                "access.refused",
+                "route",
+                None,
+                endpoint=request.endpoint,
+                method=request.method,
+                path=request.path[:200],
+            )
+            db.session.commit()
+        # A rate limit's own message says which limit and how long to wait.
+        return render_error(error.code, error.description if error.code == 429 else None)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         db.session.rollback()
-        app.logger.exception("unhandled error", exc_info=error)
-        return render_error(InternalServerError.code)
+        request_id = g.get("request_id", "")
+        # The traceback goes to the log only; the page names the request to look it up.
+        app.logger.exception("unhandled error request_id=%s", request_id, exc_info=error)
+        return render_error(
+            InternalServerError.code,
+            f"{MESSAGES[500]} Quote this reference if you report it: {request_id}.",
+        )

@@ -1,10 +1,11 @@
 """Who may open which view, and the headers every response carries."""
 
+import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, redirect, request, url_for
-from flask_login import current_user
+from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, logout_user
 
 from hiring.auth.models import Role
 
@@ -45,14 +46,35 @@ def public(view: Callable) -> Callable:
 
 
 def wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    """Whether the client asked for JSON first (a browser, or curl's */*, gets HTML)."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return request.is_json or best == "application/json"
 
 
+def session_expired() -> str | None:
+    """Why the signed-in user's session is over (idle or too old), or None; it keeps the
+    time of the last request otherwise."""
+    now, config = time.time(), current_app.config
+    started, seen = session.get("signed_in_at"), session.get("seen_at")
+    if started is None or now - started > config["SESSION_MAX_HOURS"] * 3600:
+        return f"Your session ended after {config['SESSION_MAX_HOURS']} hours."
+    if seen is not None and now - seen > config["SESSION_IDLE_MINUTES"] * 60:
+        return f"Your session ended after {config['SESSION_IDLE_MINUTES']} minutes unused."
+    if seen is None or now - seen > 30:
+        session["seen_at"] = now
+    return None
+
+
 def check_access() -> None:
-    """Before each request: sign-in and role for the matched view, 404 for no view."""
+    """Before each request: a live session, sign-in and role for the matched view, 404 for
+    no view."""
     if request.endpoint is None or request.endpoint == "static":
         return None
+    ended = current_user.is_authenticated and session_expired()
+    if ended:
+        logout_user()
+        session.clear()
+        flash(f"{ended} Sign in again to go on.", "info")
     view = current_app.view_functions[request.endpoint]
     roles = view.allowed_roles
     if roles is None:

@@ -4,6 +4,7 @@ HIRING_TEST_DATABASE_URL is set), a client, a CLI runner, users and a live serve
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -111,6 +112,12 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def session_of(user: User) -> dict:
+    """What a session holds for `user` just after signing in."""
+    now = time.time()
+    return {"_user_id": user.get_id(), "_fresh": True, "signed_in_at": now, "seen_at": now}
+
+
 class Login:
     """Sign a test client in as a user without a password round trip."""
 
@@ -121,8 +128,7 @@ class Login:
         with self.client.session_transaction() as sess:
             sess.clear()
             if user is not None:
-                sess["_user_id"] = str(user.id)
-                sess["_fresh"] = True
+                sess.update(session_of(user))
         return self.client
 
 

@@ -128,4 +128,4 @@ def test_login_attempts_are_rate_limited(client, users, config_overrides):
         assert sign_in(client, users["manager"].email, "wrong").status_code == 401
     r = sign_in(client, users["manager"].email)
     assert r.status_code == 429
-    assert b"Too many attempts" in r.data
+    assert b"Too many sign-in attempts from this address" in r.data

@@ -17,6 +17,7 @@ from hiring.interviews.models import Candidate, ItemNote, Rating, Scorecard, Sco
 from hiring.interviews.operations import schedule
 from hiring.kits.models import KitVersion
 from hiring.questions.models import Competency, Question
+from tests.conftest import session_of
 from tests.scoring import complete, make_panel
 
 
@@ -315,7 +316,7 @@ class TestSubmitRace:
         def client_for():
             c = app.test_client()
             with c.session_transaction() as sess:
-                sess["_user_id"] = str(users["interviewer"].id)
+                sess.update(session_of(users["interviewer"]))
             return c
 
         saver, submitter = client_for(), client_for()

@@ -2,7 +2,9 @@
 
 import pytest
 
-from hiring.auth.models import Role
+from hiring.auth.models import Role, User
+from hiring.extensions import db
+from tests.conftest import session_of
 
 ANON, INTERVIEWER, MANAGER, ADMIN = "anon", "interviewer", "manager", "admin"
 LOGIN = 302  # anonymous visitors are sent to the login page
@@ -74,6 +76,7 @@ TABLE = {
     "scorecards.save": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 403}),
     "scorecards.submit": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 403}),
     "scorecards.amend": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 403}),
+    "auth.password": ("GET", {ANON: LOGIN, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
     "scorecards.withdraw": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 403}),
     "scorecards.as_pdf": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
     # No scorecard of the world's candidate is submitted: no packet, with a clear message.
@@ -101,8 +104,11 @@ def test_route_role_table(app, make_user, world, who):
     for endpoint, (method, expected) in TABLE.items():
         client = app.test_client()
         if user is not None:
+            with app.app_context():  # signing out (a row of the table) ends every session
+                user = db.session.get(User, user.id)
+                db.session.expunge(user)
             with client.session_transaction() as sess:
-                sess["_user_id"] = str(user.id)
+                sess.update(session_of(user))
         url = world.url_for(endpoint)
         response = client.open(url, method=method)
         assert response.status_code == expected[who], f"{who} {method} {url}"
@@ -114,7 +120,7 @@ def test_odd_query_strings_never_cause_a_500(app, make_user, world, who):
     client = app.test_client()
     user = make_user(Role(who))
     with client.session_transaction() as sess:
-        sess["_user_id"] = str(user.id)
+        sess.update(session_of(user))
     odd = "?page=abc&per_page=-1&q=%25%00%27&competency=x&level=%3Cb%3E&archived=2&guide=x"
     for endpoint, (method, _) in TABLE.items():
         if method != "GET":

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from hiring.auth.models import Role
 from hiring.auth.operations import find_user
@@ -27,6 +27,19 @@ class UserForm(FlaskForm):
     def validate_email(self, field):
         if find_user(field.data) is not None:
             raise ValidationError("A user with this e-mail already exists.")
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
+    new = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(max=1024)],
+        description="At least 10 characters, and not one of the common passwords.",
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[DataRequired(), EqualTo("new", message="The two new passwords differ.")],
+    )
 
 
 class RoleForm(FlaskForm):

@@ -1,4 +1,5 @@
 import enum
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -26,10 +27,22 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
     password_hash: Mapped[str] = mapped_column(CleanString(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of every session's and remember-me cookie's user id: replacing it signs the
+    # user out everywhere at once (sign-out, deactivation, password or role change).
+    session_token: Mapped[str] = mapped_column(
+        CleanString(64), default=lambda: secrets.token_hex(32)
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Sign the user out of every session and device."""
+        self.session_token = secrets.token_hex(32)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

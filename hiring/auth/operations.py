@@ -2,7 +2,8 @@ from sqlalchemy import func, select
 
 from hiring.audit.operations import record
 from hiring.auth.models import Role, User
-from hiring.auth.passwords import hash_password
+from hiring.auth.passwords import hash_password, password_problem, verify_password
+from hiring.domain import DomainError, Kind
 from hiring.extensions import db
 
 
@@ -29,12 +30,35 @@ def create_user(email: str, name: str, role: Role, password: str) -> User:
 
 
 def change_role(user: User, role: Role) -> None:
-    """Give `user` another role."""
+    """Give `user` another role; their sessions end, so no page keeps the old one."""
     record("user.role", "user", user.id, old=user.role.value, new=role.value)
     user.role = role
+    user.end_sessions()
 
 
 def set_active(user: User, active: bool) -> None:
-    """Deactivate or reactivate a user; a deactivated user's session ends at once."""
+    """Deactivate or reactivate a user; a deactivated user's sessions end at once, and
+    reactivating does not bring them back."""
     user.active = active
+    user.end_sessions()
     record("user.activate" if active else "user.deactivate", "user", user.id)
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session and remember-me cookie of the user."""
+    user.end_sessions()
+    record("user.logout", "user", user.id)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change the user's own password; every session of theirs ends (the caller signs the
+    current one in again)."""
+    if not verify_password(user.password_hash, current):
+        raise DomainError(
+            Kind.INVALID, "Not changed.", errors={"current": "That is not your password."}
+        )
+    if problem := password_problem(new):
+        raise DomainError(Kind.INVALID, "Not changed.", errors={"new": problem})
+    user.password_hash = hash_password(new)
+    user.end_sessions()
+    record("user.password", "user", user.id)

@@ -1,8 +1,13 @@
-"""argon2id password hashing, with parameters from the configuration."""
+"""argon2id password hashing, with parameters from the configuration; the password policy."""
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+MIN_LENGTH = 10
+# The 30,000 most common passwords of public breaches, as zxcvbn ships them.
+COMMON = frozenset(FREQUENCY_LISTS["passwords"])
 
 
 def _hasher() -> PasswordHasher:
@@ -19,20 +24,31 @@ def _hasher() -> PasswordHasher:
 
 
 def hash_password(password: str) -> str:
+    """An argon2id hash of `password`."""
     return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
+    """Whether `password` matches `password_hash`; always one full verification."""
     try:
         return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
-# Verified against when the e-mail is unknown, so both failures take as long.
-_DUMMY: dict[str, str] = {}
+def dummy_hash() -> str:
+    """A hash to verify against when the e-mail is unknown, so that every failed sign-in
+    costs one verification; made once per app."""
+    dummy = current_app.extensions.get("dummy_password_hash")
+    if dummy is None:
+        dummy = current_app.extensions["dummy_password_hash"] = hash_password("not a password")
+    return dummy
 
 
-def verify_dummy(password: str) -> None:
-    dummy = _DUMMY.setdefault("hash", hash_password("not a real password"))
-    verify_password(dummy, password)
+def password_problem(password: str) -> str | None:
+    """Why `password` may not be used, or None."""
+    if len(password) < MIN_LENGTH:
+        return f"Use at least {MIN_LENGTH} characters."
+    if password.lower() in COMMON or password.lower().rstrip("0123456789!") in COMMON:
+        return "That password is one of the most common ones; choose another."
+    return None

@@ -1,23 +1,74 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+"""Signing in and out, and changing one's own password."""
+
+import time
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 
 from hiring.audit.operations import record
-from hiring.auth.forms import LoginForm
-from hiring.auth.operations import find_user
-from hiring.auth.passwords import verify_dummy, verify_password
+from hiring.auth import operations as ops
+from hiring.auth.forms import LoginForm, PasswordForm
+from hiring.auth.passwords import dummy_hash, verify_password
+from hiring.domain import DomainError
 from hiring.extensions import db, limiter
 from hiring.security import EVERYONE, allow, public, safe_next
 
 bp = Blueprint("auth", __name__)
 
+ADDRESS_LIMITED = "Too many sign-in attempts from this address. Wait a minute and try again."
+ACCOUNT_LIMITED = (
+    "Too many failed sign-ins to this account. Wait 15 minutes and try again, or ask an "
+    "admin to check the account."
+)
 
-def _login_limit() -> str:
+
+def _address_limit() -> str:
     """The sign-in attempts allowed per client address."""
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _account_limit() -> str:
+    """The failed sign-ins allowed per account, from any address."""
+    return current_app.config["ACCOUNT_LOGIN_LIMIT"]
+
+
+def _account_key() -> str:
+    """The account a sign-in names, for its own limit."""
+    return "account:" + ops.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _refused(limit) -> None:
+    """Record a sign-in refused by a rate limit."""
+    record("user.login_limited", "user", None, limit=str(limit.limit), key=limit.key[:300])
+    db.session.commit()
+
+
+def start_session(user) -> None:
+    """Sign `user` in on a fresh session: nothing of the session before survives."""
+    session.clear()
+    login_user(user)
+    session["signed_in_at"] = session["seen_at"] = time.time()
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_address_limit, methods=["POST"], error_message=ADDRESS_LIMITED, on_breach=_refused)
+@limiter.limit(
+    _account_limit,
+    key_func=_account_key,
+    methods=["POST"],
+    error_message=ACCOUNT_LIMITED,
+    deduct_when=lambda response: response.status_code == 401,
+    on_breach=_refused,
+)
 @public
 def login():
     """Sign in with e-mail and password."""
@@ -25,14 +76,22 @@ def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(form.next.data) or url_for("main.index"))
     if form.validate_on_submit():
-        user = find_user(form.email.data)
-        if user is None:
-            verify_dummy(form.password.data)
-        if user and user.active and verify_password(user.password_hash, form.password.data):
-            login_user(user)
+        user = ops.find_user(form.email.data)
+        # One full verification whatever the account: unknown, wrong or deactivated
+        # answer alike and in about the same time.
+        matches = verify_password(user.password_hash if user else dummy_hash(), form.password.data)
+        if user is not None and user.active and matches:
+            start_session(user)
             record("user.login", "user", user.id)
             db.session.commit()
             return redirect(safe_next(form.next.data) or url_for("main.index"))
+        record(
+            "user.login_failed",
+            "user",
+            user.id if user else None,
+            email=ops.normalise_email(form.email.data)[:254],
+        )
+        db.session.commit()
         flash("That e-mail and password do not match an active account.", "error")
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 401
 
@@ -40,7 +99,33 @@ def login():
 @bp.post("/logout")
 @allow(EVERYONE)
 def logout():
-    """Sign out."""
+    """Sign out here and on every other device."""
+    ops.sign_out_everywhere(current_user._get_current_object())
+    db.session.commit()
     logout_user()
-    flash("You are signed out.", "info")
+    session.clear()
+    flash("You are signed out, on this device and every other.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@allow(EVERYONE)
+def password():
+    """Change one's own password; other sessions end, this one goes on."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            ops.change_password(user, form.current.data, form.new.data)
+        except DomainError as error:
+            db.session.rollback()
+            for name, message in error.errors.items():
+                form[name].errors.append(message)
+        else:
+            db.session.commit()
+            start_session(user)
+            flash("Password changed. Every other session of yours has ended.", "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/password.html", form=form), (
+        422 if request.method == "POST" else 200
+    )
