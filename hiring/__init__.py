@@ -13,6 +13,7 @@ from hiring import (
     cli,
     config,
     errors,
+    inputs,
     models,  # noqa: F401  every mapper is known before the first query
     requestlog,
     security,
@@ -76,6 +77,8 @@ def create_app(config_overrides: dict | None = None) -> Flask:
         instance_relative_config=True,
     )
     app.request_class = text.CleanRequest
+    app.json = inputs.JSONProvider(app)
+    app.url_map.converters["int"] = inputs.IdConverter
     config.load(app, config_overrides)
     if app.config["TRUSTED_PROXIES"]:
         # The client's address is the one the trusted proxies saw, for limits and audit.

@@ -1,6 +1,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from hiring import inputs
 from hiring.audit import queries as audit_queries
 from hiring.auth import queries
 from hiring.auth.forms import RoleForm, UserForm
@@ -69,5 +70,5 @@ def user_active(user_id: int):
 @allow(ADMINS)
 def audit():
     """The audit log, newest first."""
-    page = db.paginate(audit_queries.latest(), per_page=50)
+    page = db.paginate(audit_queries.latest(), page=inputs.page_arg(), per_page=50)
     return render_template("admin/audit.html", page=page)

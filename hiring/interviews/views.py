@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from hiring import inputs
 from hiring.auth import queries as people
 from hiring.debrief.aggregate import aggregate
 from hiring.debrief.documents import packet_pdf, scorecard_pdf
@@ -48,7 +49,9 @@ bp = Blueprint("interviews", __name__)
 def candidates():
     """Candidates, searchable, with their interviews' progress."""
     query = request.args.get("q", "").strip()[:200]
-    page = db.paginate(queries.candidates(query), per_page=current_app.config["PER_PAGE"])
+    page = db.paginate(
+        queries.candidates(query), page=inputs.page_arg(), per_page=current_app.config["PER_PAGE"]
+    )
     return render_template(
         "interviews/candidates.html",
         page=page,
@@ -160,7 +163,7 @@ def _interview_choices(form: InterviewForm) -> None:
 @allow(MANAGERS)
 def interview_new():
     """Schedule an interview with a kit version and a panel."""
-    form = InterviewForm(candidate_id=request.args.get("candidate", type=int))
+    form = InterviewForm(candidate_id=inputs.arg_id("candidate"))
     _interview_choices(form)
     if form.validate_on_submit():
         candidate = db.session.get(Candidate, form.candidate_id.data)
@@ -188,9 +191,6 @@ def interview_new():
 
 
 scorecards_bp = Blueprint("scorecards", __name__, url_prefix="/scorecards")
-
-# Ids and versions are database integers: anything larger names nothing.
-INT_MAX = 2**31 - 1
 
 
 def load(scorecard_id: int) -> Scorecard:
@@ -290,7 +290,9 @@ def save(scorecard_id: int):
     if (
         not isinstance(body, dict)
         or not isinstance(body.get("changes"), dict)
-        or not (isinstance(base, int) and not isinstance(base, bool) and 0 <= base <= INT_MAX)
+        or not (
+            isinstance(base, int) and not isinstance(base, bool) and 0 <= base <= inputs.INT_MAX
+        )
     ):
         return jsonify(error="The save could not be read."), 400
     saved = ops.save(scorecard, base, body["changes"], current_app.config["NOTE_MAX_CHARS"])

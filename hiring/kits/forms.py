@@ -2,6 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange
 
+from hiring.inputs import INT_MAX, as_count
 from hiring.text import TEXT_MAX
 
 
@@ -12,7 +13,7 @@ class LockedForm(FlaskForm):
 
     @property
     def seen_lock(self) -> int | None:
-        return int(self.lock.data) if (self.lock.data or "").isdigit() else None
+        return as_count(self.lock.data)
 
 
 class KitForm(FlaskForm):
@@ -47,8 +48,8 @@ class SectionForm(LockedForm):
 
 
 class AddQuestionForm(LockedForm):
-    question_id = IntegerField(validators=[InputRequired()])
-    section_id = IntegerField(validators=[InputRequired()])
+    question_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=INT_MAX)])
+    section_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=INT_MAX)])
 
 
 class ItemForm(LockedForm):
@@ -67,7 +68,9 @@ class MoveForm(LockedForm):
 
 
 class AddCompetencyForm(LockedForm):
-    competency_id = IntegerField("Competency", validators=[InputRequired()])
+    competency_id = IntegerField(
+        "Competency", validators=[InputRequired(), NumberRange(min=1, max=INT_MAX)]
+    )
 
 
 class AnchorsForm(LockedForm):

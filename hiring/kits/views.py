@@ -7,6 +7,7 @@ from hiring.debrief import documents
 from hiring.domain import DomainError, Kind
 from hiring.errors import render_error
 from hiring.extensions import db
+from hiring.inputs import as_count, as_id
 from hiring.interviews import queries as interview_queries
 from hiring.kits import operations as ops
 from hiring.kits import queries
@@ -263,16 +264,29 @@ def item_move(kit_id: int, number: int, item_id: int):
     )
 
 
+def _read_order(body) -> tuple[list | None, int | None]:
+    """The layout and lock of an order body, or None for what cannot be read."""
+    if not isinstance(body, dict) or not isinstance(body.get("layout"), list):
+        return None, None
+    layout = []
+    for entry in body["layout"]:
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], list)):
+            return None, None
+        section, items = as_id(entry[0]), [as_id(i) for i in entry[1]]
+        if section is None or None in items:
+            return None, None
+        layout.append((section, items))
+    return layout, as_count(body.get("lock"))
+
+
 @bp.post(f"{VERSION}/order")
 @allow(MANAGERS)
 def reorder(kit_id: int, number: int):
     """Save the order dragged in the builder: {"lock": n, "layout": [[section, [items]]]}."""
     version = load_version(kit_id, number)
-    body = request.get_json(silent=True) or {}
-    try:
-        layout = [(int(sid), [int(i) for i in items]) for sid, items in body.get("layout", [])]
-        lock = int(body["lock"])
-    except (KeyError, TypeError, ValueError):
+    body = request.get_json(silent=True)
+    layout, lock = _read_order(body)
+    if layout is None or lock is None:
         return jsonify(error="The order could not be read."), 400
     try:
         ops.claim_draft(version, lock)

@@ -11,6 +11,15 @@ from hiring.text import NAME_MAX, TEXT_MAX, lines
 LEVELS = ["entry", "intermediate", "advanced", "senior"]
 
 
+TAG_MAX = 60
+
+
+def tags_fit(form, field) -> None:
+    """Each comma-separated tag fits its column."""
+    if any(len(" ".join(tag.split())) > TAG_MAX for tag in (field.data or "").split(",")):
+        raise ValidationError(f"Each tag has at most {TAG_MAX} characters.")
+
+
 class QuestionForm(FlaskForm):
     prompt = TextAreaField(
         "Prompt", validators=[DataRequired(), Length(max=PROMPT_MAX)], render_kw={"rows": 2}
@@ -25,7 +34,9 @@ class QuestionForm(FlaskForm):
         "Role family", validators=[Optional(), Length(max=100)], render_kw={"list": "families"}
     )
     tags = StringField(
-        "Tags", validators=[Optional(), Length(max=500)], description="Separated by commas."
+        "Tags",
+        validators=[Optional(), Length(max=500), tags_fit],
+        description="Separated by commas.",
     )
     basic_answer = TextAreaField("Basic answer", validators=[Length(max=TEXT_MAX)])
     basic_rationale = TextAreaField("Why it is basic", validators=[Length(max=TEXT_MAX)])
@@ -139,5 +150,5 @@ class ImportForm(FlaskForm):
     )
     role_family = StringField("Role family for these questions", validators=[Length(max=100)])
     tags = StringField(
-        "Tags to add", validators=[Length(max=500)], description="Separated by commas."
+        "Tags to add", validators=[Length(max=500), tags_fit], description="Separated by commas."
     )

@@ -8,6 +8,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from hiring import inputs
 from hiring.questions.models import Tier
 from hiring.text import NAME_MAX, TEXT_MAX, clean, clean_tree
 
@@ -177,9 +178,11 @@ def _strings(value, what: str, filename: str, limit: int = TEXT_MAX) -> list[str
 def parse_bank(text: str, filename: str) -> BankData:
     """Parse a JSON bank document as written by export-questions."""
     try:
-        document = clean_tree(json.loads(text))
+        document = clean_tree(inputs.loads(text))
     except json.JSONDecodeError as error:
         raise PageError(f"{filename}: not valid JSON ({error.msg}, line {error.lineno})") from None
+    except ValueError as error:
+        raise PageError(f"{filename}: {error}") from None
     if not isinstance(document, dict) or document.get("format") != BANK_FORMAT:
         raise PageError(f'{filename}: not a question bank document (format is not "{BANK_FORMAT}")')
     if document.get("version") != BANK_VERSION:
@@ -191,7 +194,7 @@ def parse_bank(text: str, filename: str) -> BankData:
             raise PageError(f"{filename}: {where} must be an object")
         anchors = entry.get("anchors") or {}
         if not isinstance(anchors, dict) or not all(
-            str(k).isdigit() and 1 <= int(k) <= 7 for k in anchors
+            str(k).isascii() and str(k).isdecimal() and 1 <= int(k) <= 7 for k in anchors
         ):
             raise PageError(f"{filename}: {where} anchors must map points 1-7 to text")
         bank.competencies.append(

@@ -11,6 +11,7 @@ from flask import (
 )
 from sqlalchemy.orm import selectinload
 
+from hiring import inputs
 from hiring.domain import DomainError
 from hiring.extensions import db
 from hiring.kits import operations as kit_ops
@@ -43,11 +44,13 @@ def index():
         args.get("q", "")[:200],
         level=args.get("level", ""),
         role_family=args.get("family", ""),
-        competency_id=args.get("competency", type=int),
+        competency_id=inputs.arg_id("competency"),
         tag=args.get("tag", ""),
         include_archived=args.get("archived") == "1",
     ).options(selectinload(Question.competencies), selectinload(Question.tags))
-    page = db.paginate(stmt, per_page=current_app.config["PER_PAGE"], max_per_page=100)
+    page = db.paginate(
+        stmt, page=inputs.page_arg(), per_page=current_app.config["PER_PAGE"], max_per_page=100
+    )
     return render_template("questions/index.html", page=page, **queries.filter_options())
 
 
@@ -78,7 +81,7 @@ def new():
     """Write a question for the bank (and, from the builder, for a kit draft)."""
     kit_version = None
     if "kit_version" in request.args:
-        kit_version_id = request.args.get("kit_version", type=int)
+        kit_version_id = inputs.arg_id("kit_version")
         kit_version = kit_queries.version(kit_version_id) if kit_version_id else None
         if kit_version is None:
             abort(404)
