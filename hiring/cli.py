@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from hiring import demo
+from hiring.audit.operations import exported
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user, find_user
 from hiring.debrief import documents
@@ -116,6 +117,7 @@ def import_questions_command(paths, role_family, tags, skip_invalid) -> None:
 def export_questions_command(out: Path) -> None:
     """Write the whole question bank as one JSON document."""
     out.write_text(export_bank(), encoding="utf-8")
+    exported("bank", "question", None)
     click.echo(f"Wrote {out}.")
 
 
@@ -138,6 +140,7 @@ def export_scorecard(scorecard_id: int, out: Path) -> None:
         if scorecard is None:
             raise click.ClickException(f"there is no scorecard {scorecard_id}")
         _write(out, lambda: documents.scorecard_pdf(scorecard))
+        exported("scorecard", "scorecard", scorecard.id, format="pdf")
 
 
 @export_pdf.command("kit")
@@ -156,6 +159,7 @@ def export_kit(kit_id: int, number: int | None, out: Path) -> None:
             raise click.ClickException(f"kit {kit_id} has no version {number}")
         version = db.session.scalar(kit_queries.version_for_builder(kit_id, number))
         _write(out, lambda: documents.guide_pdf(version))
+        exported("guide", "kit_version", version.id)
 
 
 @click.command("export-packets")
@@ -190,6 +194,7 @@ def export_packets(candidate_ids, kit_id, guide, out: Path) -> None:
                 with_guide=guide,
             )
             (out / f"packet-{candidate.id}.pdf").write_bytes(data)
+            exported("packet", "candidate", candidate.id, guide=guide)
     click.echo(f"Wrote {len(candidates)} packet(s) to {out}.")
 
 

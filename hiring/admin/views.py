@@ -1,10 +1,12 @@
+from datetime import UTC, date, datetime, time, timedelta
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from hiring import inputs
 from hiring.audit import queries as audit_queries
 from hiring.auth import queries
-from hiring.auth.forms import RoleForm, UserForm
+from hiring.auth.forms import AuditFilterForm, RoleForm, UserForm
 from hiring.auth.models import Role, User
 from hiring.auth.operations import change_role, create_user, set_active
 from hiring.extensions import db
@@ -70,5 +72,22 @@ def user_active(user_id: int):
 @allow(ADMINS)
 def audit():
     """The audit log, newest first."""
-    page = db.paginate(audit_queries.latest(), page=inputs.page_arg(), per_page=50)
-    return render_template("admin/audit.html", page=page)
+    form = AuditFilterForm(request.args, meta={"csrf": False})
+    form.validate()
+    filters = audit_queries.Filters(
+        user=(form.user.data or "").strip() if not form.user.errors else "",
+        action=(form.action.data or "").strip() if not form.action.errors else "",
+        subject_type=form.subject_type.data or "",
+        subject_id=form.subject_id.data if not form.subject_id.errors else None,
+        since=_day(form.since.data),
+        until=_day(form.until.data, next_day=True),
+    )
+    page = db.paginate(audit_queries.latest(filters), page=inputs.page_arg(), per_page=50)
+    return render_template("admin/audit.html", page=page, form=form)
+
+
+def _day(day: date | None, next_day: bool = False) -> datetime | None:
+    """The start of `day` (or of the day after) in UTC."""
+    if day is None:
+        return None
+    return datetime.combine(day + timedelta(days=next_day), time.min, tzinfo=UTC)

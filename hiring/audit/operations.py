@@ -10,7 +10,8 @@ from hiring.extensions import db
 def record(action: str, subject_type: str, subject_id: int | None, **details) -> AuditEvent:
     """Add an audit event for the current user (or the command line), with the client's
     address and the request id when there is a request."""
-    in_request = has_request_context()
+    # The command line renders documents in a made-up request: it has no request id.
+    in_request = has_request_context() and "request_id" in g
     actor = current_user if in_request and current_user.is_authenticated else None
     event = AuditEvent(
         actor_id=actor.id if actor else None,
@@ -24,3 +25,10 @@ def record(action: str, subject_type: str, subject_id: int | None, **details) ->
     )
     db.session.add(event)
     return event
+
+
+def exported(what: str, subject_type: str, subject_id: int | None, **details) -> None:
+    """Record an export (a PDF, a JSON document) and keep the record at once: exports
+    change nothing else, so this is the request's one commit."""
+    record(f"{what}.export", subject_type, subject_id, **details)
+    db.session.commit()

@@ -1,6 +1,23 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from hiring.auth.models import Role
 from hiring.auth.operations import find_user
@@ -44,3 +61,35 @@ class PasswordForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField("Role", choices=ROLE_CHOICES)
+
+
+SUBJECT_TYPES = [
+    SelectChoice("", "Any object"),
+    *(
+        SelectChoice(t, t.replace("_", " ").capitalize())
+        for t in (
+            "candidate",
+            "competency",
+            "interview",
+            "kit",
+            "kit_version",
+            "question",
+            "route",
+            "scorecard",
+            "user",
+        )
+    ),
+]
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log's filters, read from the query string."""
+
+    user = StringField("User", validators=[Optional(), Length(max=254)])
+    action = StringField(
+        "Action", validators=[Optional(), Length(max=60)], description="Or its start: user."
+    )
+    subject_type = SelectField("Object", choices=SUBJECT_TYPES, validate_choice=False)
+    subject_id = IntegerField("Id", validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    since = DateField("From", validators=[Optional()])
+    until = DateField("To", validators=[Optional()])

@@ -38,6 +38,7 @@ def save_candidate(
 ) -> Candidate:
     """Write a candidate's details; a new candidate when `candidate` is None."""
     candidate = candidate or Candidate()
+    before = {f: getattr(candidate, f) for f in ("name", "email", "role", "source", "notes")}
     candidate.name, candidate.email = name.strip(), (email or "").strip().lower()
     candidate.role, candidate.source = (role or "").strip(), (source or "").strip()
     candidate.notes = notes or ""
@@ -45,6 +46,11 @@ def save_candidate(
         db.session.add(candidate)
         db.session.flush()
         record("candidate.create", "candidate", candidate.id)
+    else:
+        # Which fields changed, never their values: those are personal data.
+        changed = sorted(f for f, value in before.items() if getattr(candidate, f) != value)
+        if changed:
+            record("candidate.update", "candidate", candidate.id, fields=changed)
     return candidate
 
 

@@ -17,6 +17,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from hiring import inputs
+from hiring.audit.operations import exported
 from hiring.auth import queries as people
 from hiring.debrief.aggregate import aggregate
 from hiring.debrief.documents import packet_pdf, scorecard_pdf
@@ -128,6 +129,7 @@ def packet(candidate_id: int):
         )
     except PdfError as error:
         return render_error(422, str(error))
+    exported("packet", "candidate", candidate.id, guide=request.args.get("guide") == "1")
     return send_pdf(data, f"packet-{candidate.name}")
 
 
@@ -250,6 +252,7 @@ def live(scorecard_id: int):
 def as_json(scorecard_id: int):
     """The scorecard's fields as JSON."""
     scorecard = viewable(scorecard_id)
+    exported("scorecard", "scorecard", scorecard.id, format="json")
     return jsonify(
         id=scorecard.id,
         candidate=scorecard.interview.candidate.name,
@@ -270,6 +273,7 @@ def as_pdf(scorecard_id: int):
     except PdfError as error:
         return render_error(422, str(error))
     name = f"scorecard-{scorecard.interview.candidate.name}-{scorecard.interviewer.name}"
+    exported("scorecard", "scorecard", scorecard.id, format="pdf")
     return send_pdf(data, name)
 
 

@@ -3,6 +3,7 @@ from collections.abc import Callable
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from hiring.audit.operations import exported
 from hiring.debrief import documents
 from hiring.domain import DomainError, Kind
 from hiring.errors import render_error
@@ -432,4 +433,5 @@ def guide_pdf(kit_id: int, number: int):
         data = documents.guide_pdf(version)
     except PdfError as error:
         return render_error(422, str(error))
+    exported("guide", "kit_version", version.id)
     return send_pdf(data, f"kit-guide-{version.kit.title}-v{version.number}")

@@ -120,7 +120,10 @@ def create_competency(data: CompetencyData) -> Competency:
     """Add a new competency to the catalogue."""
     competency = Competency(name=data.name, key=normalise_key(data.name))
     db.session.add(competency)
-    return save_competency(competency, data)
+    save_competency(competency, data)
+    db.session.flush()
+    record("competency.create", "competency", competency.id, name=competency.name)
+    return competency
 
 
 def upsert_question(data: QuestionData, *, add_tags: bool = False) -> tuple[Question, bool]:

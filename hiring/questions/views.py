@@ -12,6 +12,7 @@ from flask import (
 from sqlalchemy.orm import selectinload
 
 from hiring import inputs
+from hiring.audit.operations import exported
 from hiring.domain import DomainError
 from hiring.extensions import db
 from hiring.kits import operations as kit_ops
@@ -227,6 +228,7 @@ def _read_uploads(uploads) -> tuple[list[tuple[str, bytes]], list[str]]:
 @allow(MANAGERS)
 def export():
     """The whole bank as one JSON document."""
+    exported("bank", "question", None)
     return Response(
         export_bank(),
         mimetype="application/json",
