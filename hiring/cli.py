@@ -1,6 +1,8 @@
 """Command-line commands: users, demo data, the question bank, PDF exports."""
 
+import sqlite3
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -12,7 +14,8 @@ from hiring.audit.operations import exported
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user, find_user
 from hiring.debrief import documents
-from hiring.extensions import db
+from hiring.extensions import db, utcnow
+from hiring.interviews import operations as interview_ops
 from hiring.interviews import queries as interview_queries
 from hiring.interviews.models import Scorecard
 from hiring.kits import queries as kit_queries
@@ -198,6 +201,61 @@ def export_packets(candidate_ids, kit_id, guide, out: Path) -> None:
     click.echo(f"Wrote {len(candidates)} packet(s) to {out}.")
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Copy the SQLite database to PATH, consistently, while the app may be writing."""
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        raise click.ClickException(
+            "backup copies a SQLite database file; for PostgreSQL use pg_dump (see README)"
+        )
+    if path.exists():
+        raise click.ClickException(f"{path} exists; choose a new file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # SQLite's online backup API copies a consistent snapshot page by page, and never
+    # half a write-ahead log as a copy of the files could.
+    source = sqlite3.connect(url.database, timeout=30)
+    target = sqlite3.connect(path)
+    try:
+        with target:
+            source.backup(target, pages=1024)
+        check = target.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        target.close()
+        source.close()
+    if check != "ok":
+        raise click.ClickException(f"the copy failed its integrity check: {check}")
+    click.echo(f"Backed up to {path} ({path.stat().st_size // 1024} KB, integrity ok).")
+
+
+@click.command("purge-candidates")
+@with_appcontext
+@click.option(
+    "--older-than",
+    "days",
+    type=click.IntRange(min=1),
+    required=True,
+    help="Delete candidates with no interview or edit in this many days.",
+)
+@click.option("--dry-run", is_flag=True, help="List who would be deleted; delete nobody.")
+def purge_candidates_command(days: int, dry_run: bool) -> None:
+    """Apply a retention rule: delete candidates added over DAYS ago with no interview
+    since, with all their data; the audit keeps that it happened."""
+    stale = interview_queries.candidates_untouched_since(utcnow() - timedelta(days=days))
+    for candidate in stale:
+        click.echo(f"{'would delete' if dry_run else 'deleting'} candidate {candidate.id}")
+        if not dry_run:
+            interview_ops.delete_candidate(candidate, reason=f"retention: {days} days")
+    if not dry_run:
+        db.session.commit()
+    click.echo(
+        f"{len(stale)} candidate(s) {'would be' if dry_run else 'were'} deleted "
+        f"(added over {days} days ago, no interview since)."
+    )
+
+
 def _write(out: Path, make) -> None:
     try:
         data = make()
@@ -214,6 +272,8 @@ COMMANDS = [
     export_questions_command,
     export_pdf,
     export_packets,
+    backup_command,
+    purge_candidates_command,
 ]
 
 

@@ -94,7 +94,7 @@ def renderings_of(candidate_id: int) -> str:
     return f"candidate-{candidate_id}"
 
 
-def delete_candidate(candidate: Candidate) -> None:
+def delete_candidate(candidate: Candidate, reason: str = "") -> None:
     """Delete a candidate with their interviews, scorecards, notes and every stored PDF
     rendering of them; the audit keeps only ids and counts."""
     interviews = db.session.scalars(
@@ -102,7 +102,12 @@ def delete_candidate(candidate: Candidate) -> None:
     ).all()
     files = pdf.discard(renderings_of(candidate.id))
     record(
-        "candidate.delete", "candidate", candidate.id, interviews=len(interviews), renderings=files
+        "candidate.delete",
+        "candidate",
+        candidate.id,
+        interviews=len(interviews),
+        renderings=files,
+        **({"reason": reason} if reason else {}),
     )
     db.session.delete(candidate)
     db.session.flush()

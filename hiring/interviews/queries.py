@@ -288,3 +288,15 @@ def dashboard(user, now: datetime, overdue_hours: int) -> Dashboard:
         submitted=[s for s in mine if s.state is ScorecardState.SUBMITTED][-5:],
         team_overdue=team_overdue,
     )
+
+
+def candidates_untouched_since(cutoff: datetime) -> list[Candidate]:
+    """Candidates created before `cutoff` with no interview on or after it."""
+    recent = select(Interview.id).where(
+        Interview.candidate_id == Candidate.id, Interview.scheduled_at >= cutoff
+    )
+    return db.session.scalars(
+        select(Candidate)
+        .where(Candidate.created_at < cutoff, ~exists(recent))
+        .order_by(Candidate.id)
+    ).all()
