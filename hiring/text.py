@@ -3,7 +3,7 @@
 import re
 
 from flask import Request
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 
 # Lengths every feature holds its fields to: a name, and a block of prose.
@@ -37,17 +37,20 @@ def clean_tree(value):
 
 
 def paragraphs(text: str | None) -> Markup:
-    """Blank lines separate paragraphs; a block of "- " lines is a list."""
+    """Blank lines separate paragraphs; a block of "- " lines is a list. Markup's own
+    format and join escape every piece of the text."""
     blocks = re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip())
     html = []
     for block in filter(None, (b.strip("\n") for b in blocks)):
         lines = block.split("\n")
         if all(_BULLET.match(line) for line in lines):
-            items = "".join(f"<li>{escape(_BULLET.sub('', line))}</li>" for line in lines)
-            html.append(f"<ul>{items}</ul>")
+            items = Markup("").join(
+                Markup("<li>{}</li>").format(_BULLET.sub("", line)) for line in lines
+            )
+            html.append(Markup("<ul>{}</ul>").format(items))
         else:
-            html.append("<p>" + "<br>".join(str(escape(line)) for line in lines) + "</p>")
-    return Markup("".join(html))
+            html.append(Markup("<p>{}</p>").format(Markup("<br>").join(lines)))
+    return Markup("").join(html)
 
 
 def short(text: str, length: int = 60) -> str:
