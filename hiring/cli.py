@@ -20,7 +20,7 @@ from hiring.interviews import queries as interview_queries
 from hiring.interviews.models import Scorecard
 from hiring.kits import queries as kit_queries
 from hiring.kits.models import Kit
-from hiring.pdf import PdfError
+from hiring.pdf import PdfError, budget
 from hiring.questions.forms import TAG_MAX
 from hiring.questions.operations import export_bank, import_batch
 
@@ -191,11 +191,12 @@ def export_packets(candidate_ids, kit_id, guide, out: Path) -> None:
         ) as bar,
     ):
         for candidate in bar:
-            data = documents.packet_pdf(
-                candidate,
-                interview_queries.submitted_with_content(candidate.id),
-                with_guide=guide,
-            )
+            with budget():
+                data = documents.packet_pdf(
+                    candidate,
+                    interview_queries.submitted_with_content(candidate.id),
+                    with_guide=guide,
+                )
             (out / f"packet-{candidate.id}.pdf").write_bytes(data)
             exported("packet", "candidate", candidate.id, guide=guide)
     click.echo(f"Wrote {len(candidates)} packet(s) to {out}.")

@@ -11,20 +11,23 @@ scorecards did not change is never laid out again.
 WeasyPrint fetches nothing but the app's own static files and data: URLs.
 """
 
+import fcntl
 import gc
 import hashlib
 import io
 import mimetypes
 import os
+import re
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from flask import Response, current_app, render_template
+from flask import Response, current_app, g, render_template
 from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -51,6 +54,21 @@ _FINGERPRINT: dict[str, str] = {}
 class PdfError(Exception):
     """A document that could not be made, with a message for the user."""
 
+    status = 422
+
+
+class PdfBusy(PdfError):
+    """The user already has a document rendering."""
+
+    status = 429
+
+
+# Text a page holds at most, in characters: the estimate before layout errs low on pages.
+CHARS_PER_PAGE = 6000
+# A document that failed its limits is refused at once when asked again unchanged, for
+# this long (a render stopped by the time budget may fit on a quieter machine later).
+FAILURE_MEMORY_SECONDS = 600
+
 
 class StaticOnlyFetcher(URLFetcher):
     """Serves the app's static files and data: URLs; refuses file:, http(s): and the rest."""
@@ -75,6 +93,29 @@ class StaticOnlyFetcher(URLFetcher):
         raise ValueError(f"PDF rendering fetches only the app's static files, not {url[:100]}")
 
 
+TOO_LONG = "The document took too long to render and was stopped. Export fewer scorecards at once."
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def _remaining() -> float:
+    """Seconds left of the render budget: one budget per request (or per export on the
+    command line, see `budget`), however many parts it renders."""
+    deadline = g.get("pdf_deadline")
+    if deadline is None:
+        deadline = g.pdf_deadline = time.monotonic() + current_app.config["PDF_TIME_LIMIT"]
+    return deadline - time.monotonic()
+
+
+@contextmanager
+def budget():
+    """A fresh render budget for one export, where one request makes several."""
+    g.pop("pdf_deadline", None)
+    try:
+        yield
+    finally:
+        g.pop("pdf_deadline", None)
+
+
 class _Deadline:
     """Stop a render that runs too long (only where signals work: a worker's main thread)."""
 
@@ -83,9 +124,7 @@ class _Deadline:
         self.armed = threading.current_thread() is threading.main_thread() and seconds > 0
 
     def _expired(self, signum, frame):
-        raise PdfError(
-            "The document took too long to render and was stopped. Export fewer scorecards at once."
-        )
+        raise PdfError(TOO_LONG)
 
     def __enter__(self):
         if self.armed:
@@ -126,10 +165,19 @@ def _render(template: str, context: dict, finish: Callable):
     html = render_template(template, paper=config["PAPER_SIZE"], **context)
     if len(html) > config["PDF_MAX_HTML_BYTES"]:
         raise PdfError("This document is too large to render. Export fewer scorecards at once.")
+    estimate = len(_TAGS.sub("", html)) // CHARS_PER_PAGE
+    if estimate > config["PDF_MAX_PAGES"]:
+        raise PdfError(
+            f"This document would have about {estimate} pages, more than the limit of "
+            f"{config['PDF_MAX_PAGES']}. Export fewer scorecards at once."
+        )
+    remaining = _remaining()
+    if remaining <= 0:
+        raise PdfError(TOO_LONG)
     document = HTML(
         string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher(current_app.static_folder)
     )
-    with _collector_paused(), _Deadline(config["PDF_TIME_LIMIT"]):
+    with _collector_paused(), _Deadline(remaining):
         rendered = document.render(font_config=_FONTS)
         if len(rendered.pages) > config["PDF_MAX_PAGES"]:
             raise PdfError(
@@ -220,15 +268,56 @@ def cached(key: str, make: Callable[[], bytes], owner: str = SHARED) -> bytes:
     return data
 
 
+@contextmanager
+def failures_remembered(key: str, owner: str = SHARED):
+    """Refuse at once a document that failed its limits lately, unchanged (same key)."""
+    marker = _cache_path(key, owner).with_suffix(".failed")
+    try:
+        if time.time() - marker.stat().st_mtime < FAILURE_MEMORY_SECONDS:
+            raise PdfError(marker.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        pass
+    try:
+        yield
+    except PdfBusy:
+        raise
+    except PdfError as error:
+        marker.write_text(str(error), encoding="utf-8")
+        raise
+
+
+@contextmanager
+def one_at_a_time(owner: str):
+    """Let one render run at a time for `owner` (a user) on this host; PdfBusy otherwise."""
+    folder = _cache_dir() / "locks"
+    folder.mkdir(exist_ok=True)
+    with open(folder / f"{owner}.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PdfBusy(
+                "Another of your documents is rendering. Try again when it is ready."
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def discard(owner: str) -> int:
     """Delete every rendering kept for `owner`; return how many files went."""
-    files = list(_cache_dir().glob(f"{owner}-*.pdf"))
+    folder = _cache_dir()
+    files = [*folder.glob(f"{owner}-*.pdf"), *folder.glob(f"{owner}-*.failed")]
     for path in files:
         path.unlink(missing_ok=True)
     return len(files)
 
 
 def _prune(folder: Path) -> None:
+    """Keep the cache within its size, oldest first; forget stale failures."""
+    for marker in folder.glob("*.failed"):
+        if time.time() - marker.stat().st_mtime > FAILURE_MEMORY_SECONDS:
+            marker.unlink(missing_ok=True)
     limit = current_app.config["PDF_CACHE_FILES"]
     files = list(folder.glob("*.pdf"))
     if len(files) > limit:

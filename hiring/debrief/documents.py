@@ -4,7 +4,16 @@ from hiring.debrief.aggregate import aggregate, tally
 from hiring.interviews.models import Candidate, Scorecard
 from hiring.interviews.operations import content, renderings_of
 from hiring.kits.models import KitVersion
-from hiring.pdf import PdfError, assemble, cached, render_pdf, render_pdf_parts, store, stored
+from hiring.pdf import (
+    PdfError,
+    assemble,
+    cached,
+    failures_remembered,
+    render_pdf,
+    render_pdf_parts,
+    store,
+    stored,
+)
 
 
 def header_for(candidate: Candidate) -> str:
@@ -42,8 +51,11 @@ def _guide_part(version: KitVersion) -> bytes:
 def scorecard_pdf(scorecard: Scorecard) -> bytes:
     """One interviewer's scorecard; a draft is marked on every page."""
     candidate = scorecard.interview.candidate
+    key = f"scorecard-document:{scorecard.id}:{scorecard.version}"
+    with failures_remembered(key, renderings_of(candidate.id)):
+        parts = _scorecard_parts([scorecard])
     return assemble(
-        _scorecard_parts([scorecard]),
+        parts,
         header=header_for(candidate),
         title=f"Scorecard: {candidate.name}, by {scorecard.interviewer.name}",
         subject=f"{scorecard.interview.kit_version.kit.title}, version "
@@ -55,8 +67,10 @@ def scorecard_pdf(scorecard: Scorecard) -> bytes:
 
 def guide_pdf(version: KitVersion) -> bytes:
     """A kit guide to read and write on before the interview."""
+    with failures_remembered(f"guide-document:{version.id}:{version.lock}"):
+        part = _guide_part(version)
     return assemble(
-        [_guide_part(version)],
+        [part],
         header=f"{version.kit.title} · {version.kit.role}",
         title=f"Kit guide: {version.kit.title}, version {version.number}",
         subject=version.kit.role,
@@ -116,4 +130,5 @@ def packet_pdf(
             owner=owner,
         )
 
-    return cached(key, make, owner)
+    with failures_remembered(key, owner):
+        return cached(key, make, owner)

@@ -16,7 +16,7 @@ from flask import (
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from hiring import inputs
+from hiring import inputs, pdf
 from hiring.audit.operations import exported
 from hiring.auth import queries as people
 from hiring.debrief.aggregate import aggregate
@@ -121,14 +121,15 @@ def packet(candidate_id: int):
             403, f"The panel's scorecards on {candidate.name} are {next(iter(hidden.values()))}."
         )
     try:
-        data = packet_pdf(
-            candidate,
-            readable,
-            with_guide=request.args.get("guide") == "1",
-            hidden=hidden,
-        )
+        with pdf.one_at_a_time(f"user-{current_user.id}"):
+            data = packet_pdf(
+                candidate,
+                readable,
+                with_guide=request.args.get("guide") == "1",
+                hidden=hidden,
+            )
     except PdfError as error:
-        return render_error(422, str(error))
+        return render_error(error.status, str(error))
     exported("packet", "candidate", candidate.id, guide=request.args.get("guide") == "1")
     return send_pdf(data, f"packet-{candidate.name}")
 
@@ -269,9 +270,10 @@ def as_pdf(scorecard_id: int):
     """The scorecard as PDF."""
     scorecard = viewable(scorecard_id)
     try:
-        data = scorecard_pdf(scorecard)
+        with pdf.one_at_a_time(f"user-{current_user.id}"):
+            data = scorecard_pdf(scorecard)
     except PdfError as error:
-        return render_error(422, str(error))
+        return render_error(error.status, str(error))
     name = f"scorecard-{scorecard.interview.candidate.name}-{scorecard.interviewer.name}"
     exported("scorecard", "scorecard", scorecard.id, format="pdf")
     return send_pdf(data, name)

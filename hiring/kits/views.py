@@ -3,6 +3,7 @@ from collections.abc import Callable
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from hiring import pdf
 from hiring.audit.operations import exported
 from hiring.debrief import documents
 from hiring.domain import DomainError, Kind
@@ -430,8 +431,9 @@ def guide_pdf(kit_id: int, number: int):
     if not interview_queries.may_read_guide(current_user, version):
         abort(403)
     try:
-        data = documents.guide_pdf(version)
+        with pdf.one_at_a_time(f"user-{current_user.id}"):
+            data = documents.guide_pdf(version)
     except PdfError as error:
-        return render_error(422, str(error))
+        return render_error(error.status, str(error))
     exported("guide", "kit_version", version.id)
     return send_pdf(data, f"kit-guide-{version.kit.title}-v{version.number}")

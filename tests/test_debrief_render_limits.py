@@ -1,0 +1,126 @@
+"""Renders that cannot tie up the server: one budget per request, oversized documents
+refused before layout, failures remembered, one render at a time per user, no text cut."""
+
+import io
+import threading
+import time
+import unicodedata
+
+import pytest
+from flask import g
+from pypdf import PdfReader
+
+from hiring import pdf
+from hiring.auth.models import Role
+from tests.scoring import complete, make_panel
+
+URL = "https://example.com/" + "a-very-long-path-segment-" * 12  # 320 characters, no space
+
+
+@pytest.fixture
+def panel(app, make_question, users, make_user):
+    users["colleague"] = make_user(Role.INTERVIEWER, name="Colleague")
+    return make_panel(app, make_question, [users["interviewer"], users["colleague"]])
+
+
+def draft(client, login, user, panel, **changes):
+    login(user)
+    sid = panel.scorecards[user.id]
+    body = complete(panel) | changes
+    assert (
+        client.post(f"/scorecards/{sid}/save", json={"base": 0, "changes": body}).status_code == 200
+    )
+    return sid
+
+
+def test_one_budget_for_every_part_of_a_request(app):
+    with app.test_request_context():
+        pdf.render_pdf("pdf/overlay.html", pages=1, header="x", draft=False)
+        g.pdf_deadline = time.monotonic() - 0.001  # the parts before used it all up
+        with pytest.raises(pdf.PdfError, match="took too long"):
+            pdf.render_pdf("pdf/overlay.html", pages=1, header="x", draft=False)
+        with pdf.budget():  # the next export on the command line starts afresh
+            pdf.render_pdf("pdf/overlay.html", pages=1, header="x", draft=False)
+
+
+@pytest.mark.parametrize("config_overrides", [{"PDF_MAX_PAGES": 5}])
+def test_an_oversized_draft_is_refused_before_layout_and_then_at_once(
+    app, client, login, users, panel, config_overrides, monkeypatch
+):
+    long_note = "word " * 40_000  # 200,000 characters
+    sid = draft(
+        client,
+        login,
+        users["interviewer"],
+        panel,
+        **{
+            f"item:{panel.items[0]}:notes": long_note,
+            f"item:{panel.items[1]}:notes": long_note,
+        },
+    )
+    r = client.get(f"/scorecards/{sid}.pdf")
+    assert r.status_code == 422
+    assert "would have about 66 pages, more than the limit of 5" in r.get_data(as_text=True)
+
+    def no_layout(*args, **kwargs):
+        raise AssertionError("laid out again")
+
+    monkeypatch.setattr(pdf, "HTML", no_layout)
+    monkeypatch.setattr(pdf, "render_template", no_layout)
+    again = client.get(f"/scorecards/{sid}.pdf")
+    assert again.status_code == 422 and "about 66 pages" in again.get_data(as_text=True)
+    monkeypatch.undo()
+    # A change makes a new document, which is tried again.
+    client.post(
+        f"/scorecards/{sid}/save",
+        json={"base": 1, "changes": {f"item:{panel.items[1]}:notes": "short"}},
+    )
+    r = client.get(f"/scorecards/{sid}.pdf")
+    assert r.status_code == 422 and "about 33 pages" in r.get_data(as_text=True)
+
+
+def test_one_render_at_a_time_per_user(app, client, login, users, panel):
+    sid = draft(client, login, users["interviewer"], panel)
+    rendering, done = threading.Event(), threading.Event()
+
+    def another_render():  # a render of the interviewer's, in another request
+        with app.app_context(), pdf.one_at_a_time(f"user-{users['interviewer'].id}"):
+            rendering.set()
+            done.wait(10)
+
+    holder = threading.Thread(target=another_render)
+    holder.start()
+    try:
+        assert rendering.wait(10)
+        r = client.get(f"/scorecards/{sid}.pdf")
+        assert r.status_code == 429
+        assert "Another of your documents is rendering" in r.get_data(as_text=True)
+        login(users["manager"])
+        assert client.get(f"/scorecards/{sid}.pdf").status_code == 200
+    finally:
+        done.set()
+        holder.join(10)
+    login(users["interviewer"])
+    assert client.get(f"/scorecards/{sid}.pdf").status_code == 200
+
+
+def test_long_words_and_urls_wrap_and_nothing_is_cut(app, client, login, users, panel):
+    sid = draft(
+        client,
+        login,
+        users["interviewer"],
+        panel,
+        **{
+            f"item:{panel.items[0]}:notes": f"See {URL} for the repro.",
+            f"rating:{panel.competencies[0]}:evidence": "x" * 400,
+            "summary": URL,
+        },
+    )
+    r = client.get(f"/scorecards/{sid}.pdf")
+    assert r.status_code == 200
+    text = "".join(
+        unicodedata.normalize("NFKC", page.extract_text() or "")
+        for page in PdfReader(io.BytesIO(r.data)).pages
+    )
+    flat = "".join(text.split())
+    assert flat.count(URL) == 2 and "x" * 400 in flat
