@@ -23,7 +23,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -288,20 +288,29 @@ def failures_remembered(key: str, owner: str = SHARED):
 
 @contextmanager
 def one_at_a_time(owner: str):
-    """Let one render run at a time for `owner` (a user) on this host; PdfBusy otherwise."""
+    """Let one render run at a time for `owner` (a user), and at most PDF_CONCURRENCY on
+    this host, so that some worker is always free for saves and health checks; PdfBusy
+    otherwise."""
     folder = _cache_dir() / "locks"
     folder.mkdir(exist_ok=True)
-    with open(folder / f"{owner}.lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise PdfBusy(
-                "Another of your documents is rendering. Try again when it is ready."
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with ExitStack() as held:
+        if not _lock(held, folder / f"{owner}.lock"):
+            raise PdfBusy("Another of your documents is rendering. Try again when it is ready.")
+        slots = range(max(1, int(current_app.config["PDF_CONCURRENCY"])))
+        if not any(_lock(held, folder / f"slot-{n}.lock") for n in slots):
+            raise PdfBusy("The server is rendering other documents. Try again in a few seconds.")
+        yield
+
+
+def _lock(stack: ExitStack, path: Path) -> bool:
+    """Take the lock file at `path` for as long as `stack` holds, if it is free."""
+    handle = stack.enter_context(open(path, "w"))
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    stack.callback(fcntl.flock, handle, fcntl.LOCK_UN)
+    return True
 
 
 def discard(owner: str) -> int:

@@ -79,28 +79,56 @@ def test_an_oversized_draft_is_refused_before_layout_and_then_at_once(
     assert r.status_code == 422 and "about 33 pages" in r.get_data(as_text=True)
 
 
-def test_one_render_at_a_time_per_user(app, client, login, users, panel):
-    sid = draft(client, login, users["interviewer"], panel)
+def holding(app, owner: str):
+    """Hold `owner`'s render lock (and a host slot) from another thread, as a concurrent
+    request would; returns the release function."""
     rendering, done = threading.Event(), threading.Event()
 
-    def another_render():  # a render of the interviewer's, in another request
-        with app.app_context(), pdf.one_at_a_time(f"user-{users['interviewer'].id}"):
+    def another_render():
+        with app.app_context(), pdf.one_at_a_time(owner):
             rendering.set()
             done.wait(10)
 
     holder = threading.Thread(target=another_render)
     holder.start()
+    assert rendering.wait(10)
+
+    def release():
+        done.set()
+        holder.join(10)
+
+    return release
+
+
+@pytest.mark.parametrize("config_overrides", [{"PDF_CONCURRENCY": 2}])
+def test_one_render_at_a_time_per_user(app, client, login, users, panel, config_overrides):
+    sid = draft(client, login, users["interviewer"], panel)
+    release = holding(app, f"user-{users['interviewer'].id}")
     try:
-        assert rendering.wait(10)
         r = client.get(f"/scorecards/{sid}.pdf")
         assert r.status_code == 429
         assert "Another of your documents is rendering" in r.get_data(as_text=True)
         login(users["manager"])
         assert client.get(f"/scorecards/{sid}.pdf").status_code == 200
     finally:
-        done.set()
-        holder.join(10)
+        release()
     login(users["interviewer"])
+    assert client.get(f"/scorecards/{sid}.pdf").status_code == 200
+
+
+@pytest.mark.parametrize("config_overrides", [{"PDF_CONCURRENCY": 1}])
+def test_renders_on_a_host_are_bounded_so_a_worker_stays_free(
+    app, client, login, users, panel, config_overrides
+):
+    sid = draft(client, login, users["interviewer"], panel)
+    release = holding(app, f"user-{users['colleague'].id}")
+    try:
+        r = client.get(f"/scorecards/{sid}.pdf")
+        assert r.status_code == 429
+        assert "rendering other documents" in r.get_data(as_text=True)
+        assert client.get("/healthz").status_code == 200
+    finally:
+        release()
     assert client.get(f"/scorecards/{sid}.pdf").status_code == 200
 
 
