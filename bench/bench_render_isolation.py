@@ -100,6 +100,10 @@ class Renderer(threading.Thread):
                     response.read()
                 self.served += 1
             except urllib.error.HTTPError as error:
+                # Read and close the refusal as a browser does: a response left open holds
+                # a sync worker until the client lets go of it.
+                error.read()
+                error.close()
                 self.refused += error.code == 429
                 time.sleep(0.5)
 
@@ -193,7 +197,7 @@ def main() -> None:
     base = results["no renders"]
     print(
         f"gunicorn, 2 sync workers, SQLite; a prober saves and checks /healthz every 20 ms "
-        f"for {seconds} s while two users export uncached packets"
+        f"for {seconds} s while users export uncached packets"
     )
     for name, r in results.items():
         print(

@@ -104,7 +104,7 @@ def logout():
     db.session.commit()
     logout_user()
     session.clear()
-    flash("You are signed out, on this device and every other.", "info")
+    flash("You are signed out. Every other session of yours has ended too.", "info")
     return redirect(url_for("auth.login"))
 
 
