@@ -11,7 +11,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bench.common import make_interviewers, question_maker
+from bench.common import ROOT, gunicorn, make_interviewers, question_maker
 from hiring import create_app
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user
@@ -35,7 +34,6 @@ from hiring.interviews.models import Scorecard
 
 CLIENTS = 8
 PASSWORD = "bench password!"
-ROOT = Path(__file__).resolve().parents[1]
 
 # Each wrk thread drives one connection on its own scorecard and follows its version.
 LUA = r"""
@@ -67,12 +65,6 @@ function response(status, headers, body)
   if v then base = tonumber(v) end
 end
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare(uri: str, folder: Path) -> int:
@@ -175,8 +167,7 @@ def wrk(url: str, seconds: int, script: Path | None = None, spec: Path | None = 
 def run(name: str, uri: str, seconds: int) -> tuple[dict, dict, dict, Exporter]:
     folder = Path(tempfile.mkdtemp(prefix=f"bench-autosave-{name}-"))
     exported = prepare(uri, folder)
-    port = free_port()
-    env = os.environ | {
+    env = {
         "HIRING_DATABASE_URL": uri,
         "HIRING_SECRET_KEY": "bench-secret",
         "HIRING_RATELIMIT_ENABLED": "false",
@@ -184,30 +175,7 @@ def run(name: str, uri: str, seconds: int) -> tuple[dict, dict, dict, Exporter]:
         "HIRING_PDF_CACHE_DIR": str(folder / "pdf"),
         "HIRING_PDF_CACHE_FILES": "0",
     }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "hiring:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base_url}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with gunicorn(env) as base_url:
         spec = folder / "clients.tsv"
         spec.write_text(
             "\n".join("\t".join(sign_in(base_url, f"i{n}@bench.example")) for n in range(CLIENTS))
@@ -226,9 +194,6 @@ def run(name: str, uri: str, seconds: int) -> tuple[dict, dict, dict, Exporter]:
         busy = wrk(base_url, seconds, script, spec)
         exporter.stop.set()
         exporter.join(timeout=60)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     return save, trivial, busy, exporter
 
 

@@ -10,11 +10,8 @@ Run: .venv/bin/python -m bench.bench_render_isolation [--seconds 8]
 import argparse
 import json
 import multiprocessing
-import os
 import re
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -22,7 +19,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bench.bench_autosave import ROOT, browser, cookie_header, free_port, prepare
+from bench.bench_autosave import browser, cookie_header, prepare
+from bench.common import gunicorn
 
 
 class Prober(multiprocessing.Process):
@@ -112,8 +110,7 @@ def phase(seconds: int, concurrency: int | None, users: int = 2) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="bench-isolation-"))
     uri = f"sqlite:///{folder / 'bench.db'}"
     candidate_id = prepare(uri, folder)
-    port = free_port()
-    env = os.environ | {
+    env = {
         "HIRING_DATABASE_URL": uri,
         "HIRING_SECRET_KEY": "bench-secret",
         "HIRING_RATELIMIT_ENABLED": "false",
@@ -121,30 +118,7 @@ def phase(seconds: int, concurrency: int | None, users: int = 2) -> dict:
         "HIRING_PDF_CACHE_FILES": "0",  # every export lays its document out again
         "HIRING_PDF_CONCURRENCY": str(concurrency or 1),
     }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "hiring:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base_url}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with gunicorn(env) as base_url:
         prober = Prober(base_url, "i1@bench.example")
         renderers = []
         if concurrency is not None:
@@ -162,9 +136,6 @@ def phase(seconds: int, concurrency: int | None, users: int = 2) -> dict:
         samples, failures = prober.results.get(timeout=60)
         for worker in [prober, *renderers]:
             worker.join(timeout=60)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     def summary(samples):
         ordered = sorted(samples)

@@ -1,9 +1,14 @@
 """Shared set-up for benchmarks: an app on a scratch database and a signed-in client."""
 
+import contextlib
 import os
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 from hiring import create_app
@@ -87,3 +92,47 @@ def question_maker(app, competencies: list[str]):
             return question.id
 
     return make_question
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict, workers: int = 2):
+    """The app under gunicorn (sync workers) on a free local port, once it answers; yields
+    its base URL and stops it afterwards."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "hiring:create_app()",
+        ],
+        cwd=ROOT,
+        env=os.environ | env,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base_url}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
