@@ -1,4 +1,4 @@
-"""Reads of scorecards, and the one rule for who may read which scorecard.
+"""Reads of candidates, interviews and scorecards, and the rules for who may read them.
 
 Independence is per interview. A panelist of interview I (manager and admin included)
 reads colleagues' scorecards of I only once their own scorecard of I was submitted, or
@@ -62,6 +62,7 @@ class PanelAccess:
         return self.user.is_manager or scorecard.submitted_at is not None
 
     def readable(self, scorecards: Iterable[Scorecard]) -> list[Scorecard]:
+        """The scorecards among `scorecards` the reader may read."""
         return [s for s in scorecards if self.may_read(s)]
 
     def hidden_interviews(self) -> dict[int, str]:

@@ -137,7 +137,7 @@ async function start(root) {
     if (typeof value === "string" && value.length > noteLimit) {
       state.blocked[key] = `This text has ${value.length.toLocaleString()} characters; the limit is ${noteLimit.toLocaleString()}. Shorten it to save it: it stays here meanwhile.`;
     }
-    if (key in state.conflicts) renderConflicts();
+    if (key in state.conflicts) refreshConflictText(key);
     keep();
     showFieldErrors();
     showIdle();
@@ -360,10 +360,7 @@ async function start(root) {
   });
 
   // ---- wiring -------------------------------------------------------------------------
-  root.addEventListener("input", (event) => {
-    changed(event);
-    if (event.target.name in state.conflicts) refreshConflictText(event.target.name);
-  });
+  root.addEventListener("input", changed);
   root.addEventListener("change", (event) => { if (!event.target.matches("textarea")) changed(event); });
   const again = () => { attempt = 0; adoptClosedTabs(); };
   window.addEventListener("online", again);
