@@ -13,6 +13,7 @@ from hiring import demo
 from hiring.audit.operations import exported
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user, find_user
+from hiring.auth.passwords import password_problem
 from hiring.debrief import documents
 from hiring.extensions import db, utcnow
 from hiring.interviews import operations as interview_ops
@@ -62,6 +63,8 @@ def create_user_command(email: str, name: str, role: str) -> None:
     password = _read_password()
     if len(password) < 12:
         raise click.ClickException("the password must have at least 12 characters")
+    if problem := password_problem(password):
+        raise click.ClickException(problem)
     user = create_user(email, name, Role(role), password)
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}.")

@@ -241,3 +241,28 @@ def test_one_log_line_per_request_without_tokens(app, client, login, users, capl
     with app.app_context():
         token = db.session.get(User, users["manager"].id).session_token
     assert token not in line
+
+
+def test_admins_and_the_command_line_refuse_common_passwords(app, client, login, users, runner):
+    login(users["admin"])
+    r = client.post(
+        "/admin/users",
+        data={
+            "email": "n@example.com",
+            "name": "N",
+            "role": "interviewer",
+            "password": "password1234",
+        },
+    )
+    assert "one of the most common ones" in r.get_data(as_text=True)
+    result = runner.invoke(
+        args=["create-user", "m@example.com", "--name", "M"], input="qwertyuiop12\n"
+    )
+    assert result.exit_code != 0 and "most common" in result.output
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(User).where(User.email.in_(["n@example.com", "m@example.com"]))
+            )
+            is None
+        )

@@ -21,6 +21,7 @@ from wtforms.validators import (
 
 from hiring.auth.models import Role
 from hiring.auth.operations import find_user
+from hiring.auth.passwords import password_problem
 
 ROLE_CHOICES = [SelectChoice(r.value, r.label) for r in Role]
 
@@ -44,6 +45,10 @@ class UserForm(FlaskForm):
     def validate_email(self, field):
         if find_user(field.data) is not None:
             raise ValidationError("A user with this e-mail already exists.")
+
+    def validate_password(self, field):
+        if problem := password_problem(field.data or ""):
+            raise ValidationError(problem)
 
 
 class PasswordForm(FlaskForm):
