@@ -22,7 +22,7 @@ from hiring.interviews.models import Scorecard
 from hiring.kits import queries as kit_queries
 from hiring.kits.models import Kit
 from hiring.pdf import PdfError, budget
-from hiring.questions.forms import TAG_MAX
+from hiring.questions.forms import TAG_MAX, tags_too_long
 from hiring.questions.operations import export_bank, import_batch
 
 IMPORTABLE = (".txt", ".json")
@@ -89,7 +89,7 @@ def demo_command() -> None:
 @click.option("--skip-invalid", is_flag=True, help="Import the valid files, list the invalid ones.")
 def import_questions_command(paths, role_family, tags, skip_invalid) -> None:
     """Import question pages (.txt) and bank documents (.json): all, or none."""
-    if any(len(" ".join(tag.split())) > TAG_MAX for tag in tags):
+    if tags_too_long(tags):
         raise click.ClickException(f"each tag has at most {TAG_MAX} characters")
     files = _collect(paths)
     if not files:

@@ -74,10 +74,15 @@ def too_deep(text: str | bytes, limit: int = JSON_MAX_DEPTH) -> bool:
     return False
 
 
-def loads(text: str | bytes):
-    """json.loads, refusing documents nested deeper than JSON_MAX_DEPTH (ValueError)."""
+def refuse_too_deep(text: str | bytes) -> None:
+    """Raise ValueError for JSON nested deeper than JSON_MAX_DEPTH."""
     if too_deep(text):
         raise ValueError(f"JSON nested deeper than {JSON_MAX_DEPTH} levels")
+
+
+def loads(text: str | bytes):
+    """json.loads, refusing documents nested deeper than JSON_MAX_DEPTH (ValueError)."""
+    refuse_too_deep(text)
     return json.loads(text)
 
 
@@ -85,6 +90,5 @@ class JSONProvider(DefaultJSONProvider):
     """The app's JSON: request bodies nested too deeply are unreadable, not a crash."""
 
     def loads(self, s, **kwargs):
-        if too_deep(s):
-            raise ValueError(f"JSON nested deeper than {JSON_MAX_DEPTH} levels")
+        refuse_too_deep(s)
         return super().loads(s, **kwargs)

@@ -14,9 +14,14 @@ LEVELS = ["entry", "intermediate", "advanced", "senior"]
 TAG_MAX = 60
 
 
+def tags_too_long(tags) -> bool:
+    """Whether any of `tags`, its spaces folded as stored, is longer than its column."""
+    return any(len(" ".join(tag.split())) > TAG_MAX for tag in tags)
+
+
 def tags_fit(form, field) -> None:
     """Each comma-separated tag fits its column."""
-    if any(len(" ".join(tag.split())) > TAG_MAX for tag in (field.data or "").split(",")):
+    if tags_too_long((field.data or "").split(",")):
         raise ValidationError(f"Each tag has at most {TAG_MAX} characters.")
 
 

@@ -111,8 +111,8 @@ async function start(root) {
   }
 
   function keep() {
-    const ok = isClean(state) && !Object.keys(state.blocked).length ? (store.clear(), true) : store.write(snapshot(state));
-    if (!ok) setState("error", "This device could not keep a copy (storage is full or blocked): keep this tab open until saved.");
+    if (isClean(state) && !Object.keys(state.blocked).length) store.clear();
+    else if (!store.write(snapshot(state))) setState("error", "This device could not keep a copy (storage is full or blocked): keep this tab open until saved.");
     if (submitVersion) submitVersion.value = state.base;
   }
 
