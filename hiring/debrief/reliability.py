@@ -1,0 +1,94 @@
+"""Inter-rater reliability: Krippendorff's alpha over interviews rated by several people.
+
+Alpha suits panels: any number of raters per unit, missing ratings allowed. 1 is perfect
+agreement, 0 is what chance alone would give. Krippendorff suggests relying on data with
+alpha of at least 0.8 and drawing tentative conclusions down to 0.667; below that, the
+raters need calibrating before their ratings are combined.
+"""
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+
+import krippendorff
+import numpy as np
+
+# Below this, ratings are too inconsistent to combine without calibration.
+TENTATIVE = 0.667
+RELIABLE = 0.8
+
+ONE_RATER = (
+    "Not computable: no interview here has two raters of the same competency, so there is "
+    "nothing to compare."
+)
+ALL_EQUAL = (
+    "Not computable: every rating compared is the same point, so agreement cannot be told "
+    "apart from chance."
+)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Alpha at two levels of measurement, with what it rests on; `problem` says in words
+    why it could not be computed."""
+
+    ordinal: float | None
+    interval: float | None
+    units: int
+    ratings: int
+    problem: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        if self.ordinal is None:
+            return "Not computable"
+        if self.ordinal >= RELIABLE:
+            return "Reliable"
+        if self.ordinal >= TENTATIVE:
+            return "Tentative"
+        return "Calibrate"
+
+    @property
+    def low(self) -> bool:
+        return self.ordinal is not None and self.ordinal < TENTATIVE
+
+    def as_dict(self) -> dict:
+        return {
+            "alpha_ordinal": None if self.ordinal is None else round(self.ordinal, 3),
+            "alpha_interval": None if self.interval is None else round(self.interval, 3),
+            "units": self.units,
+            "ratings": self.ratings,
+            "verdict": self.verdict,
+            "problem": self.problem,
+        }
+
+
+def alpha(units: Mapping[Hashable, list[float]]) -> Agreement:
+    """Krippendorff's alpha, ordinal and interval, for `units`: each unit (an interview's
+    competency) with the values its raters gave. Units with one value cannot be paired
+    and are left out, as the coefficient prescribes."""
+    pairable = [values for values in units.values() if len(values) >= 2]
+    count = sum(len(values) for values in pairable)
+    if not pairable:
+        return Agreement(None, None, 0, 0, ONE_RATER)
+    domain = sorted({value for values in pairable for value in values})
+    if len(domain) < 2:
+        return Agreement(None, None, len(pairable), count, ALL_EQUAL)
+    index = {value: n for n, value in enumerate(domain)}
+    counts = np.zeros((len(pairable), len(domain)))
+    for row, values in enumerate(pairable):
+        for value in values:
+            counts[row, index[value]] += 1
+    ordinal, interval = (
+        float(
+            krippendorff.alpha(value_counts=counts, value_domain=domain, level_of_measurement=level)
+        )
+        for level in ("ordinal", "interval")
+    )
+    return Agreement(ordinal, interval, len(pairable), count)
+
+
+def rescale(value: float, size: int, target: int) -> float:
+    """A point on a `size`-point scale placed on a `target`-point one, ends on ends."""
+    if size == target or size < 2:
+        return value
+    return 1 + (value - 1) * (target - 1) / (size - 1)

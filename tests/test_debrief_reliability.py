@@ -1,0 +1,86 @@
+"""Krippendorff's alpha as the debrief uses it: the published worked example, small cases
+computed by hand, and the cases where it cannot be computed, said in words."""
+
+import math
+
+import pytest
+
+from hiring.debrief.reliability import ALL_EQUAL, ONE_RATER, alpha, rescale
+
+# Krippendorff, "Computing Krippendorff's Alpha-Reliability" (2011), section C: four
+# observers, twelve units, values 1-5, with missing values (None).
+OBSERVERS = [
+    [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
+    [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
+    [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
+    [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
+]
+
+
+def units_of(observers):
+    return {
+        unit: [row[unit] for row in observers if row[unit] is not None]
+        for unit in range(len(observers[0]))
+    }
+
+
+def test_the_published_worked_example():
+    result = alpha(units_of(OBSERVERS))
+    assert round(result.ordinal, 3) == 0.815
+    assert round(result.interval, 3) == 0.849
+    # Unit 12 has one value and cannot be paired: 11 units, 40 values.
+    assert (result.units, result.ratings) == (11, 40)
+    assert result.problem is None and result.verdict == "Reliable"
+
+
+def test_the_example_does_not_depend_on_the_order_of_raters_or_units():
+    shuffled = [list(reversed(row)) for row in reversed(OBSERVERS)]
+    assert round(alpha(units_of(shuffled)).ordinal, 3) == 0.815
+
+
+def test_perfect_agreement_is_one():
+    result = alpha({"a": [1, 1], "b": [3, 3, 3], "c": [2, 2]})
+    assert result.ordinal == pytest.approx(1.0) and result.interval == pytest.approx(1.0)
+
+
+def test_systematic_disagreement_by_hand():
+    # Coincidences: o(1,2) = o(2,1) = 2, n = 4, n1 = n2 = 2. Interval: D_o = 4 * 1 / 4 = 1,
+    # D_e = 2 * (2 * 2) * 1 / (4 * 3) = 2/3, alpha = 1 - 1 / (2/3) = -0.5. With two values
+    # the ordinal metric is a constant multiple of the interval one: the same alpha.
+    result = alpha({"a": [1, 2], "b": [1, 2]})
+    assert result.ordinal == pytest.approx(-0.5) and result.interval == pytest.approx(-0.5)
+
+
+def test_two_agreeing_units_and_one_split_by_hand():
+    # o(1,1) = 2, o(3,3) = 2, o(1,3) = o(3,1) = 1; n = 6, n1 = n3 = 3. Interval, d = 2:
+    # D_o = 2 * 4 / 6 = 4/3; D_e = 2 * 3 * 3 * 4 / 30 = 2.4; alpha = 1 - (4/3) / 2.4 = 4/9.
+    result = alpha({"a": [1, 1], "b": [3, 3], "c": [1, 3]})
+    assert result.interval == pytest.approx(4 / 9)
+    assert result.ordinal == pytest.approx(4 / 9)  # no value between 1 and 3 was used
+    assert result.verdict == "Calibrate" and result.low
+
+
+def test_ordinal_and_interval_differ_when_the_middle_is_used():
+    result = alpha({"a": [1, 2], "b": [1, 2], "c": [2, 3], "d": [3, 3], "e": [1, 1], "f": [2, 2]})
+    assert not math.isclose(result.ordinal, result.interval, abs_tol=0.005)
+
+
+@pytest.mark.parametrize(
+    ("units", "problem"),
+    [
+        ({}, ONE_RATER),
+        ({"a": [3], "b": [1], "c": [4]}, ONE_RATER),  # one interviewer per interview
+        ({"a": [2, 2], "b": [2, 2, 2], "c": [4]}, ALL_EQUAL),  # every compared rating equal
+    ],
+)
+def test_what_cannot_be_computed_is_said_in_words(units, problem):
+    result = alpha(units)
+    assert result.ordinal is None and result.interval is None
+    assert result.problem == problem and result.verdict == "Not computable"
+    assert result.as_dict()["alpha_ordinal"] is None
+
+
+def test_rescale_puts_ends_on_ends():
+    assert rescale(1, 4, 5) == 1 and rescale(4, 4, 5) == 5
+    assert rescale(2, 4, 7) == pytest.approx(3)
+    assert rescale(3, 5, 5) == 3
