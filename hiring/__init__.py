@@ -22,6 +22,7 @@ from hiring import (
 from hiring.admin.views import bp as admin_bp
 from hiring.auth.models import Role, User
 from hiring.auth.views import bp as auth_bp
+from hiring.debrief.views import bp as debrief_bp
 from hiring.extensions import csrf, db, limiter, login_manager, migrate
 from hiring.interviews.models import Recommendation, TierMatch
 from hiring.interviews.views import bp as interviews_bp
@@ -38,8 +39,13 @@ ROOT = Path(__file__).resolve().parent
 # The main navigation: endpoint, label, roles that see it, endpoint prefixes it stands for.
 NAV_ITEMS = [
     ("main.index", "Dashboard", security.EVERYONE, ("main.", "scorecards.")),
-    ("interviews.candidates", "Candidates", security.MANAGERS, ("interviews.",)),
-    ("kits.index", "Kits", security.MANAGERS, ("kits.",)),
+    (
+        "interviews.candidates",
+        "Candidates",
+        security.MANAGERS,
+        ("interviews.", "debrief.debrief", "debrief.decision"),
+    ),
+    ("kits.index", "Kits", security.MANAGERS, ("kits.", "debrief.compare")),
     ("questions.index", "Question bank", security.EVERYONE, ("questions.",)),
     (
         "questions.competencies",
@@ -47,6 +53,7 @@ NAV_ITEMS = [
         security.EVERYONE,
         ("questions.competenc", "questions.merge"),
     ),
+    ("debrief.calibration", "Calibration", security.MANAGERS, ("debrief.calibration",)),
     ("admin.users", "Users", security.ADMINS, ("admin.",)),
 ]
 
@@ -101,6 +108,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     app.register_blueprint(kits_bp)
     app.register_blueprint(interviews_bp)
     app.register_blueprint(scorecards_bp)
+    app.register_blueprint(debrief_bp)
 
     requestlog.register(app)
     app.before_request(security.check_access)

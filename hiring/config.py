@@ -20,6 +20,10 @@ DEFAULTS = {
     "SESSION_IDLE_MINUTES": 120,
     "SESSION_MAX_HOURS": 12,
     "OVERDUE_HOURS": 24,
+    # The outcomes a manager records on a candidate, in the team's words, comma-separated.
+    "DECISION_LABELS": "Advance, Hire, Hold, Reject",
+    # Fewer submitted scorecards than this, and a candidate is marked "too few to compare".
+    "COMPARE_MIN_SCORECARDS": 2,
     "PAPER_SIZE": "A4",
     "PDF_AUTHOR": "Hiring team",
     "PDF_CONFIDENTIAL": "Confidential: for the hiring decision only. Do not forward.",
@@ -69,6 +73,12 @@ def instance_secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def labels(value: str | list[str]) -> list[str]:
+    """A setting listing labels, comma-separated or as a list; blanks dropped."""
+    items = value.split(",") if isinstance(value, str) else value
+    return [item.strip()[:60] for item in items if item and item.strip()]
+
+
 def load(app: Flask, overrides: dict | None) -> None:
     """Fill app.config from defaults, the environment and overrides, then derive the rest."""
     app.config.from_mapping(DEFAULTS)
@@ -82,5 +92,7 @@ def load(app: Flask, overrides: dict | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     app.config["SESSION_COOKIE_SECURE"] = bool(app.config["HTTPS"])
+    if not labels(app.config["DECISION_LABELS"]):
+        raise ValueError("HIRING_DECISION_LABELS must name at least one outcome")
     if app.config["PAPER_SIZE"] not in ("A4", "Letter"):
         raise ValueError("HIRING_PAPER_SIZE must be A4 or Letter")

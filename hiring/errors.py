@@ -61,8 +61,10 @@ def register(app: Flask) -> None:
                 path=request.path[:200],
             )
             db.session.commit()
-        # A rate limit's own message says which limit and how long to wait.
-        return render_error(error.code, error.description if error.code == 429 else None)
+        # A rate limit's own message says which limit and how long to wait; a refusal
+        # given with its reason (abort(403, "...")) says why.
+        own = error.description != type(error).description
+        return render_error(error.code, error.description if error.code == 429 or own else None)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -2,6 +2,7 @@
 
 from hiring.audit.models import AuditEvent
 from hiring.auth.models import Role, User
+from hiring.debrief.models import Decision
 from hiring.interviews.models import (
     Candidate,
     Interview,
@@ -19,6 +20,7 @@ __all__ = [
     "Candidate",
     "Competency",
     "CompetencyAnchor",
+    "Decision",
     "Interview",
     "ItemNote",
     "Kit",

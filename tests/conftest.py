@@ -211,7 +211,9 @@ class World:
         from flask import url_for
 
         rule = next(r for r in self.app.url_map.iter_rules() if r.endpoint == endpoint)
-        values = {name: self.ids[name] for name in rule.arguments} | overrides
+        fixed = rule.defaults or {}
+        values = {name: self.ids[name] for name in rule.arguments if name not in fixed}
+        values |= overrides
         with self.app.test_request_context():
             return url_for(endpoint, **values)
 

@@ -90,7 +90,9 @@ def test_packet(client, login, users, panel):
     assert "CANDIDATE PACKET" in cover and "Casey Candidate" in cover
     assert "Panel kit, version 1" in cover
     assert "Interviewer" in cover and "Colleague Cole" in cover
-    assert "RATERS DISAGREE" in cover  # 1 against 4
+    assert "SPLIT: RATED AT BOTH ENDS" in cover  # 1 against 4 on a 4-point scale
+    assert "2 of 2 scorecards submitted" in cover and "pending" not in cover
+    assert "No decision recorded yet" in cover
     assert "2.5" in cover and "1–4" in cover
     text = "\n".join(pages)
     assert text.count("SCORECARD · PANEL KIT") == 2

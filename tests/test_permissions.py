@@ -83,6 +83,17 @@ TABLE = {
     "interviews.packet": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 422, ADMIN: 422}),
     "kits.guide_pdf": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
     "scorecards.token": ("GET", {ANON: LOGIN, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
+    # The world's candidate has no submitted scorecard: managers see a page that says so;
+    # an interviewer off the panel may not open the candidate.
+    "debrief.debrief": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    # A forged empty form: refused with a message, back to the debrief.
+    "debrief.decision": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
+    "debrief.compare_kit": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    "debrief.calibration": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    "debrief.calibration_pdf": (
+        "GET",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200},
+    ),
     # Last: they delete the world's question and candidate.
     "questions.delete": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
     "interviews.candidate_delete": (

@@ -1,6 +1,7 @@
 """The three PDF documents: a scorecard, a candidate packet, a kit guide."""
 
-from hiring.debrief.aggregate import aggregate, tally
+from hiring.debrief.aggregate import aggregate, one_line, progress, tally
+from hiring.debrief.queries import decisions
 from hiring.interviews.models import Candidate, Scorecard
 from hiring.interviews.operations import content, renderings_of
 from hiring.kits.models import KitVersion
@@ -93,10 +94,16 @@ def packet_pdf(
     if not scorecards:
         raise PdfError(f"{candidate.name} has no submitted scorecard yet: there is no packet.")
     versions = {s.interview.kit_version.id: s.interview.kit_version for s in scorecards}
+    panel = progress(candidate)
+    history = decisions(candidate.id)
+    decision = history[-1] if history else None
     key = ":".join(
         [
             f"packet:{candidate.id}:{candidate.name}:{candidate.role}:{with_guide}",
             f"hidden={sorted(hidden.items())}",
+            f"decision={decision.id if decision else None}",
+            f"pending={[(s.id, s.version, s.withdrawn_at is None) for s in panel.pending]}",
+            f"expected={panel.expected}",
             *(f"{s.id}.{s.version}" for s in scorecards),
             *(f"{v.id}.{v.lock}" for v in versions.values()),
         ]
@@ -116,6 +123,9 @@ def packet_pdf(
                 interviews=sorted({s.interview for s in scorecards}, key=lambda i: i.scheduled_at),
                 hidden=sorted(set(hidden.values())),
                 hidden_count=len(hidden),
+                progress=panel,
+                decision=decision,
+                one_line=one_line,
             ),
             owner,
         )

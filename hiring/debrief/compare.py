@@ -1,0 +1,173 @@
+"""Candidates interviewed with one kit, side by side on the competencies its versions
+share. Current (submitted) ratings: this is what the decision is made on."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from statistics import mean
+
+from hiring.debrief.models import Decision
+from hiring.debrief.reliability import rescale
+from hiring.interviews.models import Candidate, Recommendation, Scorecard
+from hiring.interviews.queries import PanelAccess
+from hiring.kits.models import KitVersion
+
+UNDECIDED = "Undecided"
+
+
+@dataclass(frozen=True)
+class Column:
+    competency_id: int
+    name: str
+
+
+@dataclass
+class Row:
+    candidate: Candidate
+    means: dict[int, float | None]
+    tally: Counter
+    scorecards: int
+    last_interview: datetime
+    decision: Decision | None
+    hidden: int = 0
+    too_few: bool = False
+
+    @property
+    def overall(self) -> float | None:
+        values = [v for v in self.means.values() if v is not None]
+        return float(mean(values)) if values else None
+
+    @property
+    def outcome(self) -> str:
+        return self.decision.outcome if self.decision else UNDECIDED
+
+    def as_dict(self, columns: list[Column]) -> dict:
+        return {
+            "candidate": self.candidate.name,
+            "candidate_id": self.candidate.id,
+            "means": {
+                c.name: None
+                if self.means.get(c.competency_id) is None
+                else round(self.means[c.competency_id], 2)
+                for c in columns
+            },
+            "overall": None if self.overall is None else round(self.overall, 2),
+            "recommendations": {r.value: self.tally.get(r, 0) for r in reversed(Recommendation)},
+            "scorecards": self.scorecards,
+            "too_few_to_compare": self.too_few,
+            "decision": self.outcome,
+            "last_interview": self.last_interview.isoformat(),
+        }
+
+
+@dataclass
+class Comparison:
+    columns: list[Column]
+    rows: list[Row]
+    scale: int
+    rescaled: bool
+    left_out: list[str] = field(default_factory=list)
+
+
+SORTS = {"name", "overall", "scorecards", "decision", "date"}
+
+
+def compare(
+    versions: list[KitVersion],
+    scorecards: list[Scorecard],
+    decisions: dict[int, Decision],
+    reader,
+    min_scorecards: int,
+    since: date | None = None,
+    until: date | None = None,
+    outcome: str = "",
+) -> Comparison:
+    """One row per candidate with a submitted scorecard readable to `reader`."""
+    used = {s.interview.kit_version_id for s in scorecards}
+    in_use = [v for v in versions if v.id in used] or versions
+    shared = set.intersection(*({kc.competency_id for kc in v.competencies} for v in in_use))
+    latest = in_use[-1]
+    columns = [
+        Column(kc.competency_id, kc.display_name)
+        for kc in latest.competencies
+        if kc.competency_id in shared
+    ]
+    left_out = sorted(
+        {
+            f"{kc.display_name} (version {v.number})"
+            for v in in_use
+            for kc in v.competencies
+            if kc.competency_id not in shared
+        }
+    )
+    sizes = {v.id: len(v.scale) for v in versions}
+    target = max(sizes[v.id] for v in in_use) if in_use else 0
+    competency_of = {kc.id: kc.competency_id for v in versions for kc in v.competencies}
+
+    by_candidate: dict[int, list[Scorecard]] = defaultdict(list)
+    for scorecard in scorecards:
+        by_candidate[scorecard.interview.candidate_id].append(scorecard)
+    rows = []
+    for cards in by_candidate.values():
+        candidate = cards[0].interview.candidate
+        access = PanelAccess(reader, cards)
+        hidden = access.hidden_interviews()
+        readable = [s for s in access.readable(cards) if s.submitted_at is not None]
+        last = max(s.interview.scheduled_at for s in cards)
+        if since and last.date() < since or until and last.date() > until:
+            continue
+        decision = decisions.get(candidate.id)
+        if outcome and (decision.outcome if decision else UNDECIDED) != outcome:
+            continue
+        values: dict[int, list[float]] = defaultdict(list)
+        for scorecard in readable:
+            size = sizes.get(scorecard.interview.kit_version_id, target)
+            for rating in scorecard.ratings:
+                competency = competency_of.get(rating.kit_competency_id)
+                if competency in shared and rating.value is not None:
+                    values[competency].append(rescale(rating.value, size, target))
+        rows.append(
+            Row(
+                candidate=candidate,
+                means={
+                    c.competency_id: float(mean(values[c.competency_id]))
+                    if values[c.competency_id]
+                    else None
+                    for c in columns
+                },
+                tally=Counter(s.recommendation for s in readable if s.recommendation),
+                scorecards=len(readable),
+                last_interview=last,
+                decision=decision,
+                hidden=len(hidden),
+                too_few=len(readable) < min_scorecards,
+            )
+        )
+    return Comparison(
+        columns,
+        rows,
+        target,
+        rescaled=len({sizes[v.id] for v in in_use}) > 1,
+        left_out=left_out,
+    )
+
+
+def sort_rows(rows: list[Row], key: str, descending: bool) -> list[Row]:
+    """Rows sorted by a column; candidates without a figure go last either way."""
+
+    def value(row: Row):
+        if key == "name":
+            return row.candidate.name.lower()
+        if key == "scorecards":
+            return row.scorecards
+        if key == "decision":
+            return row.outcome.lower()
+        if key == "date":
+            return row.last_interview
+        if key.startswith("c") and key[1:].isdigit():
+            return row.means.get(int(key[1:]))
+        return row.overall
+
+    present = [r for r in rows if value(r) is not None]
+    missing = [r for r in rows if value(r) is None]
+    return sorted(present, key=value, reverse=descending) + missing

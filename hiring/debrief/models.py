@@ -1,0 +1,31 @@
+"""Hiring decisions on candidates: each one kept, the latest in force."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hiring.auth.models import User
+from hiring.extensions import CleanString, CleanText, UTCDateTime, db, utcnow
+
+
+class Decision(db.Model):
+    """A manager's decision on a candidate, with why. A change adds a row: the earlier
+    decisions stay as the history."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), index=True
+    )
+    # One of the team's labels (HIRING_DECISION_LABELS) when it was recorded.
+    outcome: Mapped[str] = mapped_column(CleanString(60))
+    rationale: Mapped[str] = mapped_column(CleanText)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    decided_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Decision {self.id} candidate {self.candidate_id}: {self.outcome}>"

@@ -1,0 +1,38 @@
+"""Recording a hiring decision."""
+
+from hiring.audit.operations import record
+from hiring.debrief.models import Decision
+from hiring.debrief.queries import decisions
+from hiring.domain import DomainError, Kind
+from hiring.extensions import db, utcnow
+from hiring.interviews.models import Candidate
+
+
+def decide(candidate: Candidate, outcome: str, rationale: str, user, labels: list[str]) -> Decision:
+    """Record a decision on the candidate; the earlier ones stay as its history."""
+    errors = {}
+    if outcome not in labels:
+        errors["outcome"] = "Choose one of the team's outcomes."
+    if not (rationale or "").strip():
+        errors["rationale"] = "Say why: the rationale is what the decision is judged by later."
+    if errors:
+        raise DomainError(Kind.INVALID, "The decision is not recorded.", errors=errors)
+    previous = decisions(candidate.id)
+    decision = Decision(
+        candidate_id=candidate.id,
+        outcome=outcome,
+        rationale=rationale.strip(),
+        decided_by_id=user.id,
+        decided_at=utcnow(),
+    )
+    db.session.add(decision)
+    db.session.flush()
+    # The outcome, never the rationale: that is about a person and stays with the record.
+    record(
+        "decision.record",
+        "candidate",
+        candidate.id,
+        outcome=outcome,
+        previous=previous[-1].outcome if previous else None,
+    )
+    return decision

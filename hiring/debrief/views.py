@@ -1,0 +1,398 @@
+"""The debrief: a candidate's panel side by side with the decision; candidates of one kit
+compared; interviewers calibrated. Pages, CSV, JSON and the calibration PDF."""
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from hiring import pdf
+from hiring.audit.operations import exported
+from hiring.config import labels as listed
+from hiring.debrief import queries
+from hiring.debrief.aggregate import aggregate, by_question, one_line, progress, tally
+from hiring.debrief.calibration import raters, reliability
+from hiring.debrief.compare import SORTS, UNDECIDED, compare, sort_rows
+from hiring.debrief.exports import csv_response
+from hiring.debrief.forms import DecisionForm
+from hiring.debrief.operations import decide
+from hiring.domain import DomainError
+from hiring.errors import render_error
+from hiring.extensions import db, utcnow
+from hiring.interviews import queries as interviews
+from hiring.interviews.models import Candidate, Recommendation
+from hiring.kits.models import Kit
+from hiring.pdf import PdfError, assemble, render_pdf, send_pdf
+from hiring.security import EVERYONE, MANAGERS, allow
+
+bp = Blueprint("debrief", __name__)
+
+FORMATS = "<any(csv, json):fmt>"
+
+
+def decision_labels() -> list[str]:
+    """The outcomes a manager may record, in the team's words (HIRING_DECISION_LABELS)."""
+    return listed(current_app.config["DECISION_LABELS"])
+
+
+def _decision_form(**data) -> DecisionForm:
+    form = DecisionForm(**data)
+    form.outcome.choices = [(label, label) for label in decision_labels()]
+    return form
+
+
+def _panel(candidate_id: int):
+    """The candidate, the reader's access, and the submitted scorecards open to the reader;
+    403 with the reason when every one is hidden."""
+    candidate = db.first_or_404(interviews.candidate_with_scorecards(candidate_id))
+    access = interviews.PanelAccess(
+        current_user, [s for i in candidate.interviews for s in i.scorecards]
+    )
+    if not access.may_open_candidate():
+        abort(403)
+    readable = access.readable(interviews.submitted_with_content(candidate.id))
+    hidden = access.hidden_interviews()
+    if hidden and not readable:
+        abort(403, f"The panel's scorecards on {candidate.name} are {next(iter(hidden.values()))}.")
+    return candidate, access, readable, hidden
+
+
+@bp.get("/candidates/<int:candidate_id>/debrief", defaults={"fmt": "html"})
+@bp.get(f"/candidates/<int:candidate_id>/debrief.{FORMATS}")
+@allow(EVERYONE)
+def debrief(candidate_id: int, fmt: str):
+    """Everything the panel submitted on a candidate, side by side, and the decision."""
+    candidate, access, readable, hidden = _panel(candidate_id)
+    rows = aggregate(readable)
+    history = queries.decisions(candidate.id)
+    if fmt == "csv":
+        response = csv_response(
+            f"debrief-{candidate.name}-{utcnow():%Y-%m-%d}",
+            [
+                "competency",
+                "interviewer",
+                "rating",
+                "scale",
+                "not_assessed",
+                "first_submitted",
+                "evidence",
+            ],
+            [
+                *(
+                    [row.name, e.who, e.value, row.scale_max, "", e.first or "", e.evidence]
+                    for row in rows
+                    for e in row.ratings
+                ),
+                *(
+                    [row.name, who, "", row.scale_max, "yes", "", ""]
+                    for row in rows
+                    for who in row.not_assessed_by
+                ),
+            ],
+        )
+        exported("debrief", "candidate", candidate.id, format="csv")
+        return response
+    if fmt == "json":
+        response = jsonify(_debrief_json(candidate, readable, rows, history, hidden))
+        exported("debrief", "candidate", candidate.id, format="json")
+        return response
+    return render_template(
+        "debrief/debrief.html",
+        candidate=candidate,
+        access=access,
+        readable=readable,
+        hidden=hidden,
+        rows=rows,
+        questions=by_question(readable),
+        tally=tally(readable),
+        progress=progress(candidate),
+        history=history,
+        form=_decision_form(),
+        one_line=one_line,
+    )
+
+
+def _debrief_json(candidate, readable, rows, history, hidden) -> dict:
+    return {
+        "candidate": {"id": candidate.id, "name": candidate.name, "role": candidate.role},
+        "progress": progress(candidate).sentence(),
+        "hidden_interviews": len(hidden),
+        "competencies": [
+            {
+                "name": row.name,
+                "scale": row.scale_max,
+                "ratings": [
+                    {
+                        "interviewer": e.who,
+                        "value": e.value,
+                        "first_submitted": e.first,
+                        "evidence": e.evidence,
+                    }
+                    for e in row.ratings
+                ],
+                "not_assessed_by": row.not_assessed_by,
+                "mean": None if row.mean is None else round(row.mean, 2),
+                "median": row.median,
+                "range": [row.low, row.high] if row.values else None,
+                "disagreement": row.disagreement,
+                "split": row.split,
+            }
+            for row in rows
+        ],
+        "questions": [
+            {
+                "prompt": q.prompt,
+                "answers": [
+                    {
+                        "interviewer": a.who,
+                        "tier": a.tier.value if a.tier else None,
+                        "notes": a.notes,
+                    }
+                    for a in q.answers
+                ],
+            }
+            for q in by_question(readable)
+        ],
+        "scorecards": [
+            {
+                "interviewer": s.interviewer.name,
+                "interview": s.interview.kit_version.kit.title,
+                "recommendation": s.recommendation.value if s.recommendation else None,
+                "first_recommendation": s.recommendation_marker.value
+                if s.recommendation_marker
+                else None,
+                "summary": s.summary,
+            }
+            for s in readable
+        ],
+        "decisions": [
+            {
+                "outcome": d.outcome,
+                "rationale": d.rationale,
+                "by": d.decided_by.name if d.decided_by else None,
+                "at": d.decided_at.isoformat(),
+            }
+            for d in history
+        ],
+    }
+
+
+@bp.post("/candidates/<int:candidate_id>/decision")
+@allow(MANAGERS)
+def decision(candidate_id: int):
+    """Record the decision on a candidate, from the debrief."""
+    candidate = db.get_or_404(Candidate, candidate_id)
+    form = _decision_form()
+    if not form.validate():
+        problems = [e for errors in form.errors.values() for e in errors]
+        flash("The decision is not recorded: " + " ".join(problems), "error")
+        return redirect(url_for(".debrief", candidate_id=candidate.id, _anchor="decision"))
+    try:
+        decide(
+            candidate,
+            form.outcome.data,
+            form.rationale.data,
+            current_user,
+            decision_labels(),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(" ".join([str(error), *error.errors.values()]), "error")
+    else:
+        db.session.commit()
+        flash(f"Decision recorded: {form.outcome.data}.", "success")
+    return redirect(url_for(".debrief", candidate_id=candidate.id, _anchor="decision"))
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, "")[:10])
+    except ValueError:
+        return None
+
+
+@bp.get("/kits/<int:kit_id>/compare", defaults={"fmt": "html"})
+@bp.get(f"/kits/<int:kit_id>/compare.{FORMATS}")
+@allow(MANAGERS)
+def compare_kit(kit_id: int, fmt: str):
+    """The candidates interviewed with a kit, across its versions, side by side."""
+    kit = db.get_or_404(Kit, kit_id)
+    scorecards = queries.kit_scorecards(kit.id)
+    since, until = _date_arg("from"), _date_arg("to")
+    labels = decision_labels()
+    outcome = request.args.get("decision", "")
+    if outcome not in (*labels, UNDECIDED):
+        outcome = ""
+    decisions = queries.current_decisions({s.interview.candidate_id for s in scorecards})
+    result = compare(
+        queries.kit_versions(kit.id),
+        scorecards,
+        decisions,
+        current_user,
+        current_app.config["COMPARE_MIN_SCORECARDS"],
+        since,
+        until,
+        outcome,
+    )
+    sort = request.args.get("sort", "overall")
+    if sort not in SORTS and not any(sort == f"c{c.competency_id}" for c in result.columns):
+        sort = "overall"
+    descending = request.args.get("dir", "desc" if sort != "name" else "asc") == "desc"
+    rows = sort_rows(result.rows, sort, descending)
+    if fmt == "csv":
+        response = csv_response(
+            f"comparison-{kit.title}-{utcnow():%Y-%m-%d}",
+            [
+                "candidate",
+                *(c.name for c in result.columns),
+                "overall",
+                *(r.label for r in reversed(Recommendation)),
+                "scorecards",
+                "too_few",
+                "decision",
+            ],
+            (
+                [
+                    row.candidate.name,
+                    *(row.means.get(c.competency_id) for c in result.columns),
+                    row.overall,
+                    *(row.tally.get(r, 0) for r in reversed(Recommendation)),
+                    row.scorecards,
+                    "yes" if row.too_few else "",
+                    row.outcome,
+                ]
+                for row in rows
+            ),
+        )
+        exported("comparison", "kit", kit.id, format="csv")
+        return response
+    facts = queries.first_ratings(kit.id, queries.hidden_from(current_user))
+    agreement = reliability(facts, kit.id, kit.title)
+    if fmt == "json":
+        response = jsonify(
+            kit=kit.title,
+            scale=result.scale,
+            rescaled=result.rescaled,
+            not_compared=result.left_out,
+            candidates=[row.as_dict(result.columns) for row in rows],
+            reliability=_reliability_json(agreement),
+        )
+        exported("comparison", "kit", kit.id, format="json")
+        return response
+    return render_template(
+        "debrief/compare.html",
+        kit=kit,
+        result=result,
+        rows=rows,
+        sort=sort,
+        descending=descending,
+        since=since,
+        until=until,
+        outcome=outcome,
+        labels=[*labels, UNDECIDED],
+        agreement=agreement,
+        min_scorecards=current_app.config["COMPARE_MIN_SCORECARDS"],
+    )
+
+
+def _reliability_json(agreement) -> dict:
+    return {
+        "kit": agreement.title,
+        "interviews": agreement.interviews,
+        "overall": agreement.overall.as_dict(),
+        "competencies": {name: a.as_dict() for name, a in agreement.competencies},
+    }
+
+
+def _calibration():
+    """Every interviewer's figures and every kit's agreement, as the reader may see them."""
+    kit_id = request.args.get("kit", type=int)
+    facts = queries.first_ratings(kit_id, queries.hidden_from(current_user))
+    people = raters(
+        facts,
+        queries.names({f.interviewer_id for f in facts}),
+        current_app.config["OVERDUE_HOURS"],
+    )
+    titles = queries.kit_titles({f.kit_id for f in facts})
+    kits = [
+        reliability(facts, kit, title)
+        for kit, title in sorted(titles.items(), key=lambda item: item[1])
+    ]
+    return kit_id, people, kits
+
+
+@bp.get("/calibration", defaults={"fmt": "html"})
+@bp.get(f"/calibration.{FORMATS}")
+@bp.get("/calibration.pdf", defaults={"fmt": "pdf"}, endpoint="calibration_pdf")
+@allow(MANAGERS)
+def calibration(fmt: str):
+    """How each interviewer rates against their co-panelists, and how well panels agree."""
+    kit_id, people, kits = _calibration()
+    if fmt == "csv":
+        response = csv_response(
+            f"calibration-{utcnow():%Y-%m-%d}",
+            [
+                "interviewer",
+                "ratings",
+                "shared_ratings",
+                "mean_difference",
+                "leaning",
+                "not_assessed_share",
+                "median_hours_to_submit",
+                "flags",
+            ],
+            (
+                [
+                    r.name,
+                    r.ratings,
+                    r.shared,
+                    r.leaning,
+                    r.label,
+                    r.not_assessed_share,
+                    r.median_hours,
+                    " ".join(r.flags),
+                ]
+                for r in people
+            ),
+        )
+        exported("calibration", "kit", kit_id, format="csv")
+        return response
+    if fmt == "json":
+        response = jsonify(
+            interviewers=[r.as_dict() for r in people],
+            reliability=[_reliability_json(k) for k in kits],
+        )
+        exported("calibration", "kit", kit_id, format="json")
+        return response
+    context = {
+        "people": people,
+        "kits": kits,
+        "kit_id": kit_id,
+        "choices": queries.kits_interviewed(),
+        "generated": utcnow(),
+    }
+    if fmt == "pdf":
+        try:
+            with pdf.one_at_a_time(f"user-{current_user.id}"):
+                data = assemble(
+                    [render_pdf("pdf/calibration.html", **context)],
+                    header="Interviewer calibration",
+                    title="Interviewer calibration",
+                    subject="Ratings against co-panelists, and agreement per kit",
+                )
+        except PdfError as error:
+            return render_error(error.status, str(error))
+        response = send_pdf(data, f"calibration-{utcnow():%Y-%m-%d}")
+        exported("calibration", "kit", kit_id, format="pdf")
+        return response
+    return render_template("debrief/calibration.html", **context)

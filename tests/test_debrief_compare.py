@@ -1,0 +1,238 @@
+"""Candidates of one kit compared across its versions; and the debrief pages' SQL
+statements stay the same in number whatever the data size."""
+
+import csv
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from hiring.auth.models import Role, User
+from hiring.debrief.models import Decision
+from hiring.extensions import db, utcnow
+from hiring.interviews import operations as ops
+from hiring.interviews.models import Candidate, Scorecard
+from hiring.interviews.operations import schedule
+from hiring.kits import operations as kit_ops
+from hiring.kits.models import KitVersion
+from hiring.questions.operations import competency_named
+from tests.scoring import make_panel
+
+
+def rate(scorecard: Scorecard, values: list[int | None], recommendation="yes") -> None:
+    """Fill and submit a scorecard through the app's own operations."""
+    version = scorecard.interview.kit_version
+    changes = {"recommendation": recommendation, "summary": "Summary."}
+    for kc, value in zip(version.competencies, values, strict=False):
+        if value is None:
+            changes[f"rating:{kc.id}:not_assessed"] = True
+        else:
+            changes[f"rating:{kc.id}:value"] = value
+            changes[f"rating:{kc.id}:evidence"] = "Evidence."
+    for item in version.items:
+        changes[f"item:{item.id}:notes"] = "Notes."
+    saved = ops.save(scorecard, scorecard.version, changes, 10_000)
+    assert not saved.errors, saved.errors
+    ops.submit(scorecard)
+
+
+def add_candidates(app, version_id, panel, ratings, *, days_ago=1, names=None):
+    """Candidates interviewed on a version by `panel`, each rated `ratings[n]` per rater."""
+    ids = []
+    with app.app_context():
+        version = db.session.get(KitVersion, version_id)
+        people = [db.session.get(User, u.id) for u in panel]
+        for n, per_rater in enumerate(ratings):
+            name = names[n] if names else f"Candidate {version_id}-{n}"
+            person = Candidate(name=name, role="Support")
+            db.session.add(person)
+            interview = schedule(person, version, utcnow() - timedelta(days=days_ago), people)
+            for scorecard, values in zip(interview.scorecards, per_rater, strict=False):
+                if values is not None:
+                    rate(scorecard, values)
+            ids.append(person.id)
+        db.session.commit()
+    return ids
+
+
+@pytest.fixture
+def raters(make_user):
+    return [make_user(Role.INTERVIEWER, name=n) for n in ("Ann", "Ben")]
+
+
+@pytest.fixture
+def kit(app, make_question, raters):
+    """A kit rating Skill 0 and Skill 1 on 4 points, used by one interview."""
+    return make_panel(app, make_question, raters, candidate="First")
+
+
+def second_version(app, kit_id_of_version: int) -> int:
+    """Version 2: Skill 1 dropped, Leadership added, a 5-point scale."""
+    with app.app_context():
+        v1 = db.session.get(KitVersion, kit_id_of_version)
+        v2 = kit_ops.draft_of(v1.kit)
+        dropped = next(kc for kc in v2.competencies if kc.display_name == "Skill 1")
+        kit_ops.remove_competency(v2, dropped)
+        kit_ops.add_competency(v2, competency_named("Leadership"))
+        kit_ops.set_scale(v2, ["1", "2", "3", "4", "5"])
+        kit_ops.publish(v2)
+        db.session.commit()
+        return v2.id
+
+
+def test_compare_across_versions_on_shared_competencies(app, client, login, users, kit, raters):
+    kit_id = None
+    with app.app_context():
+        kit_id = db.session.get(KitVersion, kit.kit_version_id).kit_id
+    add_candidates(app, kit.kit_version_id, raters, [[[4, 2], [4, 2]]], names=["Vera"])
+    v2 = second_version(app, kit.kit_version_id)
+    add_candidates(app, v2, raters, [[[5, 3], [3, 1]]], names=["Walt"])
+    add_candidates(app, v2, raters, [[[1, 1], None]], names=["Xena"])  # one scorecard only
+
+    login(users["manager"])
+    page = client.get(f"/kits/{kit_id}/compare").get_data(as_text=True)
+    # Skill 0 is rated by both versions; Skill 1 and Leadership are not compared.
+    assert "Skill 0" in page and "Not compared" in page
+    assert "Skill 1 (version 1)" in page and "Leadership (version 2)" in page
+    assert "placed on it, ends on ends" in page  # a 4-point and a 5-point scale
+    data = json.loads(client.get(f"/kits/{kit_id}/compare.json").data)
+    rows = {r["candidate"]: r for r in data["candidates"]}
+    # Vera: 4 and 4 on 4 points is 5 on 5. Walt: 5 and 3 on 5 points: 4.
+    assert rows["Vera"]["means"]["Skill 0"] == 5.0 and rows["Walt"]["overall"] == 4.0
+    assert rows["Xena"]["too_few_to_compare"] and rows["Xena"]["scorecards"] == 1
+    assert rows["First"]["scorecards"] == 0 and rows["First"]["overall"] is None
+    assert [r["candidate"] for r in data["candidates"]][:3] == ["Vera", "Walt", "Xena"]
+    assert data["scale"] == 5 and data["rescaled"] is True
+
+    by_name = json.loads(client.get(f"/kits/{kit_id}/compare.json?sort=name&dir=asc").data)
+    assert [r["candidate"] for r in by_name["candidates"]] == ["First", "Vera", "Walt", "Xena"]
+    assert 'aria-sort="descending"' in page and "too few to compare" in page
+    assert 'role="img"' in page and "Overall mean rating per candidate" in page
+
+
+def test_filters_by_decision_and_date(app, client, login, users, kit, raters):
+    with app.app_context():
+        kit_id = db.session.get(KitVersion, kit.kit_version_id).kit_id
+    old = add_candidates(
+        app, kit.kit_version_id, raters, [[[3, 3], [3, 3]]], days_ago=60, names=["Old"]
+    )
+    add_candidates(app, kit.kit_version_id, raters, [[[2, 2], [2, 2]]], names=["New"])
+    login(users["manager"])
+    client.post(f"/candidates/{old[0]}/decision", data={"outcome": "Reject", "rationale": "No."})
+
+    def names(query):
+        data = json.loads(client.get(f"/kits/{kit_id}/compare.json?{query}").data)
+        return sorted(r["candidate"] for r in data["candidates"])
+
+    assert names("decision=Reject") == ["Old"]
+    assert names("decision=Undecided") == ["First", "New"]
+    since = (utcnow() - timedelta(days=7)).date().isoformat()
+    assert names(f"from={since}") == ["First", "New"]
+    assert names(f"to={since}") == ["Old"]
+    assert names("decision=nonsense&from=garbage&sort=%3Cx%3E") == ["First", "New", "Old"]
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/kits/{kit_id}/compare.csv?decision=Reject").get_data(as_text=True)
+            )
+        )
+    )
+    assert rows[1][0] == "Old" and rows[1][-1] == "Reject"
+
+
+def test_the_comparison_respects_a_managers_own_pending_panel(
+    app, client, login, users, kit, raters
+):
+    with app.app_context():
+        kit_id = db.session.get(KitVersion, kit.kit_version_id).kit_id
+    add_candidates(
+        app,
+        kit.kit_version_id,
+        [*raters, users["manager"]],
+        [[[4, 4], [4, 4], None]],
+        names=["Pending"],
+    )
+    login(users["manager"])
+    data = json.loads(client.get(f"/kits/{kit_id}/compare.json").data)
+    row = next(r for r in data["candidates"] if r["candidate"] == "Pending")
+    assert row["overall"] is None and row["scorecards"] == 0
+
+
+@pytest.mark.parametrize(
+    "url", ["/kits/{kit}/compare", "/kits/{kit}/compare.csv", "/kits/{kit}/compare.json"]
+)
+def test_comparison_is_for_managers(app, client, login, users, kit, url):
+    with app.app_context():
+        kit_id = db.session.get(KitVersion, kit.kit_version_id).kit_id
+    login(users["interviewer"])
+    assert client.get(url.format(kit=kit_id)).status_code == 403
+
+
+def test_one_interviewer_per_interview_is_said_in_words(
+    app, client, login, users, make_question, make_user
+):
+    solo = make_user(Role.INTERVIEWER, name="Solo")
+    panel = make_panel(app, make_question, [solo], candidate="Alone", kit_title="Solo kit")
+    with app.app_context():
+        rate(db.session.get(Scorecard, panel.scorecards[solo.id]), [2, 3])
+        db.session.commit()
+        kit_id = db.session.get(KitVersion, panel.kit_version_id).kit_id
+    login(users["manager"])
+    page = client.get(f"/kits/{kit_id}/compare").get_data(as_text=True)
+    assert "no interview here has two raters" in page
+
+
+def test_all_ratings_equal_is_said_in_words(app, client, login, users, kit, raters):
+    with app.app_context():
+        kit_id = db.session.get(KitVersion, kit.kit_version_id).kit_id
+    add_candidates(app, kit.kit_version_id, raters, [[[3, 3], [3, 3]], [[3, 3], [3, 3]]])
+    login(users["manager"])
+    page = client.get(f"/kits/{kit_id}/compare").get_data(as_text=True)
+    assert "every rating compared is the same point" in page
+    assert client.get("/calibration").status_code == 200
+
+
+def pages_for(kit_version_id, candidate_id):
+    return [
+        f"/candidates/{candidate_id}/debrief",
+        f"/candidates/{candidate_id}/debrief.json",
+        "/kits/{kit}/compare",
+        "/kits/{kit}/compare.json",
+        "/calibration",
+        "/calibration.json",
+    ]
+
+
+def count_each(app, client, count_queries, urls, kit_id):
+    counts = {}
+    for url in urls:
+        url = url.format(kit=kit_id)
+        client.get(url)  # warm: the first request loads what every request shares
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200, url
+        counts[url] = counter.count
+    return counts
+
+
+def test_pages_run_the_same_number_of_queries_at_5_and_100_candidates(
+    app, client, login, users, kit, raters, count_queries
+):
+    with app.app_context():
+        kit_id = db.session.get(KitVersion, kit.kit_version_id).kit_id
+    first = add_candidates(app, kit.kit_version_id, raters, [[[3, 2], [4, 1]]] * 5)
+    login(users["manager"])
+    client.post(f"/candidates/{first[0]}/decision", data={"outcome": "Hold", "rationale": "Hm."})
+    urls = pages_for(kit.kit_version_id, first[0])
+    small = count_each(app, client, count_queries, urls, kit_id)
+    more = add_candidates(app, kit.kit_version_id, raters, [[[2, 3], [1, 4]]] * 95)
+    for candidate_id in more[:20]:
+        client.post(
+            f"/candidates/{candidate_id}/decision", data={"outcome": "Advance", "rationale": "Yes."}
+        )
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Decision)) == 21
+    large = count_each(app, client, count_queries, urls, kit_id)
+    assert large == small
+    assert max(small.values()) <= 16, small
