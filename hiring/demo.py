@@ -9,9 +9,10 @@ from sqlalchemy import select
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user, find_user
 from hiring.auth.passwords import hash_password, verify_password
+from hiring.debrief.models import Decision
 from hiring.extensions import db, utcnow
 from hiring.interviews import operations as scoring
-from hiring.interviews.models import Candidate
+from hiring.interviews.models import Candidate, Scorecard
 from hiring.interviews.operations import save_candidate, schedule
 from hiring.kits import operations as kits
 from hiring.kits.models import Kit
@@ -128,68 +129,397 @@ def load_demo_kits() -> None:
     db.session.flush()
 
 
-DEMO_CANDIDATES = [
-    # name, role, source, hours from now, scorecards: (interviewer e-mail, ratings, submit)
-    (
-        "Priya Raman",
-        "Customer support specialist",
-        "Referral",
-        -50,
-        [("interviewer@example.com", 3, "yes"), ("sam@example.com", 4, "strong_yes")],
-    ),
-    (
-        "Tomás Alvarez",
-        "Customer support specialist",
-        "Job board",
-        -30,
-        [("interviewer@example.com", 2, None), ("sam@example.com", 2, "no")],
-    ),
-    (
-        "Grace Okafor",
-        "Customer support specialist",
-        "Agency",
-        2,
-        [("interviewer@example.com", None, None), ("manager@example.com", None, None)],
-    ),
+IRA, SAM, MORGAN = "interviewer@example.com", "sam@example.com", "manager@example.com"
+TIERS = ["below_basic", "basic", "solid", "exceptional"]
+# The support kit's competencies, in the order the stories' ratings list them.
+RATED = [
+    "Empathy with customers",
+    "Ownership and reliability",
+    "Problem diagnosis",
+    "Clear written communication",
+    "Collaboration and communication",
+    "Composure under pressure",
 ]
+
+# Six candidates on the support kit, so that the debrief, the comparison and the
+# calibration pages tell a story at first login: a clear hire (decided), a clear reject,
+# a split panel, a solid candidate awaiting the decision, a mixed one with a competency
+# not assessed, one with a scorecard still pending; and an interview later today. Ira
+# rates strictly and submits fast, Sam rates generously and submits late, Morgan sits
+# in between. Ratings follow the kit's competencies in order: empathy, ownership,
+# diagnosis, written communication, collaboration, composure; None is "not assessed".
+DEMO_STORIES = [
+    {
+        "name": "Priya Raman",
+        "source": "Referral",
+        "hours": -170,
+        "decision": (
+            "Advance",
+            "The panel agrees on the substance: she diagnoses methodically and her written "
+            "reply was the clearest we have seen for this role. The one gap, when to escalate "
+            "a billing error, is coachable. Move to the team interview.",
+        ),
+        "panel": [
+            {
+                "who": IRA,
+                "ratings": [3, 3, 3, 3, 3, 3],
+                "recommendation": "yes",
+                "tiers": [2, 2, 3, 2],
+                "notes": [
+                    "Apologised once, then asked for the invoice number and checked both "
+                    "charges before promising anything. Gave a refund timeline (3-5 days).",
+                    "Asked which device, which version, and what 'doesn't work' looked like. "
+                    "Would attach screenshots and steps to reproduce to the escalation.",
+                    "Drafted the reply in four short sentences; led with the answer, then one "
+                    "step at a time. Offered a follow-up link rather than a wall of text.",
+                    "Triage by impact first (outages, payments), then oldest. Would tell the "
+                    "lead by 9:30 with numbers. Did not mention macros or templates.",
+                ],
+                "evidence": {
+                    2: "Reproduced the problem before escalating; named the details engineering "
+                    "would need.",
+                },
+                "summary": "Solid across the board. Methodical and calm; escalation timing "
+                "could be sharper.",
+            },
+            {
+                "who": SAM,
+                "ratings": [4, 4, 4, 4, 4, 4],
+                "recommendation": "strong_yes",
+                "tiers": [3, 3, 3, 3],
+                "notes": [
+                    "Excellent. Acknowledged the frustration in her first sentence, checked the "
+                    "payment log, and said exactly when the money would be back.",
+                    "Walked through a diagnosis from her last job (login loop after an update). "
+                    "Knew which logs to ask for.",
+                    "Her reply would go out as is. Plain words, no jargon, one clear next step.",
+                    "Would ask the lead to pause non-urgent work, batch similar tickets and "
+                    "post a status update for the known issue.",
+                ],
+                "evidence": {
+                    0: "Named the customer's worry (being charged twice again) before fixing it.",
+                    1: "Promised a follow-up and said how she would track it (a reminder on "
+                    "the ticket).",
+                    2: "Asked for version and steps, reproduced, then escalated with logs.",
+                    3: "Draft reply: four sentences, the answer first.",
+                    4: "Described pairing with a colleague on a tricky refund case.",
+                    5: "Stayed specific and calm when I pushed on the Monday scenario.",
+                },
+                "summary": "One of the best candidates this quarter. Hire.",
+            },
+            {
+                "who": MORGAN,
+                "ratings": [4, 3, 4, 4, 3, 4],
+                "recommendation": "strong_yes",
+                "tiers": [3, 2, 3, 3],
+                "notes": [
+                    "Checked before promising; explained the refund timing. Warm without being "
+                    "scripted.",
+                    "Good questions, in a sensible order. Escalation note would be usable by "
+                    "engineering without a follow-up.",
+                    "Best written answer of the round: short, ordered, friendly.",
+                    "Sensible triage. Would flag the backlog to the lead early with numbers.",
+                ],
+                "evidence": {
+                    0: "Opened with the customer's concern, then the facts.",
+                    2: "Reproduce, isolate, escalate with evidence: in that order.",
+                    3: "Reply draft needed no edits.",
+                    5: "Calm and concrete under the Monday scenario.",
+                },
+                "summary": "Strong. Clear writer and careful diagnostician.",
+            },
+        ],
+    },
+    {
+        "name": "Tomás Alvarez",
+        "source": "Job board",
+        "hours": -140,
+        "panel": [
+            {
+                "who": IRA,
+                "ratings": [1, 2, 1, 1, 2, 2],
+                "recommendation": "strong_no",
+                "tiers": [0, 1, 0, 1],
+                "notes": [
+                    "Promised a refund straight away without checking whether both charges "
+                    "went through. No timeline.",
+                    "Would 'send it to engineering' without asking a single question first.",
+                    "Reply was one long paragraph that restated the question and did not answer "
+                    "it.",
+                    "Would work the queue oldest first and stay late. Did not mention telling "
+                    "anyone.",
+                ],
+                "evidence": {
+                    0: "Did not acknowledge the customer's frustration at any point.",
+                    2: "No diagnosis: escalated the vague report as it was.",
+                    3: "Draft reply did not answer the customer's question.",
+                },
+                "summary": "Not ready for the role: no diagnosis, and the written reply missed "
+                "the point.",
+            },
+            {
+                "who": SAM,
+                "ratings": [2, 2, 2, 2, 3, 2],
+                "recommendation": "no",
+                "tiers": [1, 1, 1, 1],
+                "notes": [
+                    "Friendly tone, but offered the refund before checking the charges.",
+                    "Asked what the error message said, then stopped. Would escalate quickly.",
+                    "Reply was polite but long; the answer was in the last sentence.",
+                    "Would work harder and longer; mentioned asking a colleague for help.",
+                ],
+                "evidence": {4: "Mentioned asking colleagues for help when stuck."},
+                "summary": "Pleasant and keen but the fundamentals are not there yet.",
+            },
+        ],
+    },
+    {
+        "name": "Dana Whitfield",
+        "source": "Agency",
+        "hours": -100,
+        "panel": [
+            {
+                "who": IRA,
+                "ratings": [1, 2, 1, 2, 2, 1],
+                "recommendation": "no",
+                "tiers": [0, 2, 1, 1],
+                "notes": [
+                    "Opened by explaining the billing system's limits. The customer's anger "
+                    "was treated as a misunderstanding to correct.",
+                    "Good questions: device, version, steps. Reproduced it in her head aloud.",
+                    "Reply was accurate but curt; no greeting, no next step.",
+                    "Said she would 'just get through it'; visibly tense when I pushed.",
+                ],
+                "evidence": {
+                    0: "Corrected the customer instead of acknowledging the double charge.",
+                    2: "Jumped to a cause (cache) before asking what the customer saw.",
+                    5: "Raised her voice slightly and repeated herself under the Monday scenario.",
+                },
+                "summary": "Technically able, but I would not put her in front of an angry "
+                "customer yet.",
+            },
+            {
+                "who": SAM,
+                "ratings": [4, 3, 4, 3, 3, 4],
+                "recommendation": "strong_yes",
+                "tiers": [3, 3, 2, 3],
+                "notes": [
+                    "Direct and honest: explained exactly what happened with the charge. "
+                    "Customers value that.",
+                    "Very strong: hypothesis, quick test, then escalation with the logs.",
+                    "Accurate reply, a bit brief.",
+                    "Clear plan: triage by impact, tell the lead at once, templates for the "
+                    "known issue.",
+                ],
+                "evidence": {
+                    0: "Honest and direct with the customer about what went wrong.",
+                    2: "Formed a hypothesis and tested it before escalating.",
+                    5: "Had a plan for the Monday queue within a minute.",
+                },
+                "summary": "Sharp problem-solver. Hire.",
+            },
+        ],
+    },
+    {
+        "name": "Wei Chen",
+        "source": "Referral",
+        "hours": -76,
+        "panel": [
+            {
+                "who": IRA,
+                "ratings": [2, 3, 3, 2, 3, 2],
+                "recommendation": "yes",
+                "tiers": [1, 2, 2, 1],
+                "notes": [
+                    "Checked the charges, then explained. Apology felt scripted.",
+                    "Asked for a screen recording; sensible.",
+                    "Reply was correct but used two internal terms a customer would not know.",
+                    "Would split the queue with a colleague by topic. Reasonable.",
+                ],
+                "evidence": {},
+                "summary": "Solid, unspectacular. Would need coaching on tone in writing.",
+            },
+            {
+                "who": SAM,
+                "ratings": [3, 4, 3, 3, 4, 3],
+                "recommendation": "yes",
+                "tiers": [2, 3, 2, 2],
+                "notes": [
+                    "Checked both charges, explained the reversal and the timing.",
+                    "Good diagnosis; asked for a recording and the app version.",
+                    "Clear reply once the two internal terms are swapped out.",
+                    "Would coordinate with the team and share the load. Mentioned a shared "
+                    "saved reply for the known issue.",
+                ],
+                "evidence": {
+                    1: "Gave an example of following up a week later without being asked.",
+                    4: "Split the Monday queue by topic with a colleague.",
+                },
+                "summary": "Reliable and collaborative. Yes.",
+            },
+            {
+                "who": MORGAN,
+                "ratings": [3, 3, 3, 3, 3, 3],
+                "recommendation": "yes",
+                "tiers": [2, 2, 2, 2],
+                "notes": [
+                    "Verified first, then explained. Fine.",
+                    "Asked for a screen recording and steps. Fine.",
+                    "Mostly clear; two internal terms to avoid.",
+                    "Shared the load and kept the lead informed.",
+                ],
+                "evidence": {},
+                "summary": "A dependable yes.",
+            },
+        ],
+    },
+    {
+        "name": "Amara Nwosu",
+        "source": "Careers page",
+        "hours": -54,
+        "panel": [
+            {
+                "who": IRA,
+                "ratings": [2, 2, 3, None, 2, 2],
+                "recommendation": "no",
+                "tiers": [1, 2, None, 1],
+                "notes": [
+                    "Kind tone; checked one charge but not the second.",
+                    "Asked good questions and would reproduce before escalating.",
+                    "We ran out of time before the writing exercise.",
+                    "Would ask the lead what to prioritise rather than propose a plan.",
+                ],
+                "evidence": {},
+                "summary": "Promising on diagnosis; thin elsewhere. Writing not assessed.",
+            },
+            {
+                "who": SAM,
+                "ratings": [3, 3, 3, None, 3, 3],
+                "recommendation": "yes",
+                "tiers": [2, 2, None, 2],
+                "notes": [
+                    "Warm and patient. Checked the account before answering.",
+                    "Structured questions, good instinct to reproduce.",
+                    "Not covered: out of time.",
+                    "Would ask for help early and keep customers updated.",
+                ],
+                "evidence": {},
+                "summary": "A good yes; I would like to see a writing sample.",
+            },
+        ],
+    },
+    {
+        "name": "Jonas Berg",
+        "source": "Job board",
+        "hours": -52,
+        "panel": [
+            {
+                "who": SAM,
+                "ratings": [3, 2, 3, 3, 2, 3],
+                "recommendation": "yes",
+                "tiers": [2, 1, 2, 2],
+                "notes": [
+                    "Calm, checked before promising.",
+                    "Escalated a bit early but with useful detail.",
+                    "Clear reply, friendly.",
+                    "Would work through it; did not mention telling the lead.",
+                ],
+                "evidence": {},
+                "summary": "A likely yes.",
+            },
+            # Ira started but has not submitted: the scorecard is overdue.
+            {
+                "who": IRA,
+                "draft": True,
+                "ratings": [2, 2, None, None, None, None],
+                "notes": ["Checked both charges; apologised well.", "", "", ""],
+            },
+        ],
+    },
+    {
+        "name": "Grace Okafor",
+        "source": "Agency",
+        "hours": 2,
+        "panel": [{"who": IRA, "draft": True}, {"who": MORGAN, "draft": True}],
+    },
+]
+
+# Hours from the interview to the first submission: Ira fast, Sam late.
+SUBMITTED_AFTER = {IRA: 3, SAM: 30, MORGAN: 8}
 
 
 def load_demo_interviews() -> None:
-    """Candidates with interviews on the support kit: submitted, overdue and upcoming."""
+    """Candidates with interviews on the support kit, scored and decided as DEMO_STORIES
+    tells; a candidate already there is left as it is."""
     kit = db.session.scalar(select(Kit).where(Kit.title == DEMO_KITS[0]["title"]))
     version = kit.versions[0]
-    for name, role, source, hours, panel in DEMO_CANDIDATES:
-        if db.session.scalar(select(Candidate).where(Candidate.name == name)) is not None:
+    now = utcnow()
+    for story in DEMO_STORIES:
+        if db.session.scalar(select(Candidate).where(Candidate.name == story["name"])):
             continue
         candidate = save_candidate(
-            Candidate(), name=name, email="", role=role, source=source, notes=""
+            Candidate(),
+            name=story["name"],
+            email="",
+            role=kit.role,
+            source=story["source"],
+            notes="",
         )
-        users = [find_user(email) for email, _, _ in panel]
-        interview = schedule(
-            candidate, version, utcnow() + timedelta(hours=hours), users, "Room 2 / video"
-        )
-        for scorecard, (_, rating, recommendation) in zip(interview.scorecards, panel, strict=True):
-            if rating is None:
-                continue
-            tier = ["below_basic", "basic", "solid", "exceptional"][rating - 1]
-            changes = {f"item:{item.id}:notes": DEMO_NOTE for item in version.items}
-            changes |= {f"item:{item.id}:tier": tier for item in version.items}
-            for kc in version.competencies:
-                changes[f"rating:{kc.id}:value"] = rating
-                changes[f"rating:{kc.id}:evidence"] = DEMO_EVIDENCE
-            changes["summary"] = "Clear, structured answers with concrete examples."
-            if recommendation:
-                changes["recommendation"] = recommendation
-            scoring.save(
-                scorecard, scorecard.version, changes, current_app.config["NOTE_MAX_CHARS"]
-            )
-            if recommendation:
+        at = now + timedelta(hours=story["hours"])
+        users = [find_user(part["who"]) for part in story["panel"]]
+        interview = schedule(candidate, version, at, users, "Room 2 / video")
+        for scorecard, part in zip(interview.scorecards, story["panel"], strict=True):
+            _fill(scorecard, version, part)
+            if not part.get("draft"):
                 scoring.submit(scorecard)
+                when = at + timedelta(hours=SUBMITTED_AFTER[part["who"]])
+                db.session.execute(
+                    Scorecard.__table__.update()
+                    .where(Scorecard.id == scorecard.id)
+                    .values(submitted_at=when, first_submitted_at=when, updated_at=when)
+                )
+        if "decision" in story:
+            outcome, rationale = story["decision"]
+            db.session.add(
+                Decision(
+                    candidate_id=candidate.id,
+                    outcome=outcome,
+                    rationale=rationale,
+                    decided_by_id=find_user(MORGAN).id,
+                    decided_at=at + timedelta(hours=48),
+                )
+            )
     db.session.flush()
 
 
-DEMO_NOTE = (
-    "Started by restating the problem. Checked the account before promising anything. "
-    "Gave a concrete example from their last job (billing queue, about 40 tickets a day)."
-)
-DEMO_EVIDENCE = "Verified before acting; explained next steps and timing to the customer."
+def _fill(scorecard: Scorecard, version, part: dict) -> None:
+    """Save one panelist's notes, tiers, ratings and summary as a live page would."""
+    changes = {}
+    for n, item in enumerate(version.items):
+        notes = part.get("notes", [""] * len(version.items))[n]
+        if notes:
+            changes[f"item:{item.id}:notes"] = notes
+        tiers = part.get("tiers")
+        if tiers and tiers[n] is not None:
+            changes[f"item:{item.id}:tier"] = TIERS[tiers[n]]
+    for kc in version.competencies:
+        n = RATED.index(kc.display_name)
+        ratings = part.get("ratings")
+        if not ratings:
+            continue
+        if ratings[n] is None:
+            if not part.get("draft"):
+                changes[f"rating:{kc.id}:not_assessed"] = True
+            continue
+        changes[f"rating:{kc.id}:value"] = ratings[n]
+        evidence = part.get("evidence", {}).get(n)
+        if evidence:
+            changes[f"rating:{kc.id}:evidence"] = evidence
+        elif ratings[n] in (1, len(version.scale)):
+            raise ValueError(f"demo rating at an end needs evidence: {part['who']} {kc}")
+    if part.get("summary"):
+        changes["summary"] = part["summary"]
+    if part.get("recommendation"):
+        changes["recommendation"] = part["recommendation"]
+    if changes:
+        scoring.save(scorecard, scorecard.version, changes, current_app.config["NOTE_MAX_CHARS"])
