@@ -4,7 +4,7 @@ import hmac
 import sqlite3
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -14,10 +14,12 @@ from hiring import (
     config,
     errors,
     inputs,
+    mail,
     models,  # noqa: F401  every mapper is known before the first query
     requestlog,
     security,
     text,
+    timezones,
 )
 from hiring.admin.views import bp as admin_bp
 from hiring.auth.models import Role, User
@@ -113,6 +115,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     requestlog.register(app)
     app.before_request(security.check_access)
     app.after_request(security.set_security_headers)
+    app.after_request(_deliver_mail_after)
     errors.register(app)
     cli.register(app)
     _register_template_helpers(app)
@@ -140,4 +143,28 @@ def _register_template_helpers(app: Flask) -> None:
         Tier=Tier,
         nav_items=NAV_ITEMS,
     )
-    app.jinja_env.filters.update(paragraphs=text.paragraphs, lines=text.lines)
+    app.jinja_env.filters.update(
+        paragraphs=text.paragraphs,
+        lines=text.lines,
+        local=timezones.local,
+        local_date=timezones.local_date,
+        safe_link=lambda url: text.safe_link(url, allow_local=not app.config["HTTPS"]),
+    )
+    app.jinja_env.globals.update(reader_zone=timezones.reader_zone)
+
+
+def _deliver_mail_after(response):
+    """Mail queued by the request goes out once the response is sent: a slow or failing
+    server never holds the request (a failure is retried later)."""
+    if g.get("mail_queued") and current_app.config["MAIL_DELIVER_AFTER_REQUEST"]:
+        app = current_app._get_current_object()
+
+        def deliver() -> None:
+            with app.app_context():
+                try:
+                    mail.deliver_due(limit=50)
+                except Exception:  # noqa: BLE001 (the response is gone; log and go on)
+                    app.logger.exception("mail delivery after a request failed")
+
+        response.call_on_close(deliver)
+    return response

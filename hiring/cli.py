@@ -1,4 +1,4 @@
-"""Command-line commands: users, demo data, the question bank, PDF exports."""
+"""Command-line commands: users, demo data, the question bank, PDF exports, reminders."""
 
 import sqlite3
 import sys
@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from hiring import demo
+from hiring import demo, mail
 from hiring.audit.operations import exported
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user, find_user
@@ -269,6 +269,33 @@ def _write(out: Path, make) -> None:
     click.echo(f"Wrote {out} ({len(data) // 1024} KB).")
 
 
+@click.command("send-reminders")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="List who would be reminded; send nothing.")
+def send_reminders(dry_run: bool) -> None:
+    """Remind interviewers of overdue scorecards (once per HIRING_REMINDER_HOURS each),
+    then send every e-mail due, retries included. Safe to run from cron, twice, or at once
+    on several hosts: each reminder and each message is claimed before it goes."""
+    config = current_app.config
+    with current_app.test_request_context(base_url=config["BASE_URL"] or None):
+        if dry_run:
+            due = interview_queries.due_reminders(
+                utcnow(), config["OVERDUE_HOURS"], config["REMINDER_HOURS"]
+            )
+            for scorecard in due:
+                click.echo(f"Would remind {interview_ops.describe_reminder(scorecard)}")
+            return
+        reminded = interview_ops.remind_overdue(config["OVERDUE_HOURS"], config["REMINDER_HOURS"])
+        for line in reminded:
+            click.echo(f"Reminded {line}")
+        delivery = mail.deliver_due(limit=10_000)
+    click.echo(
+        f"{len(reminded)} reminder(s) queued; {delivery.sent} e-mail(s) sent"
+        + (f", {delivery.failed} failed and will be retried" if delivery.failed else "")
+        + "."
+    )
+
+
 COMMANDS = [
     create_user_command,
     demo_command,
@@ -278,6 +305,7 @@ COMMANDS = [
     export_packets,
     backup_command,
     purge_candidates_command,
+    send_reminders,
 ]
 
 

@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import available_timezones
 
 from flask import Flask
 
@@ -20,6 +21,27 @@ DEFAULTS = {
     "SESSION_IDLE_MINUTES": 120,
     "SESSION_MAX_HOURS": 12,
     "OVERDUE_HOURS": 24,
+    # The organisation's time zone (IANA name): the default of every user's, and of
+    # documents rendered outside a request.
+    "TIME_ZONE": "UTC",
+    # Where the app is reached, for links in e-mail and calendar invitations sent
+    # outside a request (the reminder command); empty: the request's own address.
+    "BASE_URL": "",
+    # Outgoing e-mail. No server: messages are written to the log and to MAIL_OUTBOX_DIR
+    # (instance/outbox when empty) instead of being sent.
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 587,
+    "MAIL_USE_TLS": True,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_SENDER": "Scorecards <scorecards@localhost>",
+    "MAIL_TIMEOUT": 10,
+    "MAIL_OUTBOX_DIR": "",
+    # Send queued mail when the response that queued it has gone out.
+    "MAIL_DELIVER_AFTER_REQUEST": True,
+    # A scorecard is reminded at most once in this many hours.
+    "REMINDER_HOURS": 24,
     # The outcomes a manager records on a candidate, in the team's words, comma-separated.
     "DECISION_LABELS": "Advance, Hire, Hold, Reject",
     # Fewer submitted scorecards than this, and a candidate is marked "too few to compare".
@@ -92,6 +114,8 @@ def load(app: Flask, overrides: dict | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     app.config["SESSION_COOKIE_SECURE"] = bool(app.config["HTTPS"])
+    if app.config["TIME_ZONE"] not in available_timezones() and app.config["TIME_ZONE"] != "UTC":
+        raise ValueError(f"HIRING_TIME_ZONE is not a time zone: {app.config['TIME_ZONE']!r}")
     if not labels(app.config["DECISION_LABELS"]):
         raise ValueError("HIRING_DECISION_LABELS must name at least one outcome")
     if app.config["PAPER_SIZE"] not in ("A4", "Letter"):

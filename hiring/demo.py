@@ -26,6 +26,8 @@ DEMO_USERS = [
     (Role.INTERVIEWER, "interviewer@example.com", "Ira Interviewer", "demo-interviewer-pass"),
     (Role.INTERVIEWER, "sam@example.com", "Sam Second", "demo-interviewer-pass"),
 ]
+# Panelists in different places: every page shows times in the reader's own zone.
+DEMO_ZONES = {"interviewer@example.com": "Europe/London", "sam@example.com": "America/New_York"}
 
 
 def load() -> list[tuple[str, str, str]]:
@@ -39,6 +41,7 @@ def load() -> list[tuple[str, str, str]]:
             user.role, user.active = role, True
             if not verify_password(user.password_hash, password):
                 user.password_hash = hash_password(password)
+        find_user(email).time_zone = DEMO_ZONES.get(email)
         logins.append((role.value, email, password))
     load_starter_bank()
     load_demo_kits()
@@ -467,7 +470,14 @@ def load_demo_interviews() -> None:
         )
         at = now + timedelta(hours=story["hours"])
         users = [find_user(part["who"]) for part in story["panel"]]
-        interview = schedule(candidate, version, at, users, "Room 2 / video")
+        interview = schedule(
+            candidate,
+            version,
+            at,
+            users,
+            "Room 2",
+            link=f"https://meet.example.com/support-{story['name'].split()[0].lower()}",
+        )
         for scorecard, part in zip(interview.scorecards, story["panel"], strict=True):
             _fill(scorecard, version, part)
             if not part.get("draft"):

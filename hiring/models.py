@@ -12,6 +12,7 @@ from hiring.interviews.models import (
     ScorecardRevision,
 )
 from hiring.kits.models import Kit, KitCompetency, KitItem, KitSection, KitVersion, ScalePoint
+from hiring.mail import OutgoingMail
 from hiring.questions.models import AnswerTier, Competency, CompetencyAnchor, PrepTip, Question, Tag
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "KitItem",
     "KitSection",
     "KitVersion",
+    "OutgoingMail",
     "PrepTip",
     "Question",
     "Rating",

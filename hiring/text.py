@@ -1,6 +1,7 @@
 """Plain text typed by users, shown as paragraphs and lists; always escaped."""
 
 import re
+from urllib.parse import urlsplit
 
 from flask import Request
 from markupsafe import Markup
@@ -79,3 +80,14 @@ class CleanRequest(Request):
     """The app's request: every form field and query argument goes through clean()."""
 
     parameter_storage_class = CleanValues
+
+
+def safe_link(url: str | None, allow_local: bool = False) -> str | None:
+    """The address when it may be shown as a link: https, or http to this machine when
+    `allow_local` (development). Anything else (javascript:, data:, plain http) is text."""
+    parts = urlsplit((url or "").strip())
+    if parts.scheme == "https" and parts.hostname:
+        return url.strip()
+    if allow_local and parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1"):
+        return url.strip()
+    return None

@@ -92,7 +92,10 @@ def config_overrides() -> dict:
 
 @pytest.fixture
 def app(_schema, database_uri, instance_dir, config_overrides, tmp_path):
-    cfg = _base_config(database_uri, instance_dir) | {"PDF_CACHE_DIR": str(tmp_path / "pdf")}
+    cfg = _base_config(database_uri, instance_dir) | {
+        "PDF_CACHE_DIR": str(tmp_path / "pdf"),
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+    }
     cfg |= config_overrides
     app = create_app(cfg)
     yield app
@@ -269,6 +272,7 @@ def world(app, make_user, make_question) -> World:
         ids = {
             "candidate_id": candidate.id,
             "scorecard_id": interview.scorecards[0].id,
+            "interview_id": interview.id,
             "kit_id": kit.id,
             "number": version.number,
             "section_id": version.sections[0].id,

@@ -94,6 +94,29 @@ TABLE = {
         "GET",
         {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200},
     ),
+    "auth.settings": ("GET", {ANON: LOGIN, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
+    "interviews.interview_edit": (
+        "GET",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200},
+    ),
+    # Forged empty forms, or refusals with a message (the last panelist, not cancelled):
+    # back to the interview's page.
+    "interviews.panel_add": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
+    "interviews.panel_remove": (
+        "POST",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302},
+    ),
+    "interviews.interview_cancel": (
+        "POST",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302},
+    ),
+    "interviews.interview_restore": (
+        "POST",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302},
+    ),
+    # The world's interviewer is not on the world's panel.
+    "interviews.interview_ics": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    "scorecards.remind": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
     # Last: they delete the world's question and candidate.
     "questions.delete": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
     "interviews.candidate_delete": (

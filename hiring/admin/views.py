@@ -11,6 +11,7 @@ from hiring.auth.models import Role, User
 from hiring.auth.operations import change_role, create_user, set_active
 from hiring.extensions import db
 from hiring.security import ADMINS, allow
+from hiring.timezones import reader_zone
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -87,7 +88,8 @@ def audit():
 
 
 def _day(day: date | None, next_day: bool = False) -> datetime | None:
-    """The start of `day` (or of the day after) in UTC."""
+    """The start of `day` (or of the day after) in the reader's zone."""
     if day is None:
         return None
-    return datetime.combine(day + timedelta(days=next_day), time.min, tzinfo=UTC)
+    start = datetime.combine(day + timedelta(days=next_day), time.min, tzinfo=reader_zone())
+    return start.astimezone(UTC)

@@ -1,5 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     HiddenField,
@@ -98,3 +99,11 @@ class AuditFilterForm(FlaskForm):
     subject_id = IntegerField("Id", validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])
+
+
+class SettingsForm(FlaskForm):
+    time_zone = SelectField(
+        "Time zone",
+        description="Every time is shown, and entered, in this zone.",
+    )
+    email_reminders = BooleanField("E-mail me reminders of overdue scorecards")

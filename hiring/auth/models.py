@@ -3,6 +3,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
+from sqlalchemy import true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hiring.extensions import CleanString, UTCDateTime, db, enum_column, utcnow
@@ -32,6 +33,10 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(
         CleanString(64), default=lambda: secrets.token_hex(32)
     )
+    # IANA zone name; None: the organisation's (HIRING_TIME_ZONE).
+    time_zone: Mapped[str | None] = mapped_column(CleanString(64))
+    # Reminders are the non-essential e-mails; invitations and changes always go.
+    email_reminders: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

@@ -62,3 +62,14 @@ def change_password(user: User, current: str, new: str) -> None:
     user.password_hash = hash_password(new)
     user.end_sessions()
     record("user.password", "user", user.id)
+
+
+def update_settings(user: User, time_zone: str | None, email_reminders: bool) -> None:
+    """One's own time zone (None: the organisation's) and whether reminders are e-mailed."""
+    changed = []
+    if time_zone != user.time_zone:
+        user.time_zone, changed = time_zone, [*changed, "time_zone"]
+    if email_reminders != user.email_reminders:
+        user.email_reminders, changed = email_reminders, [*changed, "email_reminders"]
+    if changed:
+        record("user.settings", "user", user.id, fields=changed)

@@ -16,11 +16,12 @@ from flask_login import current_user, login_user, logout_user
 
 from hiring.audit.operations import record
 from hiring.auth import operations as ops
-from hiring.auth.forms import LoginForm, PasswordForm
+from hiring.auth.forms import LoginForm, PasswordForm, SettingsForm
 from hiring.auth.passwords import dummy_hash, verify_password
 from hiring.domain import DomainError
 from hiring.extensions import db, limiter
 from hiring.security import EVERYONE, allow, public, safe_next
+from hiring.timezones import organisation_zone, zone_names
 
 bp = Blueprint("auth", __name__)
 
@@ -127,5 +128,29 @@ def password():
             flash("Password changed. Every other session of yours has ended.", "success")
             return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form), (
+        422 if request.method == "POST" else 200
+    )
+
+
+@bp.route("/account/settings", methods=["GET", "POST"])
+@allow(EVERYONE)
+def settings():
+    """One's own time zone and e-mail preferences."""
+    user = current_user._get_current_object()
+    default = organisation_zone().key
+    form = SettingsForm(
+        time_zone=user.time_zone or "",
+        email_reminders=user.email_reminders,
+    )
+    form.time_zone.choices = [
+        ("", f"The organisation's ({default})"),
+        *[(z, z) for z in zone_names()],
+    ]
+    if form.validate_on_submit():
+        ops.update_settings(user, form.time_zone.data or None, form.email_reminders.data)
+        db.session.commit()
+        flash("Settings saved.", "success")
+        return redirect(url_for("auth.settings"))
+    return render_template("auth/settings.html", form=form), (
         422 if request.method == "POST" else 200
     )

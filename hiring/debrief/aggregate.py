@@ -12,6 +12,7 @@ from hiring.interviews.models import (
     ScorecardState,
     TierMatch,
 )
+from hiring.timezones import local_date
 
 # A spread of this many points or more between two raters of one competency is flagged:
 # on a 4-point scale it separates "below basic" from "solid", or "basic" from "exceptional".
@@ -166,15 +167,16 @@ class Progress:
         if self.pending:
             text += "; pending: " + ", ".join(
                 f"{s.interviewer.name} ({s.interview.kit_version.kit.title}, "
-                f"{s.interview.scheduled_at:%d %b})"
+                f"{local_date(s.interview.scheduled_at)})"
                 for s in self.pending
             )
         return text
 
 
 def progress(candidate: Candidate) -> Progress:
-    """The candidate's scorecards by state; a withdrawn scorecard is expected no more."""
-    scorecards = [s for i in candidate.interviews for s in i.scorecards]
+    """The candidate's scorecards by state, on the interviews not cancelled; a withdrawn
+    scorecard is expected no more, nor one taken off the panel."""
+    scorecards = [s for i in candidate.interviews if not i.cancelled for s in i.panel]
     return Progress(
         submitted=sum(s.submitted_at is not None for s in scorecards),
         expected=sum(s.withdrawn_at is None for s in scorecards),

@@ -15,6 +15,7 @@ from hiring.pdf import (
     store,
     stored,
 )
+from hiring.timezones import reader_zone
 
 
 def header_for(candidate: Candidate) -> str:
@@ -24,8 +25,11 @@ def header_for(candidate: Candidate) -> str:
 
 def _scorecard_parts(scorecards: list[Scorecard]) -> list[bytes]:
     """Each scorecard's part: from the cache, the missing ones laid out in one document."""
+    # Times are shown in the reader's zone: a rendering per zone.
+    zone = reader_zone().key
     keys = [
         f"scorecard:{s.id}:{s.version}:{s.interview.candidate.name}:{s.interview.candidate.role}"
+        f":{s.interview.sequence}:{zone}"
         for s in scorecards
     ]
     owners = [renderings_of(s.interview.candidate_id) for s in scorecards]
@@ -100,6 +104,8 @@ def packet_pdf(
     key = ":".join(
         [
             f"packet:{candidate.id}:{candidate.name}:{candidate.role}:{with_guide}",
+            f"zone={reader_zone().key}",
+            f"interviews={[(i.id, i.sequence) for i in candidate.interviews]}",
             f"hidden={sorted(hidden.items())}",
             f"decision={decision.id if decision else None}",
             f"pending={[(s.id, s.version, s.withdrawn_at is None) for s in panel.pending]}",

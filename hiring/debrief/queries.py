@@ -42,14 +42,14 @@ def current_decisions(candidate_ids: Iterable[int]) -> dict[int, Decision]:
 
 
 def kit_scorecards(kit_id: int) -> list[Scorecard]:
-    """Every scorecard of interviews held with any version of the kit, with candidate,
-    interviewer and ratings."""
+    """Every scorecard of interviews held (not cancelled) with any version of the kit,
+    with candidate, interviewer and ratings."""
     return (
         db.session.scalars(
             select(Scorecard)
             .join(Interview, Scorecard.interview_id == Interview.id)
             .join(KitVersion, Interview.kit_version_id == KitVersion.id)
-            .where(KitVersion.kit_id == kit_id)
+            .where(KitVersion.kit_id == kit_id, Interview.cancelled_at.is_(None))
             .options(
                 joinedload(Scorecard.interviewer),
                 joinedload(Scorecard.interview).joinedload(Interview.candidate),
@@ -122,7 +122,7 @@ def first_ratings(kit_id: int | None = None, hidden: Iterable[int] = ()) -> list
         .join(KitVersion, Interview.kit_version_id == KitVersion.id)
         .join(KitCompetency, Rating.kit_competency_id == KitCompetency.id)
         .join(Competency, KitCompetency.competency_id == Competency.id)
-        .where(Scorecard.first_submitted_at.is_not(None))
+        .where(Scorecard.first_submitted_at.is_not(None), Interview.cancelled_at.is_(None))
         .order_by(Scorecard.id, KitCompetency.position)
     )
     if kit_id is not None:

@@ -7,6 +7,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    URLField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
@@ -23,8 +24,9 @@ class CandidateForm(FlaskForm):
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=20_000)])
 
 
-class InterviewForm(FlaskForm):
-    candidate_id = SelectField("Candidate", coerce=int, validators=[InputRequired()])
+class InterviewDetailsForm(FlaskForm):
+    """When, how long, where and how to join: what can change after scheduling."""
+
     kit_version_id = SelectField(
         "Kit",
         coerce=int,
@@ -32,16 +34,47 @@ class InterviewForm(FlaskForm):
         description="Published versions of kits in use.",
     )
     scheduled_at = DateTimeLocalField(
-        "Date and time (UTC)", format="%Y-%m-%dT%H:%M", validators=[InputRequired()]
+        "Date and time", format="%Y-%m-%dT%H:%M", validators=[InputRequired()]
+    )
+    duration = IntegerField(
+        "Duration (minutes)",
+        validators=[Optional(), NumberRange(min=5, max=600)],
+        description="Empty: the kit's planned duration.",
     )
     location = StringField(
-        "Where", validators=[Optional(), Length(max=200)], description="Room or video link."
+        "Where", validators=[Optional(), Length(max=200)], description="A room, or leave empty."
     )
+    link = URLField(
+        "Video link",
+        validators=[Optional(), Length(max=500)],
+        description="An https address; anything else is shown as plain text.",
+    )
+
+
+class InterviewForm(InterviewDetailsForm):
+    candidate_id = SelectField("Candidate", coerce=int, validators=[InputRequired()])
     panel = SelectMultipleField(
         "Panel",
         coerce=int,
         validators=[DataRequired(message="Choose at least one interviewer.")],
-        description="Each panelist gets their own scorecard.",
+        description="Each panelist gets their own scorecard and a calendar invitation.",
+    )
+
+
+class PanelAddForm(FlaskForm):
+    people = SelectMultipleField(
+        "Add to the panel",
+        coerce=int,
+        validators=[DataRequired(message="Choose someone to add.")],
+    )
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField(
+        "Why is it cancelled?",
+        validators=[DataRequired(message="Say why it is cancelled."), Length(max=1000)],
+        description="The panel reads it in the cancellation e-mail.",
+        render_kw={"rows": 2, "dir": "auto"},
     )
 
 

@@ -1,7 +1,7 @@
 """Candidates, interviews, and the scorecards their panels fill in."""
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import (
     JSON,
@@ -57,7 +57,15 @@ class Interview(db.Model):
         ForeignKey("kit_versions.id", ondelete="RESTRICT"), index=True
     )
     scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    duration_minutes: Mapped[int] = mapped_column(default=60, server_default="60")
     location: Mapped[str] = mapped_column(CleanString(200), default="")
+    # A video-call address; shown as a link only when it is safe (see `safe_link`).
+    link: Mapped[str] = mapped_column(CleanString(500), default="", server_default="")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str] = mapped_column(CleanString(1000), default="", server_default="")
+    # The calendar invitation's SEQUENCE: raised by every change sent to the panel.
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -69,6 +77,19 @@ class Interview(db.Model):
 
     def __repr__(self) -> str:
         return f"<Interview {self.id}>"
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.scheduled_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def panel(self) -> list["Scorecard"]:
+        """The scorecards of the people on the panel now (removed ones are history)."""
+        return [s for s in self.scorecards if s.removed_at is None]
 
 
 class Recommendation(enum.StrEnum):
@@ -104,11 +125,14 @@ class ScorecardState(enum.StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     WITHDRAWN = "withdrawn"
+    REMOVED = "removed"
 
     @property
     def label(self) -> str:
         if self is ScorecardState.WITHDRAWN:
             return "Withdrawn: saw the panel before scoring"
+        if self is ScorecardState.REMOVED:
+            return "Removed from the panel (draft kept)"
         return self.value.capitalize()
 
 
@@ -131,6 +155,9 @@ class Scorecard(db.Model):
         CheckConstraint(
             "withdrawn_at IS NULL OR (submitted_at IS NULL AND first_submitted_at IS NULL)",
             name="withdrawn_never_submitted",
+        ),
+        CheckConstraint(
+            "removed_at IS NULL OR first_submitted_at IS NULL", name="removed_never_submitted"
         ),
     )
 
@@ -156,6 +183,10 @@ class Scorecard(db.Model):
     recommendation_changed_after_panel: Mapped[bool] = mapped_column(default=False)
     # Stepped back from scoring to read the panel first: never submitted after that.
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Taken off the panel with a draft: kept as history, never filled in again.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last reminder e-mail about this scorecard: one per HIRING_REMINDER_HOURS.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -183,6 +214,8 @@ class Scorecard(db.Model):
             return ScorecardState.SUBMITTED
         if self.withdrawn_at is not None:
             return ScorecardState.WITHDRAWN
+        if self.removed_at is not None:
+            return ScorecardState.REMOVED
         if self.version > 0:
             return ScorecardState.DRAFT
         return ScorecardState.NOT_STARTED

@@ -9,15 +9,16 @@ validated, so a save landing in between makes one of the two refuse.
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import literal, select, union_all, update
+from sqlalchemy import literal, or_, select, union_all, update
 
 from hiring import pdf
 from hiring.audit.operations import record
 from hiring.auth.models import User
 from hiring.domain import DomainError, Kind
 from hiring.extensions import db, utcnow
+from hiring.interviews import notices, queries
 from hiring.interviews.models import (
     Candidate,
     Interview,
@@ -31,6 +32,7 @@ from hiring.interviews.models import (
 from hiring.interviews.queries import access_to, colleagues_visible
 from hiring.kits.models import KitCompetency, KitItem, KitVersion, ScalePoint, VersionState
 from hiring.text import clean
+from hiring.timezones import local
 
 
 def save_candidate(
@@ -61,21 +63,22 @@ def schedule(
     panel: list[User],
     location: str = "",
     created_by_id: int | None = None,
+    *,
+    duration: int | None = None,
+    link: str = "",
 ) -> Interview:
-    """Schedule an interview on a published kit version; each panelist gets a scorecard."""
-    if version.state is VersionState.DRAFT:
-        raise DomainError(
-            Kind.INVALID, "Only a published kit version can be used for an interview."
-        )
-    if version.kit.archived_at is not None:
-        raise DomainError(Kind.INVALID, "That kit is archived.")
+    """Schedule an interview on a published kit version; each panelist gets a scorecard
+    and an invitation."""
+    _check_version(version)
     if not panel:
         raise DomainError(Kind.INVALID, "Choose at least one interviewer.")
     interview = Interview(
         candidate=candidate,
         kit_version=version,
         scheduled_at=at,
+        duration_minutes=duration or version.duration_minutes,
         location=location.strip(),
+        link=(link or "").strip(),
         created_by_id=created_by_id,
     )
     db.session.add(interview)
@@ -86,7 +89,235 @@ def schedule(
         )
     db.session.flush()
     record("interview.schedule", "interview", interview.id, panel=[u.id for u in panel])
+    for scorecard in interview.panel:
+        notices.invite(interview, scorecard)
     return interview
+
+
+def _check_version(version: KitVersion) -> None:
+    if version.state is VersionState.DRAFT:
+        raise DomainError(
+            Kind.INVALID, "Only a published kit version can be used for an interview."
+        )
+    if version.kit.archived_at is not None:
+        raise DomainError(Kind.INVALID, "That kit is archived.")
+
+
+def _refuse_if_cancelled(interview: Interview) -> None:
+    if interview.cancelled:
+        raise DomainError(
+            Kind.CONFLICT, "This interview is cancelled: restore it first to change it."
+        )
+
+
+def started(interview: Interview) -> bool:
+    """Whether anyone has written on a scorecard of the interview (removed drafts too)."""
+    return any(s.version > 0 for s in interview.scorecards)
+
+
+def change(
+    interview: Interview,
+    *,
+    at: datetime,
+    duration: int,
+    location: str,
+    link: str,
+    version: KitVersion | None = None,
+) -> list[str]:
+    """Change when, how long, where, the link, and (before anyone started) the kit
+    version; the panel is told. Returns what changed, in words."""
+    _refuse_if_cancelled(interview)
+    changes = []
+    location, link = location.strip(), (link or "").strip()
+    if at != interview.scheduled_at:
+        changes.append("time")
+    if duration != interview.duration_minutes:
+        changes.append("duration")
+    if location != interview.location:
+        changes.append("location")
+    if link != interview.link:
+        changes.append("link")
+    if version is not None and version.id != interview.kit_version_id:
+        if started(interview):
+            raise DomainError(
+                Kind.CONFLICT,
+                "The kit cannot change: a panelist has started their scorecard on this one.",
+            )
+        _check_version(version)
+        _replace_kit(interview, version)
+        changes.append("kit")
+    if not changes:
+        return []
+    interview.scheduled_at, interview.duration_minutes = at, duration
+    interview.location, interview.link = location, link
+    interview.sequence += 1
+    interview.updated_at = utcnow()
+    db.session.flush()
+    record("interview.update", "interview", interview.id, fields=changes)
+    notices.changed(interview, changes)
+    return changes
+
+
+def _replace_kit(interview: Interview, version: KitVersion) -> None:
+    """Move an interview nobody started onto another kit version: its empty scorecards
+    are made again on the new version (a scorecard belongs to one version)."""
+    people = [s.interviewer_id for s in interview.panel]
+    for scorecard in list(interview.scorecards):
+        db.session.delete(scorecard)
+    db.session.flush()
+    interview.kit_version = version
+    db.session.flush()
+    for user_id in people:
+        db.session.add(
+            Scorecard(interview_id=interview.id, kit_version_id=version.id, interviewer_id=user_id)
+        )
+    db.session.flush()
+    db.session.refresh(interview)
+
+
+def cancel(interview: Interview, reason: str) -> None:
+    """Cancel an interview, with why: it leaves dashboards, overdue lists and aggregates;
+    what was submitted stays readable."""
+    reason = (reason or "").strip()
+    if interview.cancelled:
+        raise DomainError(Kind.CONFLICT, "This interview is already cancelled.")
+    if not reason:
+        raise DomainError(
+            Kind.INVALID,
+            "Say why it is cancelled: the panel reads it.",
+            errors={"reason": "Say why it is cancelled."},
+        )
+    interview.cancelled_at, interview.cancel_reason = utcnow(), reason
+    interview.sequence += 1
+    interview.updated_at = utcnow()
+    db.session.flush()
+    record("interview.cancel", "interview", interview.id)
+    notices.cancelled(interview)
+
+
+def restore(interview: Interview) -> None:
+    """Put a cancelled interview back on, as it was."""
+    if not interview.cancelled:
+        raise DomainError(Kind.CONFLICT, "This interview is not cancelled.")
+    interview.cancelled_at, interview.cancel_reason = None, ""
+    interview.sequence += 1
+    interview.updated_at = utcnow()
+    db.session.flush()
+    record("interview.restore", "interview", interview.id)
+    notices.changed(interview, ["back on"], kind="restored")
+
+
+def add_panelist(interview: Interview, user: User) -> Scorecard:
+    """Put someone on the panel, with a scorecard and an invitation; someone removed with
+    a draft gets that draft back."""
+    _refuse_if_cancelled(interview)
+    if not user.active:
+        raise DomainError(Kind.INVALID, f"{user.name}'s account is deactivated.")
+    existing = next((s for s in interview.scorecards if s.interviewer_id == user.id), None)
+    if existing is not None and existing.removed_at is None:
+        raise DomainError(Kind.CONFLICT, f"{user.name} is already on the panel.")
+    if existing is not None:
+        existing.removed_at = None
+        scorecard = existing
+    else:
+        scorecard = Scorecard(
+            interview_id=interview.id,
+            kit_version_id=interview.kit_version_id,
+            interviewer_id=user.id,
+        )
+        db.session.add(scorecard)
+    db.session.flush()
+    db.session.refresh(interview)
+    record("interview.panel_add", "interview", interview.id, user=user.id)
+    notices.invite(interview, scorecard)
+    return scorecard
+
+
+def remove_panelist(interview: Interview, user: User, confirmed: bool = False) -> None:
+    """Take someone off the panel. A scorecard not started goes; a started draft needs
+    `confirmed` and is kept as history; a submitted one keeps its author on the record."""
+    _refuse_if_cancelled(interview)
+    scorecard = next((s for s in interview.panel if s.interviewer_id == user.id), None)
+    if scorecard is None:
+        raise DomainError(Kind.NOT_FOUND, f"{user.name} is not on this panel.")
+    if scorecard.first_submitted_at is not None:
+        raise DomainError(
+            Kind.CONFLICT,
+            f"{user.name} has submitted a scorecard: they stay on the record of this panel.",
+        )
+    if len(interview.panel) == 1:
+        raise DomainError(
+            Kind.CONFLICT,
+            "An interview needs at least one panelist. Add someone first, or cancel it.",
+        )
+    if scorecard.version > 0 and not confirmed:
+        raise DomainError(
+            Kind.CONFLICT,
+            f"{user.name} has started a draft. Confirm to take them off the panel: the draft "
+            "is kept in the history.",
+        )
+    if scorecard.version > 0:
+        scorecard.removed_at = utcnow()
+        kept = True
+    else:
+        db.session.delete(scorecard)
+        kept = False
+    db.session.flush()
+    db.session.refresh(interview)
+    record("interview.panel_remove", "interview", interview.id, user=user.id, draft_kept=kept)
+    notices.removed(interview, user)
+
+
+def describe_reminder(scorecard: Scorecard) -> str:
+    """ "Ann <ann@…> about Casey (Kit, 05 Jan 2026, 10:00 GMT)", for the command's output."""
+    interview, user = scorecard.interview, scorecard.interviewer
+    return (
+        f"{user.name} <{user.email}> about {interview.candidate.name} "
+        f"({interview.kit_version.kit.title}, {local(interview.scheduled_at)})"
+    )
+
+
+def remind_overdue(overdue_hours: int, reminder_hours: int) -> list[str]:
+    """Queue a reminder for every overdue scorecard due one, each committed on its own
+    so that a run stopped halfway keeps what it did; returns who was reminded."""
+    done = []
+    for scorecard in queries.due_reminders(utcnow(), overdue_hours, reminder_hours):
+        line = describe_reminder(scorecard)
+        if remind(scorecard, reminder_hours):
+            db.session.commit()
+            done.append(line)
+        else:
+            db.session.rollback()
+    return done
+
+
+def remind(scorecard: Scorecard, hours: int) -> bool:
+    """Queue a reminder for an overdue scorecard, at most once in `hours`: one conditional
+    update claims it, so runs at the same time never remind twice."""
+    user = scorecard.interviewer
+    if not (user.active and user.email_reminders and user.email):
+        return False
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Scorecard)
+        .where(
+            Scorecard.id == scorecard.id,
+            Scorecard.submitted_at.is_(None),
+            Scorecard.withdrawn_at.is_(None),
+            Scorecard.removed_at.is_(None),
+            or_(
+                Scorecard.reminded_at.is_(None),
+                Scorecard.reminded_at <= now - timedelta(hours=hours),
+            ),
+        )
+        .values(reminded_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return False
+    notices.remind(scorecard)
+    record("scorecard.remind", "scorecard", scorecard.id)
+    return True
 
 
 def renderings_of(candidate_id: int) -> str:
@@ -243,6 +474,16 @@ def _refuse_if_closed(scorecard: Scorecard, meanwhile: bool = False) -> None:
         raise DomainError(
             Kind.CONFLICT,
             f"You stepped back from scoring this interview{when}; the scorecard is closed.",
+        )
+    if scorecard.removed_at is not None:
+        raise DomainError(
+            Kind.CONFLICT,
+            f"You were taken off this interview's panel{when}; the draft is kept as it was.",
+        )
+    if scorecard.interview.cancelled_at is not None:
+        raise DomainError(
+            Kind.CONFLICT,
+            f"This interview was cancelled{when}; the scorecard is closed.",
         )
 
 
@@ -470,6 +711,7 @@ def amend(scorecard: Scorecard, reason: str, author_id: int) -> ScorecardRevisio
     """Reopen a submitted scorecard for a change, keeping what it said and why it changes."""
     if scorecard.submitted_at is None:
         raise DomainError(Kind.CONFLICT, "Only a submitted scorecard can be amended.")
+    _refuse_if_cancelled(scorecard.interview)
     revision = ScorecardRevision(
         author_id=author_id,
         reason=reason.strip(),

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from hiring.auth.models import User
 from hiring.extensions import db, utcnow
 from hiring.interviews.models import Candidate, Interview, Scorecard, ScorecardState
 from hiring.kits.models import KitVersion
@@ -37,7 +38,8 @@ class PanelAccess:
     def __init__(self, user, scorecards: Iterable[Scorecard]):
         self.user = user
         self.scorecards = list(scorecards)
-        mine = [s for s in self.scorecards if s.interviewer_id == user.id]
+        # Someone taken off a panel is off it: their kept draft opens and hides nothing.
+        mine = [s for s in self.scorecards if s.interviewer_id == user.id and s.removed_at is None]
         self.panels = {s.interview_id: s for s in mine}
         self.pending = any(not s.sees_panel for s in mine)
         self.scored = any(s.sees_panel for s in mine)
@@ -107,11 +109,16 @@ def may_read(user, scorecard: Scorecard) -> bool:
 
 
 def submitted_with_content(candidate_id: int) -> list[Scorecard]:
-    """A candidate's submitted scorecards with all a document shows, in interview order."""
+    """A candidate's submitted scorecards with all a document shows, in interview order;
+    a cancelled interview's are left out of what is aggregated."""
     stmt = (
         scorecards_with_content()
         .join(Interview)
-        .where(Interview.candidate_id == candidate_id, Scorecard.submitted_at.is_not(None))
+        .where(
+            Interview.candidate_id == candidate_id,
+            Scorecard.submitted_at.is_not(None),
+            Interview.cancelled_at.is_(None),
+        )
         .order_by(Interview.scheduled_at, Scorecard.id)
     )
     return db.session.scalars(stmt).unique().all()
@@ -147,6 +154,15 @@ def may_read_guide(user, version: KitVersion) -> bool:
     )
 
 
+def scorecard_row(scorecard_id: int) -> Select:
+    """One scorecard's row with its interview's, in one query: what a save checks."""
+    return (
+        select(Scorecard)
+        .options(joinedload(Scorecard.interview))
+        .where(Scorecard.id == scorecard_id)
+    )
+
+
 def scorecards_with_content() -> Select:
     """Scorecards with their interview, candidate, kit version and content loaded."""
     return select(Scorecard).options(
@@ -173,14 +189,16 @@ def status(candidate: Candidate, access=None) -> dict:
     """Interviews planned and done, scorecards submitted of expected, recommendation tally;
     with `access`, of the interviews open to that reader only."""
     now = utcnow()
-    scorecards = [s for i in candidate.interviews for s in i.scorecards]
+    held = [i for i in candidate.interviews if not i.cancelled]
+    scorecards = [s for i in held for s in i.panel]
     if access is not None:
         hidden = access.hidden_interviews()
         scorecards = [s for s in scorecards if s.interview_id not in hidden]
     submitted = [s for s in scorecards if s.submitted_at is not None]
     return {
-        "planned": sum(i.scheduled_at > now for i in candidate.interviews),
-        "done": sum(i.scheduled_at <= now for i in candidate.interviews),
+        "planned": sum(i.scheduled_at > now for i in held),
+        "done": sum(i.scheduled_at <= now for i in held),
+        "cancelled": len(candidate.interviews) - len(held),
         "submitted": len(submitted),
         "expected": len(scorecards),
         "tally": Counter(s.recommendation for s in submitted if s.recommendation),
@@ -197,6 +215,19 @@ def candidates(text: str = "") -> Select:
             or_(Candidate.name.ilike(like), Candidate.email.ilike(like), Candidate.role.ilike(like))
         )
     return stmt
+
+
+def interview_with_panel(interview_id: int) -> Select:
+    """One interview with its candidate, kit and scorecards with their authors."""
+    return (
+        select(Interview)
+        .where(Interview.id == interview_id)
+        .options(
+            joinedload(Interview.candidate),
+            joinedload(Interview.kit_version).joinedload(KitVersion.kit),
+            selectinload(Interview.scorecards).joinedload(Scorecard.interviewer),
+        )
+    )
 
 
 def candidate_with_scorecards(candidate_id: int) -> Select:
@@ -216,7 +247,7 @@ def candidates_with_submissions(ids: Iterable[int] = (), kit_id: int | None = No
         select(Candidate)
         .join(Interview)
         .join(Scorecard)
-        .where(Scorecard.submitted_at.is_not(None))
+        .where(Scorecard.submitted_at.is_not(None), Interview.cancelled_at.is_(None))
         .distinct()
         .order_by(Candidate.id)
     )
@@ -257,24 +288,58 @@ def _listed() -> Select:
     )
 
 
+def _overdue(before: datetime) -> list:
+    """Conditions of an overdue scorecard: open, on the panel, of an interview held
+    before `before` and not cancelled."""
+    return [
+        Scorecard.submitted_at.is_(None),
+        Scorecard.withdrawn_at.is_(None),
+        Scorecard.removed_at.is_(None),
+        Interview.cancelled_at.is_(None),
+        Interview.scheduled_at < before,
+    ]
+
+
+def due_reminders(now: datetime, overdue_hours: int, reminder_hours: int) -> list[Scorecard]:
+    """Overdue scorecards whose interviewer wants reminders and was not reminded in the
+    last `reminder_hours`."""
+    return (
+        db.session.scalars(
+            _listed()
+            .join(User, Scorecard.interviewer_id == User.id)
+            .where(
+                *_overdue(now - timedelta(hours=overdue_hours)),
+                User.active.is_(True),
+                User.email_reminders.is_(True),
+                or_(
+                    Scorecard.reminded_at.is_(None),
+                    Scorecard.reminded_at <= now - timedelta(hours=reminder_hours),
+                ),
+            )
+        )
+        .unique()
+        .all()
+    )
+
+
 def dashboard(user, now: datetime, overdue_hours: int) -> Dashboard:
     """The user's dashboard: a scorecard is overdue `overdue_hours` after its interview."""
     overdue_before = now - timedelta(hours=overdue_hours)
-    mine = db.session.scalars(_listed().where(Scorecard.interviewer_id == user.id)).unique().all()
+    mine = (
+        db.session.scalars(
+            _listed().where(
+                Scorecard.interviewer_id == user.id,
+                Scorecard.removed_at.is_(None),
+                Interview.cancelled_at.is_(None),
+            )
+        )
+        .unique()
+        .all()
+    )
     open_ = [s for s in mine if s.state in (ScorecardState.NOT_STARTED, ScorecardState.DRAFT)]
     team_overdue = []
     if user.is_manager:
-        team_overdue = (
-            db.session.scalars(
-                _listed().where(
-                    Scorecard.submitted_at.is_(None),
-                    Scorecard.withdrawn_at.is_(None),
-                    Interview.scheduled_at < overdue_before,
-                )
-            )
-            .unique()
-            .all()
-        )
+        team_overdue = db.session.scalars(_listed().where(*_overdue(overdue_before))).unique().all()
     return Dashboard(
         today=[s for s in mine if s.interview.scheduled_at.date() == now.date()],
         upcoming=[s for s in mine if s.interview.scheduled_at.date() > now.date()],

@@ -1,9 +1,10 @@
 """Candidates, interviews and the live scorecard: pages, JSON, PDF and autosave."""
 
-from datetime import UTC
+from datetime import datetime
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -19,28 +20,35 @@ from flask_wtf.csrf import generate_csrf
 from hiring import inputs, pdf
 from hiring.audit.operations import exported
 from hiring.auth import queries as people
+from hiring.auth.models import User
 from hiring.debrief.aggregate import aggregate
 from hiring.debrief.documents import packet_pdf, scorecard_pdf
 from hiring.domain import DomainError
 from hiring.errors import render_error
 from hiring.extensions import db
+from hiring.interviews import calendar, queries
 from hiring.interviews import operations as ops
-from hiring.interviews import queries
 from hiring.interviews.forms import (
     AmendForm,
+    CancelForm,
     CandidateForm,
+    InterviewDetailsForm,
     InterviewForm,
+    PanelAddForm,
     SubmitForm,
 )
 from hiring.interviews.models import (
     Candidate,
+    Interview,
     Recommendation,
     Scorecard,
+    ScorecardState,
 )
 from hiring.kits import queries as kit_queries
 from hiring.kits.models import KitVersion
 from hiring.pdf import PdfError, send_pdf
 from hiring.security import ADMINS, EVERYONE, MANAGERS, allow
+from hiring.timezones import LocalTimeError, local, reader_zone, to_local_input, to_utc
 
 bp = Blueprint("interviews", __name__)
 
@@ -154,21 +162,36 @@ def _interview_choices(form: InterviewForm) -> None:
     form.candidate_id.choices = [
         (c.id, f"{c.name} · {c.role}" if c.role else c.name) for c in queries.candidate_choices()
     ]
-    form.kit_version_id.choices = [
-        (v.id, f"{v.kit.title} · version {v.number}") for v in kit_queries.published_versions()
-    ]
+    form.kit_version_id.choices = _version_choices()
     form.panel.choices = [
         (u.id, f"{u.name} ({u.role.label.lower()})") for u in people.active_users()
     ]
 
 
+def _version_choices(current: KitVersion | None = None) -> list[tuple[int, str]]:
+    versions = kit_queries.published_versions()
+    if current is not None and current not in versions:
+        versions = [current, *versions]
+    return [(v.id, f"{v.kit.title} · version {v.number}") for v in versions]
+
+
+def _utc_from_form(form) -> datetime | None:
+    """The form's local date and time in UTC; a time the reader's zone skips or repeats
+    is put on the field as an error."""
+    try:
+        return to_utc(form.scheduled_at.data, reader_zone())
+    except LocalTimeError as error:
+        form.scheduled_at.errors = [*form.scheduled_at.errors, str(error)]
+        return None
+
+
 @bp.route("/interviews/new", methods=["GET", "POST"])
 @allow(MANAGERS)
 def interview_new():
-    """Schedule an interview with a kit version and a panel."""
+    """Schedule an interview with a kit version and a panel; the panel is invited."""
     form = InterviewForm(candidate_id=inputs.arg_id("candidate"))
     _interview_choices(form)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (at := _utc_from_form(form)) is not None:
         candidate = db.session.get(Candidate, form.candidate_id.data)
         version = db.session.get(KitVersion, form.kit_version_id.data)
         panel = people.active_users(form.panel.data)
@@ -176,20 +199,176 @@ def interview_new():
             ops.schedule(
                 candidate,
                 version,
-                form.scheduled_at.data.replace(tzinfo=UTC),
+                at,
                 panel,
                 form.location.data or "",
                 current_user.id,
+                duration=form.duration.data,
+                link=form.link.data or "",
             )
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(f"Interview scheduled; {len(panel)} scorecard(s) are waiting.", "success")
+            flash(
+                f"Interview scheduled; {len(panel)} scorecard(s) are waiting and the panel "
+                "is invited.",
+                "success",
+            )
             return redirect(url_for(".candidate", candidate_id=candidate.id))
-    return render_template("interviews/interview_form.html", form=form), (
+    return render_template("interviews/interview_form.html", form=form, zone=reader_zone().key), (
         422 if request.method == "POST" else 200
+    )
+
+
+def _interview(interview_id: int) -> Interview:
+    return db.first_or_404(queries.interview_with_panel(interview_id))
+
+
+@bp.route("/interviews/<int:interview_id>/edit", methods=["GET", "POST"])
+@allow(MANAGERS)
+def interview_edit(interview_id: int):
+    """Change an interview: time, duration, place, link, kit (before anyone started), the
+    panel; cancel or restore it. The panel is told by e-mail."""
+    interview = _interview(interview_id)
+    form = InterviewDetailsForm(
+        kit_version_id=interview.kit_version_id,
+        scheduled_at=to_local_input(interview.scheduled_at),
+        duration=interview.duration_minutes,
+        location=interview.location,
+        link=interview.link,
+    )
+    form.kit_version_id.choices = _version_choices(interview.kit_version)
+    if form.validate_on_submit() and (at := _utc_from_form(form)) is not None:
+        version = db.session.get(KitVersion, form.kit_version_id.data)
+        try:
+            changes = ops.change(
+                interview,
+                at=at,
+                duration=form.duration.data or interview.kit_version.duration_minutes,
+                location=form.location.data or "",
+                link=form.link.data or "",
+                version=version,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            if changes:
+                flash(f"Saved ({', '.join(changes)}); the panel is told.", "success")
+            else:
+                flash("Nothing changed.", "info")
+            return redirect(url_for(".interview_edit", interview_id=interview.id))
+    return render_template(
+        "interviews/interview_edit.html",
+        interview=interview,
+        form=form,
+        add_form=_panel_add_form(interview),
+        cancel_form=CancelForm(),
+        started=ops.started(interview),
+        zone=reader_zone().key,
+    ), (422 if request.method == "POST" else 200)
+
+
+def _panel_add_form(interview: Interview) -> PanelAddForm:
+    form = PanelAddForm()
+    on_panel = {s.interviewer_id for s in interview.panel}
+    form.people.choices = [
+        (u.id, f"{u.name} ({u.role.label.lower()})")
+        for u in people.active_users()
+        if u.id not in on_panel
+    ]
+    return form
+
+
+def _done(interview: Interview, message: str):
+    """Commit what an operation did and say so; back to the interview's page."""
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".interview_edit", interview_id=interview.id))
+
+
+def _refused(interview: Interview, error: DomainError):
+    """Undo what an operation started and show why it refused; back to the page."""
+    db.session.rollback()
+    flash(" ".join([str(error), *error.errors.values()]), "error")
+    return redirect(url_for(".interview_edit", interview_id=interview.id))
+
+
+@bp.post("/interviews/<int:interview_id>/panel")
+@allow(MANAGERS)
+def panel_add(interview_id: int):
+    """Put people on the panel: each gets a scorecard and an invitation."""
+    interview = _interview(interview_id)
+    form = _panel_add_form(interview)
+    if not form.validate():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for(".interview_edit", interview_id=interview.id))
+    added = people.active_users(form.people.data)
+    try:
+        for user in added:
+            ops.add_panelist(interview, user)
+    except DomainError as error:
+        return _refused(interview, error)
+    return _done(interview, f"Added {', '.join(u.name for u in added)}; invitations are sent.")
+
+
+@bp.post("/interviews/<int:interview_id>/panel/<int:user_id>/remove")
+@allow(MANAGERS)
+def panel_remove(interview_id: int, user_id: int):
+    """Take someone off the panel; a started draft needs confirm=1 and is kept."""
+    interview = _interview(interview_id)
+    user = db.get_or_404(User, user_id)
+    try:
+        ops.remove_panelist(interview, user, confirmed=request.form.get("confirm") == "1")
+    except DomainError as error:
+        return _refused(interview, error)
+    return _done(interview, f"{user.name} is off the panel and told so.")
+
+
+@bp.post("/interviews/<int:interview_id>/cancel")
+@allow(MANAGERS)
+def interview_cancel(interview_id: int):
+    """Cancel an interview, with the reason the panel reads."""
+    interview = _interview(interview_id)
+    form = CancelForm()
+    try:
+        ops.cancel(interview, form.reason.data if form.validate() else "")
+    except DomainError as error:
+        return _refused(interview, error)
+    return _done(interview, "The interview is cancelled and the panel told.")
+
+
+@bp.post("/interviews/<int:interview_id>/restore")
+@allow(MANAGERS)
+def interview_restore(interview_id: int):
+    """Put a cancelled interview back on."""
+    interview = _interview(interview_id)
+    try:
+        ops.restore(interview)
+    except DomainError as error:
+        return _refused(interview, error)
+    return _done(interview, "The interview is back on and the panel told.")
+
+
+@bp.get("/interviews/<int:interview_id>.ics")
+@allow(EVERYONE)
+def interview_ics(interview_id: int):
+    """The interview's calendar invitation, for managers and the people on its panel."""
+    interview = _interview(interview_id)
+    own = next((s for s in interview.panel if s.interviewer_id == current_user.id), None)
+    if own is None and not current_user.is_manager:
+        abort(403)
+    data = calendar.invitation(interview, scorecard=own)
+    return Response(
+        data,
+        mimetype="text/calendar",
+        headers={
+            "Content-Disposition": f'attachment; filename="interview-{interview.id}.ics"',
+            "Cache-Control": "no-store",
+        },
     )
 
 
@@ -223,6 +402,8 @@ def render_live(scorecard: Scorecard, problems: dict[str, str] | None = None) ->
         queries.may_fill(current_user, scorecard)
         and scorecard.submitted_at is None
         and scorecard.withdrawn_at is None
+        and scorecard.removed_at is None
+        and not scorecard.interview.cancelled
     )
     return render_template(
         "scorecards/live.html",
@@ -287,8 +468,9 @@ def save(scorecard_id: int):
     The reply names the fields stored other than sent ("stored") and the fields refused
     ("errors"); the rest of the batch is saved.
     """
-    # The row alone: the hot path checks the change against the kit version's shape.
-    scorecard = db.get_or_404(Scorecard, scorecard_id)
+    # The row and its interview's (cancelled or not), in one query: the hot path checks
+    # the change against the kit version's shape, not the whole kit.
+    scorecard = db.first_or_404(queries.scorecard_row(scorecard_id))
     if not queries.may_fill(current_user, scorecard):
         abort(403)
     body = request.get_json(silent=True)
@@ -379,3 +561,26 @@ def withdraw(scorecard_id: int):
         "success",
     )
     return redirect(url_for("interviews.candidate", candidate_id=scorecard.interview.candidate_id))
+
+
+@scorecards_bp.post("/<int:scorecard_id>/remind")
+@allow(MANAGERS)
+def remind(scorecard_id: int):
+    """Send the interviewer a reminder now, unless they had one lately or opted out."""
+    scorecard = load(scorecard_id)
+    user = scorecard.interviewer
+    hours = current_app.config["REMINDER_HOURS"]
+    if scorecard.state not in (ScorecardState.NOT_STARTED, ScorecardState.DRAFT):
+        flash("That scorecard is not open: there is nothing to remind.", "info")
+    elif not user.email_reminders:
+        flash(f"{user.name} has turned reminder e-mails off; ask them directly.", "info")
+    elif ops.remind(scorecard, hours):
+        db.session.commit()
+        flash(f"Reminder sent to {user.name}.", "success")
+    else:
+        flash(
+            f"{user.name} was reminded less than {hours} hours ago "
+            f"({local(scorecard.reminded_at)}); one reminder a day is enough.",
+            "info",
+        )
+    return redirect(url_for("main.index"))

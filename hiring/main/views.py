@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user
 
+from hiring import mail
 from hiring.extensions import utcnow
 from hiring.interviews import queries
 from hiring.security import EVERYONE, allow, public
@@ -16,7 +17,12 @@ def index():
     """The signed-in user's interviews and scorecards; managers also see the team's overdue."""
     hours = current_app.config["OVERDUE_HOURS"]
     board = queries.dashboard(current_user, utcnow(), hours)
-    return render_template("main/index.html", **vars(board), overdue_hours=hours)
+    return render_template(
+        "main/index.html",
+        **vars(board),
+        overdue_hours=hours,
+        mail_failing=mail.failing() if current_user.is_manager else None,
+    )
 
 
 @bp.get("/healthz")

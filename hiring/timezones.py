@@ -1,0 +1,106 @@
+"""Times in the reader's time zone: stored in UTC, shown and entered in local time.
+
+The reader's zone is set per request (`g.time_zone`, from their profile) and falls back
+to the organisation's `HIRING_TIME_ZONE`; documents rendered outside a request use the
+organisation's. The standard library's zoneinfo does the conversions.
+"""
+
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from flask import current_app, g, has_app_context, has_request_context
+from flask_login import current_user
+
+
+class LocalTimeError(ValueError):
+    """A local time that names no instant, or two: it says which and why."""
+
+
+@cache
+def zone_names() -> tuple[str, ...]:
+    """Every IANA zone name, sorted, for choosing one."""
+    return tuple(sorted(name for name in available_timezones() if "/" in name or name == "UTC"))
+
+
+def zone(name: str | None) -> ZoneInfo:
+    """The zone of this name; UTC for an unknown or empty name."""
+    try:
+        return ZoneInfo(name) if name else ZoneInfo("UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def is_zone(name: str) -> bool:
+    return name in zone_names()
+
+
+def organisation_zone() -> ZoneInfo:
+    return zone(current_app.config["TIME_ZONE"] if has_app_context() else None)
+
+
+def reader_zone() -> ZoneInfo:
+    """The zone times are shown in now: the reader's, or the organisation's."""
+    if has_request_context():
+        name = g.get("time_zone") or getattr(current_user, "time_zone", None)
+        if name:
+            return zone(name)
+    return organisation_zone()
+
+
+def local(
+    value: datetime | str | None, fmt: str = "%d %b %Y, %H:%M", tz: ZoneInfo | None = None
+) -> str:
+    """A stored (UTC) time in the reader's zone, with the zone's abbreviation."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    moment = value.astimezone(tz or reader_zone())
+    return f"{moment.strftime(fmt)} {moment.tzname()}"
+
+
+def local_date(value: datetime | None, tz: ZoneInfo | None = None) -> str:
+    """The day of a stored time in the reader's zone: "24 Nov"."""
+    if value is None:
+        return ""
+    return value.astimezone(tz or reader_zone()).strftime("%d %b")
+
+
+def to_local_input(value: datetime | None, tz: ZoneInfo | None = None) -> datetime | None:
+    """A stored time as the naive local time a datetime-local field shows."""
+    if value is None:
+        return None
+    return value.astimezone(tz or reader_zone()).replace(tzinfo=None)
+
+
+def to_utc(wall: datetime, tz: ZoneInfo) -> datetime:
+    """A wall-clock time entered in `tz` as UTC. A time skipped by a change to summer time,
+    or repeated by the change back, is refused with a message that says so."""
+    wall = wall.replace(tzinfo=None)
+    early = wall.replace(tzinfo=tz, fold=0)
+    late = wall.replace(tzinfo=tz, fold=1)
+    if early.utcoffset() != late.utcoffset():
+        round_trip = early.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+        if round_trip != wall:
+            raise LocalTimeError(
+                f"{wall:%H:%M} on {wall:%d %b %Y} does not exist in {tz.key}: the clocks go "
+                f"forward then. Choose {_after_gap(wall, tz):%H:%M} or later."
+            )
+        raise LocalTimeError(
+            f"{wall:%H:%M} on {wall:%d %b %Y} happens twice in {tz.key} ({early.tzname()} "
+            f"and {late.tzname()}): the clocks go back then. Choose a time outside that hour."
+        )
+    return early.astimezone(UTC)
+
+
+def _after_gap(wall: datetime, tz: ZoneInfo) -> datetime:
+    """The first wall-clock minute after a skipped stretch."""
+    probe = wall
+    for _ in range(24 * 60):
+        probe += timedelta(minutes=1)
+        if probe.replace(tzinfo=tz).astimezone(UTC).astimezone(tz).replace(tzinfo=None) == probe:
+            return probe
+    return probe
