@@ -22,10 +22,11 @@ import signal
 import tempfile
 import threading
 import time
+import unicodedata
 from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from flask import Response, current_app, g, render_template
 from pypdf import PdfReader, PdfWriter
@@ -376,14 +377,20 @@ def assemble(
     return out.getvalue()
 
 
-def send_pdf(data: bytes, filename: str) -> Response:
-    """A PDF response that no browser or proxy keeps."""
-    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in filename)[:120] or "document"
+def send_pdf(data: bytes, filename: str, inline: bool = False) -> Response:
+    """A PDF download that no browser or proxy keeps; `inline` shows it in the browser.
+    The file name keeps its accents (RFC 6266 filename*) with a plain ASCII fallback."""
+    name = "-".join("".join(c if c.isalnum() else " " for c in filename).split())[:150]
+    name = name or "document"
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    fallback = "-".join(part for part in ascii_.split("-") if part) or "document"
+    disposition = "inline" if inline else "attachment"
     return Response(
         data,
         mimetype="application/pdf",
         headers={
-            "Content-Disposition": f'inline; filename="{safe}.pdf"',
+            "Content-Disposition": f'{disposition}; filename="{fallback}.pdf"; '
+            f"filename*=UTF-8''{quote(name)}.pdf",
             "Cache-Control": "no-store",
         },
     )

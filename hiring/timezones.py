@@ -104,3 +104,8 @@ def _after_gap(wall: datetime, tz: ZoneInfo) -> datetime:
         if probe.replace(tzinfo=tz).astimezone(UTC).astimezone(tz).replace(tzinfo=None) == probe:
             return probe
     return probe
+
+
+def today() -> str:
+    """The reader's date, for file names: 2026-11-26."""
+    return datetime.now(UTC).astimezone(reader_zone()).strftime("%Y-%m-%d")

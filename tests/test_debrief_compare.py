@@ -235,4 +235,4 @@ def test_pages_run_the_same_number_of_queries_at_5_and_100_candidates(
         assert db.session.scalar(select(db.func.count()).select_from(Decision)) == 21
     large = count_each(app, client, count_queries, urls, kit_id)
     assert large == small
-    assert max(small.values()) <= 16, small
+    assert max(small.values()) <= 20, small

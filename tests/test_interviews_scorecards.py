@@ -228,7 +228,9 @@ class TestSubmit:
         sid = mine(panel, users)
         save(client, sid, 0, {"recommendation": "no"})
         page = client.post(f"/scorecards/{sid}/submit").get_data(as_text=True)
-        assert page.count("Rate this competency, or mark it not assessed.") == 2
+        # Once at each field and once in the error summary at the top.
+        assert page.count("Rate this competency, or mark it not assessed.") == 4
+        assert page.count('<a href="#rate-') == 2
 
     def test_not_assessed_counts_as_complete(self, app, client, login, users, panel):
         login(users["interviewer"])

@@ -34,6 +34,7 @@ from hiring.interviews.models import Candidate, Recommendation
 from hiring.kits.models import Kit
 from hiring.pdf import PdfError, assemble, render_pdf, send_pdf
 from hiring.security import EVERYONE, MANAGERS, allow
+from hiring.timezones import today
 
 bp = Blueprint("debrief", __name__)
 
@@ -392,7 +393,9 @@ def calibration(fmt: str):
                 )
         except PdfError as error:
             return render_error(error.status, str(error))
-        response = send_pdf(data, f"calibration-{utcnow():%Y-%m-%d}")
+        response = send_pdf(
+            data, f"interviewer calibration {today()}", inline=request.args.get("view") == "1"
+        )
         exported("calibration", "kit", kit_id, format="pdf")
         return response
     return render_template("debrief/calibration.html", **context)

@@ -187,6 +187,10 @@ class Scorecard(db.Model):
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The last reminder e-mail about this scorecard: one per HIRING_REMINDER_HOURS.
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The interview timer, kept here so every device shows the same: seconds counted
+    # before the last pause, and when it was last started (None while paused).
+    timer_seconds: Mapped[int] = mapped_column(default=0, server_default="0")
+    timer_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -219,6 +223,11 @@ class Scorecard(db.Model):
         if self.version > 0:
             return ScorecardState.DRAFT
         return ScorecardState.NOT_STARTED
+
+    def timer_elapsed(self, now: datetime) -> int:
+        """Seconds on the interview timer at `now`."""
+        running = (now - self.timer_started_at).total_seconds() if self.timer_started_at else 0
+        return self.timer_seconds + max(0, int(running))
 
     @property
     def sees_panel(self) -> bool:

@@ -268,6 +268,34 @@ def remove_panelist(interview: Interview, user: User, confirmed: bool = False) -
     notices.removed(interview, user)
 
 
+TIMER_ACTIONS = ("start", "pause", "reset")
+
+
+def timer(scorecard: Scorecard, action: str) -> dict:
+    """Start (or resume), pause or reset the interview timer, for every device at once;
+    returns its state. Repeating an action changes nothing."""
+    if action not in TIMER_ACTIONS:
+        raise DomainError(Kind.INVALID, "Start, pause or reset the timer.")
+    now = utcnow()
+    if action == "start" and scorecard.timer_started_at is None:
+        scorecard.timer_started_at = now
+    elif action == "pause" and scorecard.timer_started_at is not None:
+        scorecard.timer_seconds = scorecard.timer_elapsed(now)
+        scorecard.timer_started_at = None
+    elif action == "reset":
+        scorecard.timer_seconds, scorecard.timer_started_at = 0, None
+    db.session.flush()
+    return timer_state(scorecard, now)
+
+
+def timer_state(scorecard: Scorecard, now: datetime | None = None) -> dict:
+    now = now or utcnow()
+    return {
+        "elapsed": scorecard.timer_elapsed(now),
+        "running": scorecard.timer_started_at is not None,
+    }
+
+
 def describe_reminder(scorecard: Scorecard) -> str:
     """ "Ann <ann@…> about Casey (Kit, 05 Jan 2026, 10:00 GMT)", for the command's output."""
     interview, user = scorecard.interview, scorecard.interviewer

@@ -48,7 +48,14 @@ from hiring.kits import queries as kit_queries
 from hiring.kits.models import KitVersion
 from hiring.pdf import PdfError, send_pdf
 from hiring.security import ADMINS, EVERYONE, MANAGERS, allow
-from hiring.timezones import LocalTimeError, local, reader_zone, to_local_input, to_utc
+from hiring.timezones import (
+    LocalTimeError,
+    local,
+    reader_zone,
+    to_local_input,
+    to_utc,
+    today,
+)
 
 bp = Blueprint("interviews", __name__)
 
@@ -138,8 +145,10 @@ def packet(candidate_id: int):
             )
     except PdfError as error:
         return render_error(error.status, str(error))
-    exported("packet", "candidate", candidate.id, guide=request.args.get("guide") == "1")
-    return send_pdf(data, f"packet-{candidate.name}")
+    guide = request.args.get("guide") == "1"
+    name = f"{candidate.name} candidate packet{' with kit guide' if guide else ''} {today()}"
+    exported("packet", "candidate", candidate.id, guide=guide)
+    return send_pdf(data, name, inline=request.args.get("view") == "1")
 
 
 @bp.post("/candidates/<int:candidate_id>/delete")
@@ -405,14 +414,25 @@ def render_live(scorecard: Scorecard, problems: dict[str, str] | None = None) ->
         and scorecard.removed_at is None
         and not scorecard.interview.cancelled
     )
+    version = scorecard.interview.kit_version
+    rated = {kc.competency_id: kc for kc in version.competencies}
+    problems = problems or {}
     return render_template(
         "scorecards/live.html",
+        timer=ops.timer_state(scorecard),
+        # The competencies each question evaluates that this kit rates, to rate in place.
+        evaluates={
+            item.id: [rated[c.id] for c in item.question.competencies if c.id in rated]
+            for item in version.items
+        },
+        anchors=_problem_anchors(version),
+        labels_for_problems=ops.field_labels(scorecard) if problems else {},
         scorecard=scorecard,
         interview=scorecard.interview,
         version=scorecard.interview.kit_version,
         values=ops.content(scorecard),
         editable=editable,
-        problems=problems or {},
+        problems=problems,
         amend_form=AmendForm(),
         submit_form=SubmitForm(version=scorecard.version),
         may_withdraw=editable and scorecard.first_submitted_at is None,
@@ -420,6 +440,17 @@ def render_live(scorecard: Scorecard, problems: dict[str, str] | None = None) ->
         labels=ops.field_labels(scorecard) if scorecard.revisions else {},
         note_limit=current_app.config["NOTE_MAX_CHARS"],
     )
+
+
+def _problem_anchors(version) -> dict[str, str]:
+    """Where the error summary's link for each field goes: the first control to fix."""
+    anchors = {"recommendation": "rec-strong_no", "summary": "summary"}
+    for kc in version.competencies:
+        anchors[f"rating:{kc.id}:value"] = f"rate-{kc.id}-1"
+        anchors[f"rating:{kc.id}:evidence"] = f"ev-{kc.id}"
+    for item in version.items:
+        anchors[f"item:{item.id}:notes"] = f"notes-{item.id}"
+    return anchors
 
 
 @scorecards_bp.get("/<int:scorecard_id>")
@@ -455,9 +486,12 @@ def as_pdf(scorecard_id: int):
             data = scorecard_pdf(scorecard)
     except PdfError as error:
         return render_error(error.status, str(error))
-    name = f"scorecard-{scorecard.interview.candidate.name}-{scorecard.interviewer.name}"
+    name = (
+        f"{scorecard.interview.candidate.name} scorecard by {scorecard.interviewer.name}"
+        f"{' draft' if scorecard.submitted_at is None else ''} {today()}"
+    )
     exported("scorecard", "scorecard", scorecard.id, format="pdf")
-    return send_pdf(data, name)
+    return send_pdf(data, name, inline=request.args.get("view") == "1")
 
 
 @scorecards_bp.post("/<int:scorecard_id>/save")
@@ -561,6 +595,23 @@ def withdraw(scorecard_id: int):
         "success",
     )
     return redirect(url_for("interviews.candidate", candidate_id=scorecard.interview.candidate_id))
+
+
+@scorecards_bp.route("/<int:scorecard_id>/timer", methods=["GET", "POST"])
+@allow(EVERYONE)
+def timer(scorecard_id: int):
+    """The interview timer of one's own scorecard: {"action": "start"|"pause"|"reset"}
+    -> {"elapsed": seconds, "running": bool}; GET reads it, for the other devices."""
+    scorecard = db.get_or_404(Scorecard, scorecard_id)
+    if not queries.may_fill(current_user, scorecard):
+        abort(403)
+    if request.method == "GET":
+        return jsonify(ops.timer_state(scorecard))
+    body = request.get_json(silent=True)
+    action = body.get("action") if isinstance(body, dict) else None
+    state = ops.timer(scorecard, action if isinstance(action, str) else "")
+    db.session.commit()
+    return jsonify(state)
 
 
 @scorecards_bp.post("/<int:scorecard_id>/remind")

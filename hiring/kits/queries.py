@@ -12,7 +12,10 @@ def with_content(path):
     """Loader options for a kit version's kit, sections and items, competencies and scale."""
     return path.options(
         joinedload(KitVersion.kit),
-        selectinload(KitVersion.sections).selectinload(KitSection.items),
+        selectinload(KitVersion.sections)
+        .selectinload(KitSection.items)
+        .selectinload(KitItem.question)
+        .selectinload(Question.competencies),
         selectinload(KitVersion.competencies).joinedload(KitCompetency.competency),
         selectinload(KitVersion.scale),
     )

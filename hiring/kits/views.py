@@ -35,6 +35,7 @@ from hiring.questions import queries as bank
 from hiring.questions.models import Competency, Question
 from hiring.security import EVERYONE, MANAGERS, allow
 from hiring.text import short
+from hiring.timezones import today
 
 bp = Blueprint("kits", __name__, url_prefix="/kits")
 
@@ -436,4 +437,6 @@ def guide_pdf(kit_id: int, number: int):
     except PdfError as error:
         return render_error(error.status, str(error))
     exported("guide", "kit_version", version.id)
-    return send_pdf(data, f"kit-guide-{version.kit.title}-v{version.number}")
+    draft = " draft" if version.published_at is None else ""
+    name = f"{version.kit.title} kit guide version {version.number}{draft} {today()}"
+    return send_pdf(data, name, inline=request.args.get("view") == "1")

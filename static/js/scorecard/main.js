@@ -50,6 +50,10 @@ async function start(root) {
     if (!first) return;
     if (first.type === "radio") {
       inputs.forEach((i) => { i.checked = value !== null && i.value === String(value); });
+      // The same rating, offered beside each question that evaluates it.
+      root.querySelectorAll(`[data-mirror="${CSS.escape(key)}"]`).forEach((i) => {
+        i.checked = value !== null && value !== undefined && i.value === String(value);
+      });
     } else if (first.type === "checkbox") {
       first.checked = Boolean(value);
     } else if (first.value !== (value ?? "")) {
@@ -145,9 +149,10 @@ async function start(root) {
   }
 
   function changed(event) {
-    const el = event.target.closest("[data-field]");
+    const el = event.target.closest("[data-field], [data-mirror]");
     if (!el) return;
-    const key = el.name;
+    const key = el.dataset.mirror || el.name;
+    if (el.dataset.mirror) write(key, Number(el.value));
     if (key.endsWith(":not_assessed") && el.checked) {
       const valueKey = key.replace(":not_assessed", ":value");
       write(valueKey, null);
@@ -156,6 +161,7 @@ async function start(root) {
     if (key.endsWith(":value")) {
       const naKey = key.replace(":value", ":not_assessed");
       if (read(naKey)) { write(naKey, false); edit(state, naKey, false); }
+      write(key, read(key)); // the same rating beside its questions follows
     }
     noteChange(key, read(key));
   }
@@ -342,7 +348,9 @@ async function start(root) {
   }
 
   // ---- submit -------------------------------------------------------------------------
+  // Everything is saved first; then a confirmation names what submitting locks.
   let submitting = false;
+  const confirmBox = root.querySelector("[data-submit-confirm]");
   submitForm.addEventListener("submit", async (event) => {
     if (submitting) return;
     event.preventDefault();
@@ -350,14 +358,49 @@ async function start(root) {
     if (inflight) await inflight;
     await flush();
     if (isClean(state) && !Object.keys(state.blocked).length) {
-      submitVersion.value = state.base;
-      store.clear();
-      submitting = true;
-      submitForm.submit();
+      if (confirmBox && confirmBox.showModal) confirmBox.showModal();
+      else submitNow();
     } else {
       setState("error", `Submit waits until every change is saved. ${stateEl.textContent}`);
     }
   });
+  function submitNow() {
+    submitVersion.value = state.base;
+    store.clear();
+    submitting = true;
+    submitForm.submit();
+  }
+  if (confirmBox) {
+    confirmBox.querySelector("[data-confirm-submit]").addEventListener("click", () => {
+      confirmBox.close();
+      if (isClean(state) && !Object.keys(state.blocked).length) submitNow();
+    });
+    confirmBox.querySelector("[data-confirm-cancel]").addEventListener("click", () => confirmBox.close());
+  }
+
+  // ---- after a refused submit: the summary of what is missing takes the focus ----------
+  const summary = root.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", (event) => {
+      const link = event.target.closest("a[href^='#']");
+      const target = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) return;
+      event.preventDefault();
+      target.scrollIntoView({ block: "center" });
+      target.focus();
+    });
+  }
+
+  // ---- the calibration guides sit beside the notes on a wide screen: open them there ---
+  if (window.matchMedia("(min-width: 1280px)").matches) {
+    root.querySelectorAll("[data-guide]").forEach((guide) => { guide.open = true; });
+  }
+
+  // ---- shortcuts ----------------------------------------------------------------------
+  const shortcuts = root.querySelector("[data-shortcuts]");
+  const showShortcuts = () => { if (shortcuts && !shortcuts.open) shortcuts.showModal(); };
+  root.querySelectorAll("[data-shortcuts-open]").forEach((button) => button.addEventListener("click", showShortcuts));
 
   // ---- wiring -------------------------------------------------------------------------
   root.addEventListener("input", changed);
@@ -368,8 +411,8 @@ async function start(root) {
   window.addEventListener("offline", () => { if (!isClean(state)) setState("offline", MESSAGES.offline); });
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") flush(); });
   setInterval(() => { if (!navigator.locks) store.heartbeat(); adoptClosedTabs(); }, 10_000);
-  startTimer(root, `scorecard:${scorecardId}:started`);
-  bindKeyboard(root, () => schedule(0));
+  startTimer(root, { token: () => token });
+  bindKeyboard(root, { saveNow: () => schedule(0), showShortcuts });
 
   await store.start();
   await adoptClosedTabs();

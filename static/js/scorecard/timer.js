@@ -1,32 +1,76 @@
-// The interview timer: elapsed time against the kit's plan, per section.
+// The interview timer: start, pause, resume, and a separate reset. Its state lives on the
+// server, so another device (or a reload) shows the same elapsed time; this page follows
+// the other devices by asking every few seconds.
 
-export function startTimer(root, storageKey) {
-  const elapsedEl = root.querySelector("[data-elapsed]");
-  const toggle = root.querySelector("[data-timer-toggle]");
-  if (!elapsedEl || !toggle) return;
+export function elapsedText(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+export function startTimer(root, { token, poll = 15_000 }) {
+  const box = root.querySelector("[data-timer]");
+  if (!box) return;
+  const elapsedEl = box.querySelector("[data-elapsed]");
+  const toggle = box.querySelector("[data-timer-toggle]");
+  const reset = box.querySelector("[data-timer-reset]");
+  const url = box.dataset.timerUrl;
   const sections = [...root.querySelectorAll(".live-section[data-section-end]")];
-  const started = () => Number(localStorage.getItem(storageKey) || 0);
+  let base = Number(box.dataset.elapsedSeconds || 0);
+  let running = box.dataset.running === "true";
+  let since = performance.now();
 
-  function tick() {
-    if (!started()) { elapsedEl.textContent = "0:00"; toggle.textContent = "Start timer"; return; }
-    toggle.textContent = "Reset timer";
-    const seconds = Math.floor((Date.now() - started()) / 1000);
-    elapsedEl.textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+  const elapsed = () => base + (running ? (performance.now() - since) / 1000 : 0);
+
+  function apply(state) {
+    base = state.elapsed;
+    running = state.running;
+    since = performance.now();
+    render();
+  }
+
+  function render() {
+    const seconds = elapsed();
+    elapsedEl.textContent = elapsedText(seconds);
+    toggle.textContent = running ? "Pause" : seconds >= 1 ? "Resume" : "Start timer";
+    toggle.setAttribute("aria-pressed", String(running));
+    reset.hidden = !running && seconds < 1;
     const minutes = seconds / 60;
     sections.forEach((section) => {
       const start = Number(section.dataset.sectionStart);
       const end = Number(section.dataset.sectionEnd);
-      section.classList.toggle("now", minutes >= start && minutes < end);
+      section.classList.toggle("now", (running || seconds >= 1) && minutes >= start && minutes < end);
       section.classList.toggle("past", minutes >= end);
     });
-    root.querySelector("[data-timer]").classList.toggle("over", minutes > Number(root.dataset.duration));
+    box.classList.toggle("over", minutes > Number(root.dataset.duration));
+  }
+
+  async function send(action) {
+    try {
+      const response = await fetch(url, {
+        method: action ? "POST" : "GET",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token() },
+        body: action ? JSON.stringify({ action }) : undefined,
+      });
+      if (response.ok && !response.redirected) apply(await response.json());
+    } catch (error) {
+      // Offline: the local count goes on; the next answer from the server corrects it.
+    }
   }
 
   toggle.addEventListener("click", () => {
-    if (started()) localStorage.removeItem(storageKey);
-    else localStorage.setItem(storageKey, String(Date.now()));
-    tick();
+    // Answer at once; the server's state follows.
+    const action = running ? "pause" : "start";
+    apply({ elapsed: elapsed(), running: action === "start" });
+    send(action);
   });
-  setInterval(tick, 1000);
-  tick();
+  reset.addEventListener("click", () => {
+    if (!window.confirm("Reset the interview timer to 0:00? This cannot be undone.")) return;
+    apply({ elapsed: 0, running: false });
+    send("reset");
+  });
+  setInterval(render, 1000);
+  setInterval(() => { if (document.visibilityState === "visible") send(null); }, poll);
+  window.addEventListener("focus", () => send(null));
+  render();
 }

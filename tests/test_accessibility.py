@@ -1,0 +1,159 @@
+"""WCAG 2.2 AA, checked by axe-core inside Chromium on every main page and state, at
+1280 px and at 390 px. axe is injected with the CSP bypassed for the test's browser
+context only: the app's own CSP stays strict."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from hiring.auth.models import Role
+from hiring.extensions import db
+from hiring.kits.models import KitVersion
+from tests.browser import sign_in
+from tests.scoring import complete, make_panel
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+WIDTHS = [(1280, 800), (390, 844)]
+
+
+def violations(page) -> list[str]:
+    """axe's violations on the page as it is now, one line per rule and element."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return result.violations.map(v => ({
+                id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')),
+            }));
+        }""",
+        TAGS,
+    )
+    return [f"{v['id']}: {v['help']} at {', '.join(v['nodes'][:3])}" for v in found]
+
+
+@pytest.fixture
+def scene(app, client, login, users, make_user, make_question):
+    """A kit, a candidate with one submitted scorecard, another open, and a draft."""
+    colleague = make_user(Role.INTERVIEWER, name="Colleague Cole")
+    panel = make_panel(app, make_question, [users["interviewer"], colleague, users["manager"]])
+    for who in (colleague, users["manager"]):
+        login(who)
+        sid = panel.scorecards[who.id]
+        client.post(f"/scorecards/{sid}/save", json={"base": 0, "changes": complete(panel)})
+        assert client.post(f"/scorecards/{sid}/submit").status_code == 302
+    with app.app_context():
+        version = db.session.get(KitVersion, panel.kit_version_id)
+        kit_id, question_id = version.kit_id, version.items[0].question_id
+    return {
+        "panel": panel,
+        "kit": kit_id,
+        "question": question_id,
+        "mine": panel.scorecards[users["interviewer"].id],
+        "submitted": panel.scorecards[users["manager"].id],
+    }
+
+
+@pytest.fixture(params=WIDTHS, ids=["1280", "390"])
+def view(request, browser, live_server):
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
+    page = context.new_page()
+    yield page, width
+    context.close()
+
+
+def check(page, label: str, problems: list[str]) -> None:
+    found = violations(page)
+    problems += [f"{label}: {line}" for line in found]
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 0:
+        problems.append(f"{label}: scrolls sideways by {overflow}px")
+
+
+def test_every_main_page_and_state(view, live_server, users, scene, app):
+    page, width = view
+    problems: list[str] = []
+    page.goto(f"{live_server}/login")
+    check(page, "sign-in", problems)
+
+    sign_in(page, live_server, users["manager"].email)
+    manager_pages = {
+        "dashboard": "/",
+        "bank": "/questions/",
+        "question": f"/questions/{scene['question']}",
+        "kit builder": f"/kits/{scene['kit']}/v/1",
+        "guide": f"/kits/{scene['kit']}/v/1/guide",
+        "candidate": f"/candidates/{scene['panel'].candidate_id}",
+        "candidates": "/candidates/",
+        "debrief": f"/candidates/{scene['panel'].candidate_id}/debrief",
+        "compare": f"/kits/{scene['kit']}/compare",
+        "calibration": "/calibration",
+        "submitted scorecard": f"/scorecards/{scene['submitted']}",
+        "interview": f"/interviews/{scene['panel'].interview_id}/edit",
+        "settings": "/account/settings",
+    }
+    for label, path in manager_pages.items():
+        response = page.goto(f"{live_server}{path}")
+        assert response.status == 200, f"{label}: {response.status}"
+        check(page, label, problems)
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, users["admin"].email)
+    for label, path in {"admin users": "/admin/users", "audit": "/admin/audit"}.items():
+        page.goto(f"{live_server}{path}")
+        check(page, label, problems)
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, users["interviewer"].email)
+    page.goto(f"{live_server}/scorecards/{scene['mine']}")
+    for guide in page.locator("[data-guide]").all():
+        guide.evaluate("el => el.open = true")
+    check(page, "live scorecard, guides open", problems)
+
+    # The error summary after a refused submit.
+    page.get_by_role("button", name="Submit scorecard").click()
+    page.get_by_role("button", name="Submit and lock").click()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    check(page, "error summary", problems)
+
+    # The conflict view: another tab saved the same field meanwhile.
+    other = page.context.new_page()
+    other.goto(f"{live_server}/scorecards/{scene['mine']}")
+    other.get_by_label("Notes: what the candidate said and did").first.fill("Other tab.")
+    expect(other.locator("[data-save-state]")).to_have_text(re.compile("Saved at"))
+    other.close()
+    page.get_by_label("Notes: what the candidate said and did").first.fill("This tab.")
+    page.evaluate("window.dispatchEvent(new Event('focus'))")
+    expect(page.locator("[data-conflict]")).to_be_visible(timeout=10_000)
+    check(page, "conflict view", problems)
+
+    # The confirmation and the shortcuts dialogs.
+    if width >= 1280:
+        page.keyboard.press("Escape")
+        page.locator("body").press("?")
+        expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
+        check(page, "shortcuts dialog", problems)
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_check_finds_what_it_should(view, live_server):
+    """The check can fail: an image without text and a low-contrast line are caught."""
+    page, _ = view
+    page.goto(f"{live_server}/login")
+    page.evaluate(
+        """() => {
+            const img = document.createElement('img');
+            img.src = '/favicon.ico';
+            const faint = document.createElement('p');
+            faint.textContent = 'Hard to read';
+            faint.style.color = '#eeeeee';
+            document.querySelector('main').append(img, faint);
+        }"""
+    )
+    found = " ".join(violations(page))
+    assert "image-alt" in found and "color-contrast" in found

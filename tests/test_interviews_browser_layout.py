@@ -1,0 +1,259 @@
+"""The live scorecard as people use it, measured in Chromium: one screen from 1280 px,
+phones, the server-side timer across devices, keyboard-only scoring, re-login."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from hiring.extensions import db
+from hiring.interviews.models import Scorecard
+from tests.browser import sign_in
+from tests.scoring import make_panel
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def scorecard(app, users, make_question):
+    panel = make_panel(app, make_question, [users["interviewer"]], questions=3)
+    return panel, panel.scorecards[users["interviewer"].id]
+
+
+def open_page(browser, live_server, users, scorecard_id, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    sign_in(page, live_server, users["interviewer"].email)
+    page.goto(f"{live_server}/scorecards/{scorecard_id}")
+    return context, page
+
+
+def box(locator) -> dict:
+    return locator.bounding_box()
+
+
+def test_at_1280_the_guide_sits_beside_the_notes_and_never_moves_them(
+    browser, live_server, users, scorecard
+):
+    _, sid = scorecard
+    context, page = open_page(browser, live_server, users, sid, 1280, 800)
+    question = page.locator("[data-question]").first
+    notes = question.locator("textarea")
+    guide = question.locator("[data-guide]")
+    expect(guide).to_have_attribute("open", "")
+    assert box(guide)["x"] > box(notes)["x"] + box(notes)["width"]  # a column to the right
+    top_open = box(notes)["y"]
+    guide.locator("summary").click()
+    expect(guide).not_to_have_attribute("open", "")
+    assert box(notes)["y"] == top_open
+    # The competencies this question evaluates are rated in place, mirrored below.
+    quick = question.locator("[data-quick-rating]").first
+    quick.locator(".quick-point").nth(2).click()
+    name = quick.locator("legend").inner_text()
+    main = page.locator("[data-rating]", has=page.locator("legend", has_text=name))
+    expect(main.locator("input[value='3']")).to_be_checked()
+    main.locator(".point").nth(1).click()
+    expect(quick.locator("input[value='2']")).to_be_checked()
+    # Arrow keys move the rating, and the point's anchor shows while it has the focus.
+    quick.locator("input[value='2']").focus()
+    page.keyboard.press("ArrowRight")
+    expect(quick.locator("input[value='3']")).to_be_checked()
+    expect(quick.locator(".quick-anchor").nth(2)).to_be_visible()
+    expect(main.locator("input[value='3']")).to_be_checked()
+    context.close()
+
+
+def test_below_1280_the_guide_folds_under_the_notes(browser, live_server, users, scorecard):
+    _, sid = scorecard
+    context, page = open_page(browser, live_server, users, sid, 1000, 800)
+    question = page.locator("[data-question]").first
+    notes = question.locator("textarea")
+    guide = question.locator("[data-guide]")
+    expect(guide).not_to_have_attribute("open", "")
+    top = box(notes)["y"]
+    guide.locator("summary").click()
+    assert box(notes)["y"] == top and box(guide)["y"] > top
+    context.close()
+
+
+def test_on_a_phone_bars_are_small_targets_big_and_nothing_scrolls_sideways(
+    browser, live_server, users, scorecard
+):
+    _, sid = scorecard
+    context, page = open_page(browser, live_server, users, sid, 390, 844)
+    sticky = page.evaluate(
+        """() => [...document.querySelectorAll('*')]
+            .filter(e => ['sticky', 'fixed'].includes(getComputedStyle(e).position))
+            .reduce((sum, e) => sum + e.getBoundingClientRect().height, 0)"""
+    )
+    assert sticky <= 0.10 * 844, sticky
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for target in page.locator(".tools a, .pill, .live-bar button").all():
+        if target.is_visible():
+            size = box(target)
+            assert size["height"] >= 40 and size["width"] >= 44, (target.inner_text(), size)
+    for target in page.locator(".pill, .tools a, .quick-value").all():
+        if target.is_visible():
+            assert box(target)["height"] >= 44, target.inner_text()
+    # The navigation folds behind a menu button.
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav).to_be_hidden()
+    page.get_by_role("button", name="Menu").click()
+    expect(nav).to_be_visible()
+    expect(page.get_by_role("button", name="Menu")).to_have_attribute("aria-expanded", "true")
+    context.close()
+
+
+def test_tables_stack_into_cards_on_a_phone(browser, live_server, users):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in(page, live_server, users["admin"].email)
+    page.goto(f"{live_server}/admin/users")
+    cell = page.locator("table.table tbody td").first
+    expect(cell).to_have_attribute("data-label", re.compile(".+"))
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('table.table tbody tr')).display")
+        == "block"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
+def test_the_timer_is_the_same_on_two_devices(browser, live_server, users, scorecard, app):
+    _, sid = scorecard
+    laptop_ctx, laptop = open_page(browser, live_server, users, sid, 1280, 800)
+    phone_ctx, phone = open_page(browser, live_server, users, sid, 390, 844)
+    laptop.get_by_role("button", name="Start timer").click()
+    expect(laptop.get_by_role("button", name="Pause")).to_be_visible()
+    laptop.wait_for_timeout(2200)
+    phone.reload()
+    expect(phone.get_by_role("button", name="Pause")).to_be_visible()
+    expect(phone.locator("[data-elapsed]")).to_have_text(re.compile(r"0:0[2-9]"))
+    phone.get_by_role("button", name="Pause").click()
+    expect(phone.get_by_role("button", name="Resume")).to_be_visible()
+    with app.app_context():
+        stored = db.session.get(Scorecard, sid)
+        assert stored.timer_started_at is None and stored.timer_seconds >= 2
+    laptop.evaluate("window.dispatchEvent(new Event('focus'))")  # the laptop looks again
+    expect(laptop.get_by_role("button", name="Resume")).to_be_visible()
+    paused_at = laptop.locator("[data-elapsed]").inner_text()
+    laptop.wait_for_timeout(1500)
+    assert laptop.locator("[data-elapsed]").inner_text() == paused_at
+    # Reset is separate, and asks first.
+    laptop.once("dialog", lambda dialog: dialog.dismiss())
+    laptop.get_by_role("button", name="Reset").click()
+    expect(laptop.locator("[data-elapsed]")).to_have_text(paused_at)
+    laptop.once("dialog", lambda dialog: dialog.accept())
+    laptop.get_by_role("button", name="Reset").click()
+    expect(laptop.locator("[data-elapsed]")).to_have_text("0:00")
+    expect(laptop.get_by_role("button", name="Start timer")).to_be_visible()
+    laptop_ctx.close()
+    phone_ctx.close()
+
+
+def test_keyboard_only_from_sign_in_to_submit(browser, live_server, users, scorecard, app):
+    panel, sid = scorecard
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server}/scorecards/{sid}")  # signed out: to the sign-in page
+    expect(page.get_by_label("E-mail")).to_be_focused()
+    page.keyboard.type(users["interviewer"].email)
+    page.keyboard.press("Tab")
+    page.keyboard.type("correct horse battery")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/scorecards/{sid}")  # back where they were
+
+    for n in range(3):
+        page.keyboard.press("Alt+ArrowDown")
+        expect(page.locator("[data-question] textarea").nth(n)).to_be_focused()
+        page.keyboard.type(f"Notes on question {n + 1}.")
+        page.keyboard.press("Escape")  # onto the question: digits choose its tier
+        page.keyboard.press("3")
+        tiers = page.locator("[data-question]").nth(n).locator("[data-tiers] input")
+        expect(tiers.nth(2)).to_be_checked()
+    for n in range(len(panel.competencies)):
+        page.keyboard.press("Alt+ArrowDown")
+        page.keyboard.press("3")
+        expect(page.locator("[data-rating]").nth(n).locator("input[value='3']")).to_be_checked()
+    page.keyboard.press("Alt+ArrowDown")  # the recommendation
+    expect(page.locator("#rec-strong_no")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # Strong no -> No -> Yes
+    expect(page.locator("#rec-yes")).to_be_checked()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Summary")).to_be_focused()
+    page.keyboard.type("Clear and careful.")
+    expect(page.locator("[data-save-state]")).to_have_text(re.compile("Saved at"))
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Submit scorecard")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Keep editing")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(page.get_by_role("button", name="Submit and lock")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Submitted. You can now see the panel's feedback")).to_be_visible()
+    with app.app_context():
+        stored = db.session.get(Scorecard, sid)
+        assert stored.submitted_at is not None and stored.summary == "Clear and careful."
+    context.close()
+
+
+def test_question_mark_lists_the_shortcuts(browser, live_server, users, scorecard):
+    _, sid = scorecard
+    context, page = open_page(browser, live_server, users, sid, 1280, 800)
+    page.locator("body").press("?")
+    dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Alt")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    # Typing "?" in the notes types it.
+    notes = page.locator("[data-question] textarea").first
+    notes.click()
+    page.keyboard.type("Why?")
+    expect(notes).to_have_value("Why?")
+    expect(dialog).to_be_hidden()
+    context.close()
+
+
+def test_pdf_links_download_with_meaningful_names(
+    browser, live_server, users, scorecard, client, login
+):
+    from tests.scoring import complete
+
+    panel, sid = scorecard
+    login(users["interviewer"])
+    client.post(f"/scorecards/{sid}/save", json={"base": 0, "changes": complete(panel)})
+    client.post(f"/scorecards/{sid}/submit")
+    context, page = open_page(browser, live_server, users, sid, 1280, 800)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    today = page.evaluate("new Date().toISOString().slice(0, 10)")
+    assert download.value.suggested_filename == (
+        f"Casey-Candidate-scorecard-by-Interviewer-3-{today}.pdf"
+    )
+    context.close()
+
+    login(users["manager"])
+    packet = client.get(f"/candidates/{panel.candidate_id}/packet.pdf")
+    with_guide = client.get(f"/candidates/{panel.candidate_id}/packet.pdf?guide=1")
+    viewed = client.get(f"/candidates/{panel.candidate_id}/packet.pdf?view=1")
+    assert packet.headers["Content-Disposition"].startswith(
+        f'attachment; filename="Casey-Candidate-candidate-packet-{today}.pdf"'
+    )
+    assert (
+        f'filename="Casey-Candidate-candidate-packet-with-kit-guide-{today}.pdf"'
+        in (with_guide.headers["Content-Disposition"])
+    )
+    assert viewed.headers["Content-Disposition"].startswith("inline;")
+
+
+def test_file_names_keep_accents_with_an_ascii_fallback(app):
+    from hiring.pdf import send_pdf
+
+    with app.test_request_context():
+        header = send_pdf(b"%PDF", "Tomás Ñúñez packet 2026-11-26").headers["Content-Disposition"]
+        chinese = send_pdf(b"%PDF", "王芳 packet").headers["Content-Disposition"]
+    assert 'filename="Tomas-Nunez-packet-2026-11-26.pdf"' in header
+    assert "filename*=UTF-8''Tom%C3%A1s-%C3%91%C3%BA%C3%B1ez-packet-2026-11-26.pdf" in header
+    assert 'filename="packet.pdf"' in chinese and "%E7%8E%8B%E8%8A%B3-packet.pdf" in chinese
