@@ -109,10 +109,9 @@ def import_questions_command(paths, role_family, tags, skip_invalid) -> None:
             "nothing was imported (--skip-invalid imports the others)"
         )
     db.session.commit()
-    click.echo(
-        f"Imported {report.imported} question(s): {report.created} new, "
-        f"{report.updated} updated; {report.competencies} new competencies."
-    )
+    for warning in report.warnings:
+        click.echo(f"note: {warning}", err=True)
+    click.echo(report.summary())
     if report.errors:
         raise click.ClickException(f"{len(report.errors)} file(s) were skipped")
 

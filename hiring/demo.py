@@ -128,6 +128,7 @@ def load_demo_kits() -> None:
         for prompt, probes in spec["items"]:
             item = kits.add_question(version, version.sections[1], find_question(prompt))
             kits.update_item(item, minutes=8, probes=probes)
+        kits.rate_suggested(version)
         kits.publish(version)
     db.session.flush()
 

@@ -1,6 +1,7 @@
 """Plain text typed by users, shown as paragraphs and lists; always escaped."""
 
 import re
+from itertools import groupby
 from urllib.parse import urlsplit
 
 from flask import Request
@@ -38,19 +39,21 @@ def clean_tree(value):
 
 
 def paragraphs(text: str | None) -> Markup:
-    """Blank lines separate paragraphs; a block of "- " lines is a list. Markup's own
-    format and join escape every piece of the text."""
+    """Blank lines separate paragraphs; lines starting with "- " are a list wherever
+    they appear, even right after a line of text. Markup's own format and join escape
+    every piece of the text."""
     blocks = re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip())
     html = []
     for block in filter(None, (b.strip("\n") for b in blocks)):
-        lines = block.split("\n")
-        if all(_BULLET.match(line) for line in lines):
-            items = Markup("").join(
-                Markup("<li>{}</li>").format(_BULLET.sub("", line)) for line in lines
-            )
-            html.append(Markup("<ul>{}</ul>").format(items))
-        else:
-            html.append(Markup("<p>{}</p>").format(Markup("<br>").join(lines)))
+        for bulleted, run in groupby(block.split("\n"), key=lambda line: bool(_BULLET.match(line))):
+            run = list(run)
+            if bulleted:
+                items = Markup("").join(
+                    Markup("<li>{}</li>").format(_BULLET.sub("", line)) for line in run
+                )
+                html.append(Markup("<ul>{}</ul>").format(items))
+            else:
+                html.append(Markup("<p>{}</p>").format(Markup("<br>").join(run)))
     return Markup("").join(html)
 
 

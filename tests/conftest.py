@@ -264,6 +264,7 @@ def world(app, make_user, make_question) -> World:
         item = kit_ops.add_question(
             version, version.sections[1], db.session.get(Question, question_id)
         )
+        kit_ops.rate_suggested(version)
         kit_ops.publish(version)
         candidate = Candidate(name="World candidate")
         db.session.add(candidate)

@@ -44,6 +44,7 @@ def make_panel(
             kit_ops.add_question(
                 version, version.sections[1], db.session.get(Question, question_id)
             )
+        kit_ops.rate_suggested(version)
         kit_ops.publish(version)
         person = Candidate(name=candidate, role="Support")
         db.session.add(person)

@@ -62,6 +62,7 @@ def kit(app, make_question):
         kit = kit_ops.create_kit("Engineer kit", "Engineer", duration=45)
         v1 = kit.versions[0]
         kit_ops.add_question(v1, v1.sections[1], db.session.get(Question, qid))
+        kit_ops.rate_suggested(v1)
         kit_ops.publish(v1)
         v2 = kit_ops.draft_of(kit)
         kit_ops.publish(v2)

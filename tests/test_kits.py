@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from hiring.auth.models import Role
 from hiring.extensions import db
 from hiring.interviews.models import Candidate, Interview, Scorecard
+from hiring.kits import operations as ops
 from hiring.kits.models import Kit, KitItem, KitVersion, VersionState
 from hiring.questions.models import Competency, Question
 
@@ -29,6 +30,15 @@ def kit(app, client, login, users):
     assert r.status_code == 302
     with app.app_context():
         return db.session.scalar(select(Kit.id))
+
+
+def suggested(app, kit_id, number=1) -> list[tuple[int, str, int]]:
+    """(competency id, name, questions evaluating it) the builder suggests to rate."""
+    with app.app_context():
+        v = db.session.scalar(
+            select(KitVersion).where(KitVersion.kit_id == kit_id, KitVersion.number == number)
+        )
+        return [(c.id, c.name, n) for c, n in ops.suggested_competencies(v)]
 
 
 def version(app, kit_id, number=1) -> KitVersion:
@@ -57,9 +67,11 @@ def layout(app, kit_id, number=1):
     return [(s.title, [i.question_id for i in s.items]) for s in v.sections]
 
 
-def add(client, app, kit_id, question_id, section=1, number=1):
+def add(client, app, kit_id, question_id, section=1, number=1, rate=True):
+    """Add a question to the draft; with `rate`, click "Rate" on each competency it
+    evaluates that the builder then suggests."""
     v = version(app, kit_id, number)
-    return post(
+    response = post(
         client,
         app,
         kit_id,
@@ -68,6 +80,15 @@ def add(client, app, kit_id, question_id, section=1, number=1):
         question_id=question_id,
         section_id=v.sections[section].id,
     )
+    if rate:
+        with app.app_context():
+            question = db.session.get(Question, question_id)
+            evaluated = [c.id for c in question.competencies] if question else []
+        offered = {cid for cid, _, _ in suggested(app, kit_id, number)}
+        for competency_id in evaluated:
+            if competency_id in offered:
+                post(client, app, kit_id, "/competencies", number, competency_id=competency_id)
+    return response
 
 
 def schedule_interview(app, kit_id, number, interviewer_id):
@@ -112,17 +133,34 @@ class TestBuilding:
         with app.app_context():
             assert db.session.scalar(select(func.count()).select_from(Kit)) == 0
 
-    def test_adding_questions_rates_the_union_of_their_competencies(
+    def test_adding_questions_suggests_their_competencies_and_rates_none(
         self, app, client, kit, make_question
     ):
         q1 = make_question("First?", competencies=["Empathy", "Diagnosis"])
         q2 = make_question("Second?", competencies=["diagnosis", "Writing"])
-        add(client, app, kit, q1)
-        r = add(client, app, kit, q2)
-        assert "Added to “Questions”: Second?" in r.get_data(as_text=True)
+        add(client, app, kit, q1, rate=False)
+        r = add(client, app, kit, q2, rate=False)
+        page = r.get_data(as_text=True)
+        assert "Added to “Questions”: Second?. It evaluates Diagnosis, Writing" in page
         assert layout(app, kit)[1] == ("Questions", [q1, q2])
+        assert version(app, kit).competencies == []
+        # Suggested, the most evaluated first, each one click to rate.
+        offered = suggested(app, kit)
+        assert [(name, n) for _, name, n in offered] == [
+            ("Diagnosis", 2),
+            ("Empathy", 1),
+            ("Writing", 1),
+        ]
+        assert "Suggested by your questions" in page and 'aria-label="Rate Diagnosis"' in page
+        assert "Aim for 4 to 7 per interview" in page
+        r = post(client, app, kit, "/competencies", competency_id=offered[0][0])
+        assert "“Diagnosis” is now rated." in r.get_data(as_text=True)
         names = [kc.competency.name for kc in version(app, kit).competencies]
-        assert names == ["Diagnosis", "Empathy", "Writing"]
+        assert names == ["Diagnosis"]
+        # Adding another question keeps what is rated.
+        q3 = make_question("Third?", competencies=["Diagnosis", "Teamwork"])
+        add(client, app, kit, q3, rate=False)
+        assert [kc.competency.name for kc in version(app, kit).competencies] == ["Diagnosis"]
 
     def test_anchors_start_from_the_catalogue_and_can_be_edited(
         self, app, client, kit, make_question
@@ -318,7 +356,7 @@ class TestVersions:
     def test_publish_freeze_and_new_draft(self, app, client, kit, make_question, users):
         q = make_question("Original prompt?")
         add(client, app, kit, q)
-        r = post(client, app, kit, "/publish")
+        r = post(client, app, kit, "/publish", anyway="1")
         assert "Version 1 is published" in r.get_data(as_text=True)
         assert version(app, kit).state is VersionState.PUBLISHED
         schedule_interview(app, kit, 1, users["interviewer"].id)
@@ -368,7 +406,7 @@ class TestVersions:
 
     def test_kit_list_shows_versions_and_their_use(self, app, client, kit, make_question, users):
         add(client, app, kit, make_question())
-        post(client, app, kit, "/publish")
+        post(client, app, kit, "/publish", anyway="1")
         schedule_interview(app, kit, 1, users["interviewer"].id)
         client.post(f"/kits/{kit}/edit")
         page = client.get("/kits/").get_data(as_text=True)
@@ -468,7 +506,7 @@ class TestSafety:
         self, app, client, kit, make_question, login, users, make_user
     ):
         add(client, app, kit, make_question())
-        post(client, app, kit, "/publish")
+        post(client, app, kit, "/publish", anyway="1")
         schedule_interview(app, kit, 1, users["interviewer"].id)
         outsider = make_user(Role.INTERVIEWER)
         login(users["interviewer"])
@@ -506,3 +544,54 @@ class TestSafety:
 def test_new_question_for_an_unknown_kit_version_is_404(client, login, users, value):
     login(users["manager"])
     assert client.get(f"/questions/new?kit_version={value}").status_code == 404
+
+
+class TestPublishChecks:
+    def test_warnings_then_publish_anyway(self, app, client, kit, make_question):
+        q = make_question("Unanchored?", competencies=["Judgement"])
+        add(client, app, kit, q)
+        post(client, app, kit, "/sections", title="Deep dive")
+        post(
+            client,
+            app,
+            kit,
+            "/details",
+            title="Support kit",
+            role="Support",
+            duration=5,
+            purpose="",
+            briefing="",
+        )
+        r = post(client, app, kit, "/publish")
+        page = r.get_data(as_text=True)
+        assert "Not published yet:" in page
+        assert "The section “Deep dive” has no question" in page
+        assert "“Judgement” is rated without anchors." in page
+        assert "The questions take 5 minutes; the interview has 5." not in page
+        assert "Publish anyway" in page and version(app, kit).state is VersionState.DRAFT
+        # The template's conversational sections are empty by design: never flagged.
+        assert "“Opening” has no question" not in page
+        r = post(client, app, kit, "/publish", anyway="1")
+        assert "Version 1 is published" in r.get_data(as_text=True)
+
+    def test_each_kind_of_warning(self, app, kit, make_question):
+        from hiring.questions.operations import save_competency
+        from hiring.questions.parsing import CompetencyData
+
+        q = make_question("Half anchored?", competencies=["Writing"])
+        with app.app_context():
+            v = db.session.scalar(select(KitVersion).where(KitVersion.kit_id == kit))
+            question = db.session.get(Question, q)
+            save_competency(
+                question.competencies[0], CompetencyData("Writing", "", {1: "a", 4: "d"})
+            )
+            ops.add_question(v, v.sections[1], question, minutes=90)
+            ops.rate_suggested(v)
+            for tier in list(question.tiers):
+                question.tiers.remove(tier)
+            db.session.flush()
+            warnings = " ".join(ops.publish_warnings(v))
+            db.session.rollback()
+        assert "“Writing” has no anchor for points 2, 3." in warnings
+        assert "has no sample answers to calibrate with" in warnings
+        assert "The questions take 90 minutes; the interview has 30." in warnings

@@ -44,7 +44,9 @@ def test_import_a_folder_with_role_family_and_tags(app, runner, seed_dir):
         ]
     )
     assert result.exit_code == 0, result.output
-    assert "Imported 1 question(s): 1 new, 0 updated; 7 new competencies." in result.output
+    assert "Imported 1 question(s): 1 new, 0 updated, 0 unchanged; 7 new competencies." in (
+        result.output
+    )
     with app.app_context():
         question = db.session.scalars(select(Question)).one()
         assert question.level == "intermediate"
@@ -59,7 +61,8 @@ def test_reimport_updates_without_duplicates(app, runner, seed_dir):
     before = counts(app)
     again = runner.invoke(args=["import-questions", str(seed_dir)])
     assert again.exit_code == 0
-    assert "0 new, 1 updated; 0 new competencies" in again.output
+    # Nothing on the page changed: the report says so.
+    assert "0 new, 0 updated, 1 unchanged; 0 new competencies" in again.output
     assert counts(app) == before
 
 

@@ -1,5 +1,8 @@
 """The three PDF documents: a scorecard, a candidate packet, a kit guide."""
 
+import hashlib
+import json
+
 from hiring.debrief.aggregate import aggregate, one_line, progress, tally
 from hiring.debrief.queries import decisions
 from hiring.interviews.models import Candidate, Scorecard
@@ -48,8 +51,36 @@ def _scorecard_parts(scorecards: list[Scorecard]) -> list[bytes]:
     return parts
 
 
+def guide_digest(version: KitVersion) -> str:
+    """A fingerprint of everything a kit guide shows. A draft shows the bank's current
+    text and every guide the bank's competencies per question, so the version's own
+    lock alone would let an edited question's guide go stale."""
+    parts = [
+        version.kit.title,
+        version.kit.role,
+        version.purpose,
+        version.briefing,
+        str(version.duration_minutes),
+        str(version.published_at),
+        *(p.label for p in version.scale),
+    ]
+    for section in version.sections:
+        parts.append(section.title)
+        for item in section.items:
+            parts += [
+                item.display_prompt,
+                item.probes,
+                str(item.minutes),
+                json.dumps(item.display_tiers, default=str, sort_keys=True),
+                "|".join(sorted(c.name for c in item.question.competencies)),
+            ]
+    for kc in version.competencies:
+        parts += [kc.display_name, json.dumps(kc.anchors, sort_keys=True)]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
 def _guide_part(version: KitVersion) -> bytes:
-    key = f"guide:{version.id}:{version.lock}:{version.published_at}:{version.kit.title}"
+    key = f"guide:{version.id}:{guide_digest(version)}"
     return cached(key, lambda: render_pdf("pdf/guide.html", version=version, kit=version.kit))
 
 
@@ -72,7 +103,7 @@ def scorecard_pdf(scorecard: Scorecard) -> bytes:
 
 def guide_pdf(version: KitVersion) -> bytes:
     """A kit guide to read and write on before the interview."""
-    with failures_remembered(f"guide-document:{version.id}:{version.lock}"):
+    with failures_remembered(f"guide-document:{version.id}:{guide_digest(version)}"):
         part = _guide_part(version)
     return assemble(
         [part],
@@ -111,7 +142,7 @@ def packet_pdf(
             f"pending={[(s.id, s.version, s.withdrawn_at is None) for s in panel.pending]}",
             f"expected={panel.expected}",
             *(f"{s.id}.{s.version}" for s in scorecards),
-            *(f"{v.id}.{v.lock}" for v in versions.values()),
+            *(f"{v.id}.{guide_digest(v) if with_guide else v.lock}" for v in versions.values()),
         ]
     )
 

@@ -16,6 +16,11 @@ class LockedForm(FlaskForm):
         return as_count(self.lock.data)
 
 
+class PublishForm(LockedForm):
+    # "1" after the warnings were read: publish with them.
+    anyway = HiddenField()
+
+
 class KitForm(FlaskForm):
     title = StringField(
         "Title",

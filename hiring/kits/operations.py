@@ -20,6 +20,8 @@ from hiring.questions.models import Competency, Question
 from hiring.text import short
 
 DEFAULT_SECTIONS = ("Opening", "Questions", "Candidate's questions")
+# The template's conversation around the questions: empty by design, never flagged.
+CONVERSATIONAL_SECTIONS = {DEFAULT_SECTIONS[0], DEFAULT_SECTIONS[2]}
 
 
 def create_kit(
@@ -126,7 +128,8 @@ def move_section(version: KitVersion, section: KitSection, offset: int) -> None:
 def add_question(
     version: KitVersion, section: KitSection, question: Question, minutes: int = 5
 ) -> KitItem:
-    """Append a bank question to a section; rate its competencies if not rated yet."""
+    """Append a bank question to a section. Its competencies are suggested for rating
+    (`suggested_competencies`), never rated on their own: a scorecard stays focused."""
     if question.is_archived:
         raise DomainError(
             Kind.INVALID, "That question is archived; bring it back to the bank to use it."
@@ -137,13 +140,38 @@ def add_question(
         position=len(section.items), question=question, minutes=minutes, kit_version_id=version.id
     )
     section.items.append(item)
-    rated = {kc.competency_id for kc in version.competencies}
-    for competency in question.competencies:
-        if competency.id not in rated:
-            add_competency(version, competency)
-            rated.add(competency.id)
     db.session.flush()
     return item
+
+
+# Structured-interview practice: a few well-anchored dimensions are rated more reliably
+# than many; the builder aims for this many per interview.
+FOCUSED = range(4, 8)
+
+
+def suggested_competencies(version: KitVersion) -> list[tuple[Competency, int]]:
+    """Competencies the kit's questions evaluate and the scorecard does not rate yet, with
+    how many questions evaluate each: the most evaluated first."""
+    rated = {kc.competency_id for kc in version.competencies}
+    counts: dict[int, list] = {}
+    for item in version.items:
+        for competency in item.question.competencies:
+            if competency.id not in rated:
+                counts.setdefault(competency.id, [competency, 0])[1] += 1
+    return sorted(
+        ((c, n) for c, n in counts.values()), key=lambda pair: (-pair[1], pair[0].name.lower())
+    )
+
+
+def rate_suggested(version: KitVersion, limit: int = FOCUSED.stop - 1) -> list[KitCompetency]:
+    """Rate the most evaluated suggestions, up to `limit` rated in all."""
+    added = []
+    for competency, _ in suggested_competencies(version):
+        if len(version.competencies) >= limit:
+            break
+        added.append(add_competency(version, competency))
+    db.session.flush()
+    return added
 
 
 def add_to_draft(version: KitVersion, question: Question) -> KitItem:
@@ -285,14 +313,54 @@ def scorecard_warnings(version: KitVersion) -> list[str]:
     return found
 
 
-def publish(version: KitVersion) -> None:
-    """Publish a draft for use, copying what interviewers will see into the version."""
+def publish_warnings(version: KitVersion) -> list[str]:
+    """What is likely unfinished; publishing asks for "publish anyway" while any remain."""
+    found = [
+        f"The section “{section.title}” has no question: it is left out of the scorecard."
+        for section in version.sections
+        if not section.items and section.title not in CONVERSATIONAL_SECTIONS
+    ]
+    points = [p.value for p in version.scale]
+    for kc in version.competencies:
+        missing = [p for p in points if not kc.anchor(p).strip()]
+        if len(missing) == len(points):
+            found.append(f"“{kc.display_name}” is rated without anchors.")
+        elif missing:
+            found.append(
+                f"“{kc.display_name}” has no anchor for point{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(map(str, missing))}."
+            )
+    for item in version.items:
+        if not item.question.tiers:
+            found.append(
+                f"“{short(item.question.prompt)}” has no sample answers to calibrate with."
+            )
+    if version.planned_minutes > version.duration_minutes:
+        found.append(
+            f"The questions take {version.planned_minutes} minutes; the interview has "
+            f"{version.duration_minutes}."
+        )
+    if len(version.competencies) > FOCUSED.stop - 1:
+        found.append(
+            f"{len(version.competencies)} competencies are rated; {FOCUSED.start} to "
+            f"{FOCUSED.stop - 1} rate more consistently."
+        )
+    return found
+
+
+def refuse_unpublishable(version: KitVersion) -> None:
+    """What publishing cannot go without."""
     if not version.items:
         raise DomainError(Kind.INVALID, "Add at least one question before publishing.")
     if not version.competencies:
         raise DomainError(Kind.INVALID, "Rate at least one competency before publishing.")
     if not 3 <= len(version.scale) <= 7:
         raise DomainError(Kind.INVALID, "The rating scale needs 3 to 7 points.")
+
+
+def publish(version: KitVersion) -> None:
+    """Publish a draft for use, copying what interviewers will see into the version."""
+    refuse_unpublishable(version)
     for item in version.items:
         item.prompt = item.question.prompt
         item.guide = {

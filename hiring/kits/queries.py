@@ -4,8 +4,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from hiring.extensions import db
-from hiring.kits.models import Kit, KitCompetency, KitItem, KitSection, KitVersion
-from hiring.questions.models import Question
+from hiring.kits.models import Kit, KitCompetency, KitItem, KitSection, KitVersion, ScalePoint
+from hiring.questions.models import Competency, Question
 
 
 def with_content(path):
@@ -31,7 +31,10 @@ def version_for_builder(kit_id: int, number: int) -> Select:
             selectinload(KitVersion.sections)
             .selectinload(KitSection.items)
             .selectinload(KitItem.question)
-            .options(selectinload(Question.competencies), selectinload(Question.tiers)),
+            .options(
+                selectinload(Question.competencies).selectinload(Competency.anchors),
+                selectinload(Question.tiers),
+            ),
             selectinload(KitVersion.competencies).joinedload(KitCompetency.competency),
             selectinload(KitVersion.scale),
         )
@@ -67,3 +70,15 @@ def versions_using(question: Question) -> int:
 def version(version_id: int) -> KitVersion | None:
     """A kit version by id, or None."""
     return db.session.get(KitVersion, version_id)
+
+
+def largest_scale_rating(competency_id: int) -> int:
+    """The most points of any kit scale that rates this competency (0 when none does)."""
+    sizes = (
+        select(func.count(ScalePoint.value))
+        .join(KitCompetency, KitCompetency.kit_version_id == ScalePoint.kit_version_id)
+        .where(KitCompetency.competency_id == competency_id)
+        .group_by(ScalePoint.kit_version_id)
+        .subquery()
+    )
+    return db.session.scalar(select(func.max(sizes.c[0]))) or 0

@@ -22,6 +22,7 @@ from hiring.kits.forms import (
     KitForm,
     LockedForm,
     MoveForm,
+    PublishForm,
     ScaleForm,
     SectionForm,
 )
@@ -90,15 +91,19 @@ def builder(kit_id: int, number: int):
         ]
     rated = {kc.competency_id for kc in version.competencies}
     catalogue = bank.competency_choices()
+    draft = version.state is VersionState.DRAFT
     return render_template(
         "kits/builder.html",
         version=version,
         kit=version.kit,
-        editable=version.state is VersionState.DRAFT,
+        editable=draft,
         query=query,
         results=results,
         catalogue=[(cid, name) for cid, name in catalogue if cid not in rated],
         warnings=ops.scorecard_warnings(version),
+        suggestions=ops.suggested_competencies(version),
+        focused=ops.FOCUSED,
+        publish_warnings=ops.publish_warnings(version) if draft else [],
         details=DetailsForm(
             title=version.kit.title,
             role=version.kit.role,
@@ -224,7 +229,12 @@ def item_add(kit_id: int, number: int):
         if question is None:
             raise DomainError(Kind.NOT_FOUND, "That question does not exist (any more).")
         item = ops.add_question(version, section, question)
-        return f"Added to “{section.title}”: {short(item.question.prompt)}"
+        message = f"Added to “{section.title}”: {short(item.question.prompt)}."
+        rated = {kc.competency_id for kc in version.competencies}
+        new = [c.name for c in item.question.competencies if c.id not in rated]
+        if new:
+            message += f" It evaluates {', '.join(new)}: rate them from the suggestions."
+        return message
 
     return change(kit_id, number, form, apply, "sections")
 
@@ -375,11 +385,20 @@ def scale(kit_id: int, number: int):
 def publish(kit_id: int, number: int):
     """Publish a draft for use in interviews."""
 
+    form = PublishForm()
+
     def apply(version):
+        ops.refuse_unpublishable(version)
+        warnings = ops.publish_warnings(version)
+        if warnings and form.anyway.data != "1":
+            raise DomainError(
+                Kind.CONFLICT,
+                "Not published yet: " + " ".join(warnings) + " Fix them, or publish anyway.",
+            )
         ops.publish(version)
         return f"Version {version.number} is published: interviews can now use it."
 
-    return change(kit_id, number, LockedForm(), apply)
+    return change(kit_id, number, form, apply, "publish")
 
 
 @bp.post("/<int:kit_id>/edit")

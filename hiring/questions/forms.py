@@ -122,10 +122,18 @@ class CompetencyForm(FlaskForm):
     anchor_2 = TextAreaField("2 · Basic", validators=[Length(max=TEXT_MAX)])
     anchor_3 = TextAreaField("3 · Solid", validators=[Length(max=TEXT_MAX)])
     anchor_4 = TextAreaField("4 · Exceptional", validators=[Length(max=TEXT_MAX)])
+    anchor_5 = TextAreaField("Point 5", validators=[Length(max=TEXT_MAX)])
+    anchor_6 = TextAreaField("Point 6", validators=[Length(max=TEXT_MAX)])
+    anchor_7 = TextAreaField("Point 7", validators=[Length(max=TEXT_MAX)])
 
-    def __init__(self, *args, competency=None, **kwargs):
+    def __init__(self, *args, competency=None, points: int = 4, **kwargs):
         super().__init__(*args, **kwargs)
         self.competency = competency
+        # The points shown, and the only ones a save writes: the largest scale in use.
+        self.points = max(4, min(7, points))
+        if self.points > 4:
+            for point in range(1, self.points + 1):
+                getattr(self, f"anchor_{point}").label.text = f"Point {point}"
 
     def validate_name(self, field):
         other = find_competency(field.data)
@@ -135,7 +143,7 @@ class CompetencyForm(FlaskForm):
             )
 
     def anchors(self) -> dict[int, str]:
-        return {p: getattr(self, f"anchor_{p}").data or "" for p in range(1, 5)}
+        return {p: getattr(self, f"anchor_{p}").data or "" for p in range(1, self.points + 1)}
 
 
 class MergeForm(FlaskForm):

@@ -4,9 +4,11 @@ import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from hiring.audit.operations import record
+from hiring.domain import DomainError
 from hiring.extensions import db, utcnow
 from hiring.questions.models import (
     AnswerTier,
@@ -136,13 +138,17 @@ def upsert_question(data: QuestionData, *, add_tags: bool = False) -> tuple[Ques
     return save_question(question, data, add_tags=add_tags), created
 
 
-def save_competency(competency: Competency, data: CompetencyData) -> Competency:
-    """Write name, description and anchors (points with empty text are dropped)."""
+def save_competency(
+    competency: Competency, data: CompetencyData, *, whole: bool = False
+) -> Competency:
+    """Write name, description and the anchors of the points `data` names; a point with
+    empty text is dropped. With `whole` (an import: the page is the truth) every point
+    from 1 to 7 is written, and those the page lacks are dropped."""
     competency.name = " ".join(data.name.split())
     competency.key = normalise_key(data.name)
     competency.description = data.description
     existing = {a.point: a for a in competency.anchors}
-    for point in range(1, 8):
+    for point in range(1, 8) if whole else sorted(p for p in data.anchors if 1 <= p <= 7):
         text, row = (data.anchors.get(point) or "").strip(), existing.get(point)
         if not text and row is not None:
             competency.anchors.remove(row)
@@ -158,12 +164,20 @@ def save_competency(competency: Competency, data: CompetencyData) -> Competency:
 class ImportReport:
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     competencies: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def imported(self) -> int:
-        return self.created + self.updated
+        return self.created + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        return (
+            f"Imported {self.imported} question(s): {self.created} new, {self.updated} "
+            f"updated, {self.unchanged} unchanged; {self.competencies} new competencies."
+        )
 
 
 def parse_batch(files: list[tuple[str, bytes]]) -> tuple[list[BankData], list[str]]:
@@ -192,6 +206,25 @@ def import_batch(
     report = ImportReport(errors=errors)
     if errors and not skip_invalid:
         return report
+    # All or nothing, whoever calls: a failure while writing undoes the whole batch.
+    try:
+        with db.session.begin_nested():
+            _write_batch(parsed, report, role_family, tags or [])
+    except (DomainError, ValueError, SQLAlchemyError) as error:
+        return ImportReport(errors=[*errors, f"nothing was imported: {error}"])
+    record(
+        "questions.import",
+        "question",
+        None,
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        refused=len(errors),
+    )
+    return report
+
+
+def _write_batch(parsed, report: ImportReport, role_family: str | None, tags: list[str]) -> None:
     before = db.session.scalar(select(func.count()).select_from(Competency))
     for bank in parsed:
         for competency in bank.competencies:
@@ -199,26 +232,38 @@ def import_batch(
             if row is None:
                 row = Competency(name=competency.name, key=normalise_key(competency.name))
                 db.session.add(row)
-            save_competency(row, competency)
+            save_competency(row, competency, whole=True)
         for question in bank.questions:
+            report.warnings += question.warnings
+            existing = find_question(question.prompt)
             if role_family:
                 question.role_family = role_family
-            elif not question.role_family and (existing := find_question(question.prompt)):
+            elif not question.role_family and existing is not None:
                 question.role_family = existing.role_family
-            question.tags = [*question.tags, *(tags or [])]
-            _, created = upsert_question(question, add_tags=True)
-            report.created += created
-            report.updated += not created
+            question.tags = [*question.tags, *tags]
+            before_save = _snapshot(existing) if existing is not None else None
+            saved, created = upsert_question(question, add_tags=True)
+            if created:
+                report.created += 1
+            elif _snapshot(saved) == before_save:
+                report.unchanged += 1
+            else:
+                report.updated += 1
     report.competencies = db.session.scalar(select(func.count()).select_from(Competency)) - before
-    record(
-        "questions.import",
-        "question",
-        None,
-        created=report.created,
-        updated=report.updated,
-        refused=len(errors),
+
+
+def _snapshot(question: Question) -> tuple:
+    """Everything an import can change on a question, to tell "unchanged" from "updated"."""
+    return (
+        question.prompt,
+        question.level,
+        question.role_family,
+        tuple(sorted(t.name for t in question.tags)),
+        tuple((t.tier.value, t.answer, t.rationale) for t in question.ordered_tiers),
+        tuple(t.text for t in question.prep_tips),
+        tuple(sorted(c.name for c in question.competencies)),
+        question.archived_at is not None,
     )
-    return report
 
 
 def export_bank() -> str:

@@ -37,6 +37,8 @@ class QuestionData:
     prep_tips: list[str] = field(default_factory=list)
     competencies: list[str] = field(default_factory=list)
     archived: bool = False
+    # What the importer noticed and set aside, for its report.
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -110,6 +112,7 @@ def parse_page(text: str, filename: str) -> QuestionData:
         raise PageError(f"{filename}: the prompt is longer than {PROMPT_MAX} characters")
 
     level = None
+    warnings = []
     sections: dict[str, list[str]] = {}
     current: str | None = None
     for line in content[1:]:
@@ -123,8 +126,13 @@ def parse_page(text: str, filename: str) -> QuestionData:
         if current is None:
             # Before the first heading only the level line counts (the prompt repeats there).
             match = _LEVEL.fullmatch(line.lower())
-            if level is None and match:
+            if match and level is None:
                 level = re.sub(r"\s+", " ", match.group(1)).strip()
+            elif match:
+                warnings.append(
+                    f"{filename}: a second level line (“{line}”) was ignored; the first "
+                    f"(“{level}”) is kept"
+                )
             continue
         sections[current].append(line)
 
@@ -144,6 +152,7 @@ def parse_page(text: str, filename: str) -> QuestionData:
         tiers=tiers,
         prep_tips=_items(sections.get("prep", [])),
         competencies=_dedupe(_items(sections.get("evaluating", []))),
+        warnings=warnings,
     )
 
 

@@ -191,11 +191,9 @@ def import_pages():
                 flash("Nothing was imported: fix or leave out the files listed below.", "error")
             else:
                 db.session.commit()
-                flash(
-                    f"Imported {report.imported} question(s): {report.created} new, "
-                    f"{report.updated} updated; {report.competencies} new competencies.",
-                    "success",
-                )
+                flash(report.summary(), "success")
+                for warning in report.warnings:
+                    flash(warning, "warning")
                 return redirect(url_for(".index"))
     return render_template("questions/import.html", form=form, report=report), (
         422 if report and report.errors else 200
@@ -252,10 +250,18 @@ def competencies():
 def competency_form(competency_id: int | None = None):
     """Add a competency, or edit one with its anchors."""
     competency = db.get_or_404(Competency, competency_id) if competency_id else None
-    form = CompetencyForm(competency=competency)
+    points = 4
+    if competency is not None:
+        points = max(
+            [
+                kit_queries.largest_scale_rating(competency.id),
+                *(a.point for a in competency.anchors),
+            ]
+        )
+    form = CompetencyForm(competency=competency, points=points)
     if request.method == "GET" and competency is not None:
         form.name.data, form.description.data = competency.name, competency.description
-        for point in range(1, 5):
+        for point in range(1, form.points + 1):
             getattr(form, f"anchor_{point}").data = competency.anchor_for(point)
     if form.validate_on_submit():
         data = CompetencyData(form.name.data, form.description.data, form.anchors())
