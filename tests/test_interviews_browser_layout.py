@@ -129,7 +129,8 @@ def test_the_timer_is_the_same_on_two_devices(browser, live_server, users, score
     phone.reload()
     expect(phone.get_by_role("button", name="Pause")).to_be_visible()
     expect(phone.locator("[data-elapsed]")).to_have_text(re.compile(r"0:0[2-9]"))
-    phone.get_by_role("button", name="Pause").click()
+    with phone.expect_response(lambda r: r.url.endswith("/timer") and r.request.method == "POST"):
+        phone.get_by_role("button", name="Pause").click()
     expect(phone.get_by_role("button", name="Resume")).to_be_visible()
     with app.app_context():
         stored = db.session.get(Scorecard, sid)
@@ -144,7 +145,8 @@ def test_the_timer_is_the_same_on_two_devices(browser, live_server, users, score
     laptop.get_by_role("button", name="Reset").click()
     expect(laptop.locator("[data-elapsed]")).to_have_text(paused_at)
     laptop.once("dialog", lambda dialog: dialog.accept())
-    laptop.get_by_role("button", name="Reset").click()
+    with laptop.expect_response(lambda r: r.url.endswith("/timer") and r.request.method == "POST"):
+        laptop.get_by_role("button", name="Reset").click()
     expect(laptop.locator("[data-elapsed]")).to_have_text("0:00")
     expect(laptop.get_by_role("button", name="Start timer")).to_be_visible()
     laptop_ctx.close()
