@@ -23,7 +23,7 @@ from hiring.kits import queries as kit_queries
 from hiring.kits.models import Kit
 from hiring.pdf import PdfError, budget
 from hiring.questions.forms import TAG_MAX, tags_too_long
-from hiring.questions.operations import export_bank, import_batch
+from hiring.questions.operations import export_bank, import_batch, preview
 
 IMPORTABLE = (".txt", ".json")
 
@@ -87,18 +87,42 @@ def demo_command() -> None:
 @click.option("--role-family", help="Role family of every imported question.")
 @click.option("--tag", "tags", multiple=True, help="A tag to add (repeatable).")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid files, list the invalid ones.")
-def import_questions_command(paths, role_family, tags, skip_invalid) -> None:
+@click.option(
+    "--match-competencies",
+    type=click.Choice(["ask", "existing", "new"]),
+    help="A new competency that looks like one in the catalogue: ask (the default at a "
+    "terminal), use the existing one, or create it anyway (the default otherwise).",
+)
+def import_questions_command(paths, role_family, tags, skip_invalid, match_competencies) -> None:
     """Import question pages (.txt) and bank documents (.json): all, or none."""
     if tags_too_long(tags):
         raise click.ClickException(f"each tag has at most {TAG_MAX} characters")
     files = _collect(paths)
     if not files:
         raise click.ClickException("no .txt or .json files found")
+    batch = [(str(p), p.read_bytes()) for p in files]
+    mode = match_competencies or ("ask" if sys.stdin.isatty() else "new")
+    found, _ = preview(batch)
+    decisions = {}
+    for proposal in found:
+        best = proposal.matches[0]
+        if mode == "existing":
+            decisions[proposal.name] = best.name
+            click.echo(f"“{proposal.name}” → existing “{best.name}” ({best.why})")
+        elif mode == "ask":
+            answer = click.prompt(
+                f"“{proposal.name}” looks like “{best.name}” ({best.why}). "
+                "Use the existing one (e) or create a new one (n)?",
+                type=click.Choice(["e", "n"]),
+                default="e",
+            )
+            decisions[proposal.name] = best.name if answer == "e" else ""
     report = import_batch(
-        [(str(p), p.read_bytes()) for p in files],
+        batch,
         role_family=role_family,
         tags=list(tags),
         skip_invalid=skip_invalid,
+        use_existing=decisions,
     )
     for error in report.errors:
         click.echo(f"refused: {error}", err=True)
@@ -111,6 +135,12 @@ def import_questions_command(paths, role_family, tags, skip_invalid) -> None:
     db.session.commit()
     for warning in report.warnings:
         click.echo(f"note: {warning}", err=True)
+    for lookalike in report.lookalikes:
+        click.echo(
+            f"note: created “{lookalike.name}”, which looks like “{lookalike.matches[0].name}”; "
+            "merge them on the competencies page if they are the same",
+            err=True,
+        )
     click.echo(report.summary())
     if report.errors:
         raise click.ClickException(f"{len(report.errors)} file(s) were skipped")

@@ -1,10 +1,10 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from hiring.questions.models import Tier
-from hiring.questions.operations import find_competency, find_question
+from hiring.questions.operations import competency_lookalikes, find_competency, find_question
 from hiring.questions.parsing import PROMPT_MAX, QuestionData, TierData
 from hiring.text import NAME_MAX, TEXT_MAX, lines
 
@@ -125,10 +125,12 @@ class CompetencyForm(FlaskForm):
     anchor_5 = TextAreaField("Point 5", validators=[Length(max=TEXT_MAX)])
     anchor_6 = TextAreaField("Point 6", validators=[Length(max=TEXT_MAX)])
     anchor_7 = TextAreaField("Point 7", validators=[Length(max=TEXT_MAX)])
+    create_anyway = BooleanField("It is a different competency: create it anyway")
 
     def __init__(self, *args, competency=None, points: int = 4, **kwargs):
         super().__init__(*args, **kwargs)
         self.competency = competency
+        self.lookalikes = []
         # The points shown, and the only ones a save writes: the largest scale in use.
         self.points = max(4, min(7, points))
         if self.points > 4:
@@ -141,6 +143,14 @@ class CompetencyForm(FlaskForm):
             raise ValidationError(
                 f"“{other.name}” is already in the catalogue; merge instead of renaming."
             )
+        if self.competency is None and not self.create_anyway.data:
+            if close := competency_lookalikes(field.data or ""):
+                self.lookalikes = close
+                raise ValidationError(
+                    "This looks like "
+                    + ", ".join(f"“{m.name}” ({m.why})" for m in close[:3])
+                    + ". Use that one, or tick “create it anyway” below."
+                )
 
     def anchors(self) -> dict[int, str]:
         return {p: getattr(self, f"anchor_{p}").data or "" for p in range(1, self.points + 1)}

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from hiring.audit.operations import record
 from hiring.domain import DomainError
 from hiring.extensions import db, utcnow
+from hiring.questions.matching import Match, matches
 from hiring.questions.models import (
     AnswerTier,
     Competency,
@@ -168,6 +169,8 @@ class ImportReport:
     competencies: int = 0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # New competencies created although they look like existing ones (no decision given).
+    lookalikes: list = field(default_factory=list)
 
     @property
     def imported(self) -> int:
@@ -191,21 +194,84 @@ def parse_batch(files: list[tuple[str, bytes]]) -> tuple[list[BankData], list[st
     return parsed, errors
 
 
+@dataclass
+class Proposal:
+    """A competency a batch would create, and the catalogue's names that look like it."""
+
+    name: str
+    matches: list[Match]
+
+
+def proposals(parsed: list[BankData]) -> list[Proposal]:
+    """Each new competency name in the batch that looks like one in the catalogue."""
+    catalogue = db.session.scalars(select(Competency.name).order_by(Competency.name)).all()
+    seen, found = set(), []
+    for bank in parsed:
+        names = [c.name for c in bank.competencies]
+        names += [n for q in bank.questions for n in q.competencies]
+        for name in names:
+            key = normalise_key(name)
+            if key in seen or find_competency(name) is not None:
+                continue
+            seen.add(key)
+            if close := matches(name, catalogue):
+                found.append(Proposal(name, close))
+    return found
+
+
+def competency_lookalikes(name: str) -> list[Match]:
+    """Competencies in the catalogue whose names look like `name`."""
+    return matches(name, db.session.scalars(select(Competency.name)).all())
+
+
+def preview(files: list[tuple[str, bytes]]) -> tuple[list[Proposal], list[str]]:
+    """What an import would ask before writing: proposed matches, and the files refused."""
+    parsed, errors = parse_batch(files)
+    return proposals(parsed), errors
+
+
+def _use_existing(parsed: list[BankData], decisions: dict[str, str]) -> None:
+    """Point the batch's competency names at the existing ones chosen instead."""
+    chosen = {normalise_key(new): existing for new, existing in decisions.items() if existing}
+    for bank in parsed:
+        bank.competencies = [c for c in bank.competencies if normalise_key(c.name) not in chosen]
+        for question in bank.questions:
+            question.competencies = _dedupe_names(
+                [chosen.get(normalise_key(n), n) for n in question.competencies]
+            )
+
+
+def _dedupe_names(names: list[str]) -> list[str]:
+    seen, kept = set(), []
+    for name in names:
+        if normalise_key(name) not in seen:
+            seen.add(normalise_key(name))
+            kept.append(name)
+    return kept
+
+
 def import_batch(
     files: list[tuple[str, bytes]],
     *,
     role_family: str | None = None,
     tags: list[str] | None = None,
     skip_invalid: bool = False,
+    use_existing: dict[str, str] | None = None,
 ) -> ImportReport:
     """Import question pages and bank documents: all of them, or none when one is bad.
 
     With skip_invalid the good files are imported and the bad ones only reported.
+    `use_existing` maps a competency name of the batch to the catalogue's competency to
+    use instead (a decision on a proposal); without a decision a new name is created and
+    the report names what it looks like.
     """
     parsed, errors = parse_batch(files)
     report = ImportReport(errors=errors)
     if errors and not skip_invalid:
         return report
+    decided = {normalise_key(name) for name in (use_existing or {})}
+    _use_existing(parsed, use_existing or {})
+    report.lookalikes = [p for p in proposals(parsed) if normalise_key(p.name) not in decided]
     # All or nothing, whoever calls: a failure while writing undoes the whole batch.
     try:
         with db.session.begin_nested():

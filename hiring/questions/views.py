@@ -9,6 +9,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from hiring import inputs
@@ -17,8 +18,9 @@ from hiring.domain import DomainError
 from hiring.extensions import db
 from hiring.kits import operations as kit_ops
 from hiring.kits import queries as kit_queries
-from hiring.questions import queries
+from hiring.questions import pending, queries
 from hiring.questions.forms import LEVELS, CompetencyForm, ImportForm, MergeForm, QuestionForm
+from hiring.questions.matching import duplicate_pairs
 from hiring.questions.models import Competency, Question
 from hiring.questions.operations import (
     create_competency,
@@ -26,6 +28,7 @@ from hiring.questions.operations import (
     delete_question,
     export_bank,
     import_batch,
+    preview,
     save_competency,
     save_question,
     set_archived,
@@ -173,24 +176,46 @@ def archive(question_id: int):
 @bp.route("/import", methods=["GET", "POST"])
 @allow(MANAGERS)
 def import_pages():
-    """Import question pages and bank documents: all of them, or none."""
+    """Import question pages and bank documents: all of them, or none. A new competency
+    that looks like one in the catalogue is shown first, to use the existing one or not."""
     form = ImportForm()
-    report = None
+    report, found, batch = None, [], request.form.get("batch", "")
     if form.validate_on_submit():
-        files, problems = _read_uploads(form.files.data)
+        if batch:
+            files = pending.load(batch, current_user.id)
+            problems = [] if files else ["That upload has expired: choose the files again."]
+        else:
+            files, problems = _read_uploads(form.files.data)
         if problems:
             for problem in problems:
                 flash(problem, "error")
+            batch = ""
         else:
+            found, _ = preview(files)
+            if found and not batch:
+                # Decide first; the files wait on the server.
+                batch = pending.save(files, current_user.id)
+                return render_template(
+                    "questions/import.html", form=form, proposals=found, batch=batch
+                )
+            decisions = {
+                p.name: request.form.get(f"match-{n}", "")
+                for n, p in enumerate(found)
+                if request.form.get(f"match-{n}", "") in {"", *(m.name for m in p.matches)}
+            }
             tags = [t for t in (form.tags.data or "").split(",") if t.strip()]
             report = import_batch(
-                files, role_family=(form.role_family.data or "").strip() or None, tags=tags
+                files,
+                role_family=(form.role_family.data or "").strip() or None,
+                tags=tags,
+                use_existing=decisions,
             )
             if report.errors:
                 db.session.rollback()
                 flash("Nothing was imported: fix or leave out the files listed below.", "error")
             else:
                 db.session.commit()
+                pending.discard(batch)
                 flash(report.summary(), "success")
                 for warning in report.warnings:
                     flash(warning, "warning")
@@ -241,7 +266,14 @@ def competencies():
     rows = queries.competencies_with_use()
     merge = MergeForm()
     merge.source.choices = merge.target.choices = [(c.id, c.name) for c, _ in rows]
-    return render_template("questions/competencies.html", rows=rows, merge=merge)
+    by_name = {c.name: (c, n) for c, n in rows}
+    duplicates = [
+        (by_name[first], by_name[second], match)
+        for first, second, match in duplicate_pairs(list(by_name))
+    ]
+    return render_template(
+        "questions/competencies.html", rows=rows, merge=merge, duplicates=duplicates
+    )
 
 
 @bp.route("/competencies/new", methods=["GET", "POST"])
