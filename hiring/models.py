@@ -13,6 +13,7 @@ from hiring.interviews.models import (
 )
 from hiring.kits.models import Kit, KitCompetency, KitItem, KitSection, KitVersion, ScalePoint
 from hiring.mail import OutgoingMail
+from hiring.questions import search  # noqa: F401  the search index's DDL events
 from hiring.questions.models import AnswerTier, Competency, CompetencyAnchor, PrepTip, Question, Tag
 
 __all__ = [

@@ -45,7 +45,18 @@ def test_manager_builds_a_kit(live_server, page, console_errors, users, make_que
     expect(page.get_by_text("Saved.", exact=True)).to_be_visible()
     expect(page.get_by_text(re.compile(r"22\s+of 30 minutes planned"))).to_be_visible()
 
+    # The questions' competency is suggested, not rated on its own.
+    expect(page.get_by_text("Suggested by your questions")).to_be_visible()
+    page.get_by_role("button", name="Rate Judgement").click()
+    expect(page.get_by_text("“Judgement” is now rated.")).to_be_visible()
+
+    # It has no anchors: publishing warns first, then publishes when asked to.
     page.get_by_role("button", name="Publish version 1").click()
+    expect(
+        page.get_by_text(re.compile("Not published yet: .*rated without anchors"))
+    ).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Publish anyway").click()
     expect(page.get_by_text("Version 1 is published")).to_be_visible()
     page.reload()
     expect(items).to_have_text(["Charlie question?", "Alpha question?", "Bravo question?"])

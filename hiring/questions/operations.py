@@ -34,12 +34,23 @@ from hiring.questions.parsing import (
 
 
 def search_text(question: Question) -> str:
-    """The lower-cased text the bank's search looks in."""
+    """The text the bank's search looks in: prompt, answers and why, tips, tags and the
+    competencies evaluated (questions.search indexes it)."""
     parts = [question.prompt]
     for tier in question.tiers:
         parts += [tier.answer, tier.rationale or ""]
     parts += [tip.text for tip in question.prep_tips]
-    return "\n".join(p for p in parts if p).casefold()
+    parts += [tag.name for tag in question.tags]
+    parts += [competency.name for competency in question.competencies]
+    return "\n".join(p for p in parts if p)
+
+
+def refresh_search_text(competency: Competency) -> None:
+    """A competency's new name is searchable on every question evaluating it."""
+    for question in db.session.scalars(
+        select(Question).where(Question.competencies.any(Competency.id == competency.id))
+    ):
+        question.search_text = search_text(question)
 
 
 def find_competency(name: str) -> Competency | None:
@@ -158,6 +169,8 @@ def save_competency(
         elif text:
             row.text = text
     db.session.flush()
+    if competency.id is not None:
+        refresh_search_text(competency)
     return competency
 
 
@@ -416,3 +429,4 @@ def merge_competencies(source: Competency, target: Competency) -> None:
     db.session.expire_all()
     db.session.delete(db.session.get(Competency, source.id))
     db.session.flush()
+    refresh_search_text(target)

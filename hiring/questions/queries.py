@@ -4,6 +4,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from hiring.extensions import db
+from hiring.questions import search as full_text
 from hiring.questions.models import Competency, Question, Tag, question_competencies
 
 
@@ -16,10 +17,9 @@ def search(
     tag: str = "",
     include_archived: bool = False,
 ) -> Select:
-    """Questions whose text holds every word of `text`, with the given filters."""
-    stmt = select(Question)
-    for word in text.split():
-        stmt = stmt.where(Question.search_text.contains(word.casefold(), autoescape=True))
+    """Questions holding every word of `text` (prompts, answers, tips, tags, competency
+    names; a word matches words starting with it), best first, with the given filters."""
+    stmt = full_text.matching(select(Question), text)
     if level:
         stmt = stmt.where(Question.level == level)
     if role_family:
@@ -30,7 +30,9 @@ def search(
         stmt = stmt.where(Question.tags.any(Tag.name == tag))
     if not include_archived:
         stmt = stmt.where(Question.archived_at.is_(None))
-    return stmt.order_by(Question.role_family, Question.prompt_key)
+    if not full_text.words(text):
+        stmt = stmt.order_by(Question.role_family, Question.prompt_key)
+    return stmt
 
 
 def with_details(question_id: int) -> Select:

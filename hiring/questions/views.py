@@ -19,6 +19,7 @@ from hiring.extensions import db
 from hiring.kits import operations as kit_ops
 from hiring.kits import queries as kit_queries
 from hiring.questions import pending, queries
+from hiring.questions import search as full_text
 from hiring.questions.forms import LEVELS, CompetencyForm, ImportForm, MergeForm, QuestionForm
 from hiring.questions.matching import duplicate_pairs
 from hiring.questions.models import Competency, Question
@@ -55,7 +56,14 @@ def index():
     page = db.paginate(
         stmt, page=inputs.page_arg(), per_page=current_app.config["PER_PAGE"], max_per_page=100
     )
-    return render_template("questions/index.html", page=page, **queries.filter_options())
+    query = args.get("q", "")[:200]
+    return render_template(
+        "questions/index.html",
+        page=page,
+        snippets=full_text.snippets(query, [q.id for q in page.items]),
+        suggestion=full_text.did_you_mean(query) if page.total == 0 else None,
+        **queries.filter_options(),
+    )
 
 
 def _question_or_404(question_id: int) -> Question:
