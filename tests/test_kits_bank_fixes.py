@@ -188,3 +188,69 @@ def test_a_bad_file_writes_nothing_either(app, bad):
         report = bank.import_batch([("a.txt", PAGE.encode()), ("bad.txt", bad)])
         assert report.errors and db.session.scalar(select(func.count()).select_from(Question)) == 0
         assert db.session.scalar(select(func.count()).select_from(Kit)) == 0
+
+
+class TestScaleRemap:
+    def test_remap_by_meaning(self):
+        four = {"1": "below", "2": "basic", "3": "solid", "4": "exceptional"}
+        assert kit_ops.remap_anchors(four, 4, 5) == (
+            {"1": "below", "2": "basic", "4": "solid", "5": "exceptional"},
+            {},
+        )
+        five = {"1": "a", "2": "b", "3": "c", "4": "d", "5": "e"}
+        assert kit_ops.remap_anchors(five, 5, 3) == (
+            {"1": "a", "2": "c", "3": "e"},
+            {2: "b", 4: "d"},
+        )
+
+    def test_changing_the_points_is_reviewed_before_saving(
+        self, app, client, login, users, make_question
+    ):
+        from hiring.kits.models import KitVersion
+
+        qid = make_question("Scaled?", competencies=["Judgement"])
+        with app.app_context():
+            kit = kit_ops.create_kit("Remap kit", "Role")
+            version = kit.versions[0]
+            kit_ops.add_question(version, version.sections[1], db.session.get(Question, qid))
+            (kc,) = kit_ops.rate_suggested(version)
+            kit_ops.set_anchors(kc, {1: "below", 2: "basic", 3: "solid", 4: "exceptional"})
+            db.session.commit()
+            kit_id, kc_id, lock = kit.id, kc.id, version.lock
+        login(users["manager"])
+        labels = {f"label_{n}": f"L{n}" for n in range(1, 6)}
+        review = client.post(f"/kits/{kit_id}/v/1/scale", data={"lock": lock, "points": 5} | labels)
+        page = review.get_data(as_text=True)
+        assert "The scale goes from 4 to 5 points: review the anchors" in page
+        assert f'name="anchor_{kc_id}_5" rows="2" maxlength="2000">exceptional</textarea>' in page
+        assert f'name="anchor_{kc_id}_3" rows="2" maxlength="2000"></textarea>' in page
+        with app.app_context():
+            assert len(db.session.get(KitVersion, version.id).scale) == 4  # nothing saved yet
+        anchors = {
+            f"anchor_{kc_id}_{p}": t
+            for p, t in [
+                (1, "below"),
+                (2, "basic"),
+                (3, "between"),
+                (4, "solid"),
+                (5, "exceptional"),
+            ]
+        }
+        done = client.post(
+            f"/kits/{kit_id}/v/1/scale",
+            data={"lock": lock, "points": 5, "reviewed": "1"} | labels | anchors,
+            follow_redirects=True,
+        )
+        assert "Rating scale saved: 4 to 5 points, anchors as reviewed." in done.get_data(
+            as_text=True
+        )
+        with app.app_context():
+            v = db.session.get(KitVersion, version.id)
+            assert [p.label for p in v.scale] == ["L1", "L2", "L3", "L4", "L5"]
+            assert v.competencies[0].anchors == {
+                "1": "below",
+                "2": "basic",
+                "3": "between",
+                "4": "solid",
+                "5": "exceptional",
+            }

@@ -294,6 +294,33 @@ def set_scale(version: KitVersion, labels: list[str]) -> None:
     db.session.flush()
 
 
+def remap_anchors(anchors: dict, old: int, new: int) -> tuple[dict[str, str], dict[int, str]]:
+    """Anchors of an `old`-point scale placed by meaning on a `new`-point one: the ends stay
+    the ends and every point keeps its relative place (on 4 -> 5, "exceptional" moves from
+    4 to 5 and "solid" from 3 to 4). When two land on one point, the nearer one stays;
+    the others are returned apart, by their old point, for the manager to place."""
+    placed: dict[int, tuple[float, str]] = {}
+    dropped: dict[int, str] = {}
+    for key, text in sorted(anchors.items(), key=lambda item: int(item[0])):
+        point = int(key)
+        if not text.strip() or not 1 <= point <= old:
+            continue
+        exact = 1 + (point - 1) * (new - 1) / (old - 1) if old > 1 else 1
+        target = int(exact + 0.5)
+        distance = abs(exact - target)
+        if target in placed and placed[target][0] <= distance:
+            dropped[point] = text
+            continue
+        if target in placed:
+            dropped[_old_point(placed[target], anchors)] = placed[target][1]
+        placed[target] = (distance, text)
+    return {str(p): text for p, (_, text) in sorted(placed.items())}, dropped
+
+
+def _old_point(entry: tuple[float, str], anchors: dict) -> int:
+    return next(int(k) for k, v in anchors.items() if v == entry[1])
+
+
 def scorecard_warnings(version: KitVersion) -> list[str]:
     """What may be wrong with the scorecard: ratings no question informs, and vice versa."""
     rated = {kc.competency_id: kc for kc in version.competencies}

@@ -370,11 +370,42 @@ def competency_move(kit_id: int, number: int, kc_id: int):
 @bp.post(f"{VERSION}/scale")
 @allow(MANAGERS)
 def scale(kit_id: int, number: int):
-    """Save the draft's rating scale."""
+    """Save the draft's rating scale. A change in the number of points moves the anchors
+    by meaning, shown for review first; the reviewed anchors are saved with the scale."""
     form = ScaleForm()
+    version = load_version(kit_id, number)
+    if (
+        form.validate_on_submit()
+        and version.state is VersionState.DRAFT
+        and form.points.data != len(version.scale)
+        and any(kc.anchors for kc in version.competencies)
+        and request.form.get("reviewed") != "1"
+    ):
+        old, new = len(version.scale), form.points.data
+        proposals = [(kc, *ops.remap_anchors(kc.anchors, old, new)) for kc in version.competencies]
+        return render_template(
+            "kits/scale_review.html",
+            version=version,
+            kit=version.kit,
+            labels=form.labels(),
+            old=old,
+            new=new,
+            proposals=proposals,
+        )
 
     def apply(version):
+        old = len(version.scale)
         ops.set_scale(version, form.labels())
+        if request.form.get("reviewed") == "1":
+            for kc in version.competencies:
+                ops.set_anchors(
+                    kc,
+                    {
+                        p: request.form.get(f"anchor_{kc.id}_{p}", "")[:2000]
+                        for p in range(1, len(version.scale) + 1)
+                    },
+                )
+            return f"Rating scale saved: {old} to {len(version.scale)} points, anchors as reviewed."
         return "Rating scale saved."
 
     return change(kit_id, number, form, apply, "scale")
