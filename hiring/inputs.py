@@ -31,9 +31,9 @@ def arg_id(name: str) -> int | None:
     return value if value is not None and 0 < value <= INT_MAX else None
 
 
-def page_arg() -> int:
+def page_arg(name: str = "page") -> int:
     """The page number asked for, within what a list can have."""
-    return min(arg_id("page") or 1, 1_000_000)
+    return min(arg_id(name) or 1, 1_000_000)
 
 
 def as_count(value) -> int | None:

@@ -259,3 +259,24 @@ def test_file_names_keep_accents_with_an_ascii_fallback(app):
     assert 'filename="Tomas-Nunez-packet-2026-11-26.pdf"' in header
     assert "filename*=UTF-8''Tom%C3%A1s-%C3%91%C3%BA%C3%B1ez-packet-2026-11-26.pdf" in header
     assert 'filename="packet.pdf"' in chinese and "%E7%8E%8B%E8%8A%B3-packet.pdf" in chinese
+
+
+def test_the_candidate_picker_searches_as_you_type(
+    browser, live_server, users, app, make_question, console_errors
+):
+    from tests.test_interviews_scale import add_interviews
+
+    panel = make_panel(app, make_question, [users["interviewer"]])
+    add_interviews(app, panel, [users["interviewer"]], 60)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    sign_in(page, live_server, users["manager"].email)
+    page.goto(f"{live_server}/interviews/new")
+    select = page.locator("#candidate_id")
+    expect(select.locator("option")).to_have_count(50)
+    page.get_by_label("Find a candidate").fill("Scale 0042")
+    expect(select.locator("option")).to_have_count(1)
+    expect(select.locator("option")).to_have_text("Scale 0042 · Support")
+    page.get_by_label("Find a candidate").press("Enter")  # searches; never submits the form
+    assert page.url == f"{live_server}/interviews/new"
+    context.close()

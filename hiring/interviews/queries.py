@@ -12,16 +12,17 @@ pending, so that reading one round never colours a round they have yet to score.
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from hiring.auth.models import User
 from hiring.extensions import db, utcnow
-from hiring.interviews.models import Candidate, Interview, Scorecard, ScorecardState
+from hiring.interviews.models import Candidate, Interview, Scorecard
 from hiring.kits.models import KitVersion
 from hiring.kits.queries import with_content
+from hiring.timezones import reader_zone
 
 HIDDEN_ON_PANEL = "hidden until you submit your scorecard for this interview"
 HIDDEN_PENDING = "hidden until you submit your scorecards still pending for this candidate"
@@ -235,9 +236,23 @@ def candidate_with_scorecards(candidate_id: int) -> Select:
     return select(Candidate).where(Candidate.id == candidate_id).options(_with_scorecards())
 
 
-def candidate_choices() -> list[Candidate]:
-    """Every candidate, by name, for choosing one."""
-    return db.session.scalars(select(Candidate).order_by(Candidate.name)).all()
+PICKER_LIMIT = 50
+
+
+def candidate_choices(text: str = "", keep: int | None = None) -> list[Candidate]:
+    """Candidates to choose from, bounded: those matching `text` (name, e-mail, role) or
+    the most recent, by name; with `keep` (the one already chosen) always among them."""
+    stmt = select(Candidate).order_by(Candidate.created_at.desc(), Candidate.id.desc())
+    if text:
+        like = f"%{text}%"
+        stmt = stmt.where(
+            or_(Candidate.name.ilike(like), Candidate.email.ilike(like), Candidate.role.ilike(like))
+        )
+    found = db.session.scalars(stmt.limit(PICKER_LIMIT)).all()
+    if keep and all(c.id != keep for c in found):
+        chosen = db.session.get(Candidate, keep)
+        found = [chosen, *found] if chosen else found
+    return sorted(found, key=lambda c: c.name.lower())
 
 
 def candidates_with_submissions(ids: Iterable[int] = (), kit_id: int | None = None) -> Select:
@@ -268,8 +283,10 @@ class Dashboard:
     upcoming: list[Scorecard]
     drafts: list[Scorecard]
     overdue: list[Scorecard]
+    overdue_total: int
     submitted: list[Scorecard]
     team_overdue: list[Scorecard]
+    team_page: object = None  # the team's overdue list, a page of it
 
 
 def _listed() -> Select:
@@ -322,37 +339,59 @@ def due_reminders(now: datetime, overdue_hours: int, reminder_hours: int) -> lis
     )
 
 
-def dashboard(user, now: datetime, overdue_hours: int) -> Dashboard:
-    """The user's dashboard: a scorecard is overdue `overdue_hours` after its interview."""
+# Rows each dashboard list shows; the team's overdue list pages on.
+LIST_LIMIT = 20
+
+
+def dashboard(user, now: datetime, overdue_hours: int, team_page: int = 1) -> Dashboard:
+    """The user's dashboard: a scorecard is overdue `overdue_hours` after its interview.
+    Every list is bounded in SQL, one query each, whatever the data size; "today" is the
+    reader's day."""
+    zone = reader_zone()
+    day = now.astimezone(zone).date()
+    start_today = datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+    start_tomorrow = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone).astimezone(
+        UTC
+    )
     overdue_before = now - timedelta(hours=overdue_hours)
     mine = (
-        db.session.scalars(
-            _listed().where(
-                Scorecard.interviewer_id == user.id,
-                Scorecard.removed_at.is_(None),
-                Interview.cancelled_at.is_(None),
-            )
-        )
-        .unique()
-        .all()
+        Scorecard.interviewer_id == user.id,
+        Scorecard.removed_at.is_(None),
+        Interview.cancelled_at.is_(None),
     )
-    open_ = [s for s in mine if s.state in (ScorecardState.NOT_STARTED, ScorecardState.DRAFT)]
-    team_overdue = []
+    still_open = (Scorecard.submitted_at.is_(None), Scorecard.withdrawn_at.is_(None))
+
+    def rows(*where, limit: int = LIST_LIMIT, latest: bool = False) -> list[Scorecard]:
+        stmt = _listed().where(*mine, *where)
+        if latest:
+            stmt = stmt.order_by(None).order_by(Interview.scheduled_at.desc())
+        return db.session.scalars(stmt.limit(limit)).unique().all()
+
+    overdue_where = (*still_open, Interview.scheduled_at < overdue_before)
+    team = None
     if user.is_manager:
-        team_overdue = db.session.scalars(_listed().where(*_overdue(overdue_before))).unique().all()
+        team = db.paginate(
+            _listed().where(*_overdue(overdue_before)),
+            page=team_page,
+            per_page=LIST_LIMIT,
+            error_out=False,
+        )
     return Dashboard(
-        today=[s for s in mine if s.interview.scheduled_at.date() == now.date()],
-        upcoming=[s for s in mine if s.interview.scheduled_at.date() > now.date()],
-        drafts=[
-            s
-            for s in open_
-            if s.state is ScorecardState.DRAFT
-            and s.interview.scheduled_at.date() < now.date()
-            and s.interview.scheduled_at >= overdue_before
-        ],
-        overdue=[s for s in open_ if s.interview.scheduled_at < overdue_before],
-        submitted=[s for s in mine if s.state is ScorecardState.SUBMITTED][-5:],
-        team_overdue=team_overdue,
+        today=rows(Interview.scheduled_at >= start_today, Interview.scheduled_at < start_tomorrow),
+        upcoming=rows(Interview.scheduled_at >= start_tomorrow),
+        drafts=rows(
+            *still_open,
+            Scorecard.version > 0,
+            Interview.scheduled_at < start_today,
+            Interview.scheduled_at >= overdue_before,
+        ),
+        overdue=rows(*overdue_where),
+        overdue_total=db.session.scalar(
+            select(func.count()).select_from(Scorecard).join(Interview).where(*mine, *overdue_where)
+        ),
+        submitted=list(reversed(rows(Scorecard.submitted_at.is_not(None), limit=5, latest=True))),
+        team_overdue=team.items if team else [],
+        team_page=team,
     )
 
 

@@ -166,11 +166,16 @@ def candidate_delete(candidate_id: int):
     return redirect(url_for(".candidates"))
 
 
+def _candidate_label(candidate: Candidate) -> str:
+    return f"{candidate.name} · {candidate.role}" if candidate.role else candidate.name
+
+
 def _interview_choices(form: InterviewForm) -> None:
-    """Fill the interview form's choices: candidates, published kit versions, active users."""
-    form.candidate_id.choices = [
-        (c.id, f"{c.name} · {c.role}" if c.role else c.name) for c in queries.candidate_choices()
-    ]
+    """Fill the interview form's choices: candidates (bounded: the chosen one, those the
+    search names, or the most recent), published kit versions, active users."""
+    chosen = form.candidate_id.data if isinstance(form.candidate_id.data, int) else None
+    found = queries.candidate_choices(request.args.get("find", "").strip()[:100], keep=chosen)
+    form.candidate_id.choices = [(c.id, _candidate_label(c)) for c in found]
     form.kit_version_id.choices = _version_choices()
     form.panel.choices = [
         (u.id, f"{u.name} ({u.role.label.lower()})") for u in people.active_users()
@@ -192,6 +197,14 @@ def _utc_from_form(form) -> datetime | None:
     except LocalTimeError as error:
         form.scheduled_at.errors = [*form.scheduled_at.errors, str(error)]
         return None
+
+
+@bp.get("/candidates/options.json")
+@allow(MANAGERS)
+def candidate_options():
+    """Candidates matching what is typed, for the interview form's picker."""
+    found = queries.candidate_choices(request.args.get("q", "").strip()[:100])
+    return jsonify(candidates=[{"id": c.id, "label": _candidate_label(c)} for c in found])
 
 
 @bp.route("/interviews/new", methods=["GET", "POST"])

@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user
 
-from hiring import mail
+from hiring import inputs, mail
 from hiring.extensions import utcnow
 from hiring.interviews import queries
 from hiring.security import EVERYONE, allow, public
@@ -16,7 +16,7 @@ bp = Blueprint("main", __name__)
 def index():
     """The signed-in user's interviews and scorecards; managers also see the team's overdue."""
     hours = current_app.config["OVERDUE_HOURS"]
-    board = queries.dashboard(current_user, utcnow(), hours)
+    board = queries.dashboard(current_user, utcnow(), hours, inputs.page_arg("overdue_page"))
     return render_template(
         "main/index.html",
         **vars(board),

@@ -31,3 +31,32 @@ for (const table of document.querySelectorAll("table.table")) {
     });
   }
 }
+
+// Search-as-you-type for long pickers: the select lists what the server finds.
+for (const input of document.querySelectorAll("[data-picker-url]")) {
+  const select = document.getElementById(input.dataset.pickerFor);
+  if (!select) continue;
+  let timer = null;
+  let asked = 0;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const ask = ++asked;
+      const url = `${input.dataset.pickerUrl}?q=${encodeURIComponent(input.value)}`;
+      const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!response.ok || ask !== asked) return;
+      const { candidates } = await response.json();
+      // Keep a candidate someone chose (or the page came with), not the browser's default.
+      const chosen = select.value;
+      const kept = [...select.options].find(
+        (o) => o.value === chosen && o.selected && (o.defaultSelected || select.dataset.touched),
+      );
+      select.textContent = "";
+      if (kept && !candidates.some((c) => String(c.id) === chosen)) select.append(kept);
+      for (const c of candidates) select.append(new Option(c.label, c.id, false, String(c.id) === chosen));
+    }, 200);
+  });
+  select.addEventListener("change", () => { select.dataset.touched = "1"; });
+  // Enter in the search field searches; it never submits the interview form.
+  input.addEventListener("keydown", (event) => { if (event.key === "Enter") event.preventDefault(); });
+}

@@ -1,0 +1,85 @@
+"""Pages that stay fast with data: the dashboard, the candidates list and the interview
+form run the same number of SQL statements at 10 and at 200 rows, and their lists are
+bounded in SQL."""
+
+from datetime import timedelta
+
+import pytest
+
+from hiring.auth.models import User
+from hiring.extensions import db, utcnow
+from hiring.interviews.models import Candidate
+from hiring.interviews.operations import schedule
+from hiring.interviews.queries import LIST_LIMIT, PICKER_LIMIT
+from hiring.kits.models import KitVersion
+from tests.scoring import make_panel
+
+
+def add_interviews(app, panel, people, n: int, hours_ago: float = 48, prefix="Scale") -> None:
+    """`n` more candidates, each interviewed `hours_ago` by `people` (overdue)."""
+    with app.app_context():
+        version = db.session.get(KitVersion, panel.kit_version_id)
+        users = [db.session.get(User, u.id) for u in people]
+        for k in range(n):
+            person = Candidate(name=f"{prefix} {k:04d}", role="Support")
+            db.session.add(person)
+            schedule(person, version, utcnow() - timedelta(hours=hours_ago + k), users)
+        db.session.commit()
+
+
+def count(client, count_queries, url) -> int:
+    client.get(url)
+    with count_queries() as counter:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    return counter.count
+
+
+@pytest.mark.parametrize("who", ["interviewer", "manager"])
+def test_the_dashboard_is_bounded(app, client, login, users, make_question, count_queries, who):
+    people = [users["interviewer"], users["manager"]]
+    panel = make_panel(app, make_question, people, hours_ago=2)
+    add_interviews(app, panel, people, 10)
+    login(users[who])
+    small = count(client, count_queries, "/")
+    add_interviews(app, panel, people, 190)
+    large = count(client, count_queries, "/")
+    assert large == small
+    page = client.get("/").get_data(as_text=True)
+    overdue = page.split('id="overdue-h"')[1].split("</section>")[0]
+    assert overdue.count('class="list-title"') == LIST_LIMIT
+    assert f"The {LIST_LIMIT} oldest of 200." in overdue
+    if who == "manager":
+        team = page.split('id="team-h"')[1].split("</section>")[0]
+        assert team.count('class="list-title"') == LIST_LIMIT and "Page 1 of 20" in team
+        second = client.get("/?overdue_page=2").get_data(as_text=True)
+        assert "Page 2 of 20" in second
+        assert client.get("/?overdue_page=999").status_code == 200
+
+
+def test_the_candidates_list_and_interview_form_are_bounded(
+    app, client, login, users, make_question, count_queries
+):
+    panel = make_panel(app, make_question, [users["interviewer"]])
+    add_interviews(app, panel, [users["interviewer"]], 10)
+    login(users["manager"])
+    urls = ["/candidates/", "/interviews/new", "/candidates/options.json?q=scale"]
+    small = [count(client, count_queries, url) for url in urls]
+    add_interviews(app, panel, [users["interviewer"]], 190, prefix="More")
+    assert [count(client, count_queries, url) for url in urls] == small
+    form = client.get("/interviews/new").get_data(as_text=True)
+    options = form.split('id="candidate_id"')[1].split("</select>")[0]
+    assert options.count("<option") == PICKER_LIMIT
+    found = client.get("/candidates/options.json?q=Scale 0007").get_json()["candidates"]
+    assert [c["label"] for c in found] == ["Scale 0007 · Support"]
+    # Without script, the search is a GET on the form page.
+    filtered = client.get("/interviews/new?find=More+0150").get_data(as_text=True)
+    assert filtered.split('id="candidate_id"')[1].split("</select>")[0].count("<option") == 1
+
+
+def test_a_chosen_candidate_stays_in_the_picker(app, client, login, users, make_question):
+    panel = make_panel(app, make_question, [users["interviewer"]], candidate="Chosen One")
+    add_interviews(app, panel, [users["interviewer"]], 60)
+    login(users["manager"])
+    form = client.get(f"/interviews/new?candidate={panel.candidate_id}").get_data(as_text=True)
+    assert f'<option selected value="{panel.candidate_id}">Chosen One' in form
