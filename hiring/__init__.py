@@ -26,7 +26,12 @@ from hiring.auth.models import Role, User
 from hiring.auth.views import bp as auth_bp
 from hiring.debrief.views import bp as debrief_bp
 from hiring.extensions import csrf, db, limiter, login_manager, migrate
-from hiring.interviews.models import Recommendation, TierMatch
+from hiring.interviews.models import (
+    Recommendation,
+    TierMatch,
+    recommendation_label,
+    recommendation_scale,
+)
 from hiring.interviews.views import bp as interviews_bp
 from hiring.interviews.views import scorecards_bp
 from hiring.kits.views import bp as kits_bp
@@ -150,7 +155,11 @@ def _register_template_helpers(app: Flask) -> None:
         local_date=timezones.local_date,
         safe_link=lambda url: text.safe_link(url, allow_local=not app.config["HTTPS"]),
     )
-    app.jinja_env.globals.update(reader_zone=timezones.reader_zone)
+    app.jinja_env.globals.update(
+        reader_zone=timezones.reader_zone,
+        recommendation_scale=recommendation_scale,
+        recommendation_label=recommendation_label,
+    )
 
 
 def _deliver_mail_after(response):

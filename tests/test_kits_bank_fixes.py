@@ -254,3 +254,121 @@ class TestScaleRemap:
                 "4": "solid",
                 "5": "exceptional",
             }
+
+
+class TestRecommendationScale:
+    @pytest.fixture
+    def kit(self, app, make_question):
+        qid = make_question("Recommend?", competencies=["Judgement"])
+        with app.app_context():
+            kit = kit_ops.create_kit("Rec kit", "Role")
+            version = kit.versions[0]
+            kit_ops.add_question(version, version.sections[1], db.session.get(Question, qid))
+            kit_ops.rate_suggested(version)
+            db.session.commit()
+            return kit.id, version.id
+
+    def test_a_three_point_scale_in_the_teams_words(
+        self, app, client, login, users, kit, make_question
+    ):
+        from hiring.auth.models import User
+        from hiring.extensions import utcnow
+        from hiring.interviews.models import Candidate, Recommendation, Scorecard
+        from hiring.interviews.operations import schedule
+        from hiring.kits.models import KitVersion
+
+        kit_id, version_id = kit
+        login(users["manager"])
+        with app.app_context():
+            lock = db.session.get(KitVersion, version_id).lock
+        r = client.post(
+            f"/kits/{kit_id}/v/1/recommendation",
+            data={
+                "lock": lock,
+                "points": 3,
+                "label_1": "Decline",
+                "label_2": "Second look",
+                "label_3": "Offer",
+            },
+            follow_redirects=True,
+        )
+        assert "Recommendation scale saved." in r.get_data(as_text=True)
+        guide = client.get(f"/kits/{kit_id}/v/1/guide").get_data(as_text=True)
+        assert "Overall recommendation: Decline · Second look · Offer." in guide
+        text = " ".join(pdf_text(client.get(f"/kits/{kit_id}/v/1/guide.pdf").data).split())
+        assert "Decline · Second look · Offer" in text
+        with app.app_context():
+            version = db.session.get(KitVersion, version_id)
+            kit_ops.publish(version)
+            person = Candidate(name="Rec Candidate")
+            db.session.add(person)
+            interview = schedule(
+                person,
+                version,
+                utcnow(),
+                [db.session.get(User, users["interviewer"].id)],
+            )
+            db.session.commit()
+            sid = interview.scorecards[0].id
+            kc_id = version.competencies[0].id
+            # A new draft keeps the scale.
+            draft = kit_ops.draft_of(version.kit)
+            assert (draft.recommendation_points, draft.recommendation_labels) == (
+                3,
+                ["Decline", "Second look", "Offer"],
+            )
+            db.session.rollback()
+        login(users["interviewer"])
+        page = client.get(f"/scorecards/{sid}").get_data(as_text=True)
+        assert "> Second look</label>" in page and "Strong yes" not in page
+        refused = client.post(
+            f"/scorecards/{sid}/save", json={"base": 0, "changes": {"recommendation": "strong_yes"}}
+        )
+        assert refused.get_json()["errors"] == {
+            "recommendation": "Choose Decline, Second look or Offer."
+        }
+        saved = client.post(
+            f"/scorecards/{sid}/save",
+            json={
+                "base": 0,
+                "changes": {
+                    "recommendation": "neutral",
+                    f"rating:{kc_id}:value": 3,
+                    f"rating:{kc_id}:evidence": "Said so.",
+                },
+            },
+        )
+        assert saved.get_json()["errors"] == {}
+        assert client.post(f"/scorecards/{sid}/submit").status_code == 302
+        with app.app_context():
+            assert db.session.get(Scorecard, sid).recommendation is Recommendation.NEUTRAL
+        page = client.get(f"/scorecards/{sid}").get_data(as_text=True)
+        assert "<strong>Second look</strong>" in page
+        login(users["manager"])
+        with app.app_context():
+            candidate_id = db.session.get(Scorecard, sid).interview.candidate_id
+        debrief = client.get(f"/candidates/{candidate_id}/debrief").get_data(as_text=True)
+        assert ">Second look</span>" in debrief and "1 × Neutral" in debrief
+
+    @pytest.mark.parametrize(
+        ("points", "labels", "message"),
+        [
+            (1, ["Only"], "Number must be between 2 and 5."),
+            (3, ["Yes", "", "No"], "Every point of the recommendation scale needs a label."),
+            (2, ["Same", "same"], "Each point of the recommendation scale needs its own label."),
+        ],
+    )
+    def test_bad_scales_are_refused(self, app, client, login, users, kit, points, labels, message):
+        from hiring.kits.models import KitVersion
+
+        kit_id, version_id = kit
+        login(users["manager"])
+        with app.app_context():
+            lock = db.session.get(KitVersion, version_id).lock
+        data = {"lock": lock, "points": points} | {
+            f"label_{n}": label for n, label in enumerate(labels, start=1)
+        }
+        r = client.post(f"/kits/{kit_id}/v/1/recommendation", data=data, follow_redirects=True)
+        assert message in r.get_data(as_text=True)
+        with app.app_context():
+            assert db.session.get(KitVersion, version_id).recommendation_points == 4

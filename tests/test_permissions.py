@@ -52,6 +52,10 @@ TABLE = {
     ),
     "kits.competency_move": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
     "kits.scale": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
+    "kits.recommendation_scale": (
+        "POST",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302},
+    ),
     "kits.publish": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
     "kits.edit": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
     "kits.duplicate": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),

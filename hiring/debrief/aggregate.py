@@ -145,7 +145,12 @@ def by_question(scorecards: list[Scorecard]) -> list[QuestionRow]:
 def tally(scorecards: list[Scorecard]) -> list[tuple[Recommendation, int]]:
     """How many scorecards recommend what, strongest yes first."""
     counts = Counter(s.recommendation for s in scorecards if s.recommendation)
-    return [(r, counts.get(r, 0)) for r in reversed(Recommendation)]
+    # "Neutral" only where a kit's scale has it and someone chose it.
+    return [
+        (r, counts.get(r, 0))
+        for r in reversed(Recommendation)
+        if r is not Recommendation.NEUTRAL or counts.get(r)
+    ]
 
 
 @dataclass

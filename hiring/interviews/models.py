@@ -95,8 +95,12 @@ class Interview(db.Model):
 
 
 class Recommendation(enum.StrEnum):
+    """The overall recommendation, on a canonical five-value scale; a kit's scale uses 2
+    to 5 of these (`SCALES`), with the team's own labels (KitVersion)."""
+
     STRONG_NO = "strong_no"
     NO = "no"
+    NEUTRAL = "neutral"
     YES = "yes"
     STRONG_YES = "strong_yes"
 
@@ -107,6 +111,38 @@ class Recommendation(enum.StrEnum):
     @property
     def positive(self) -> bool:
         return self in (Recommendation.YES, Recommendation.STRONG_YES)
+
+    @property
+    def negative(self) -> bool:
+        return self in (Recommendation.NO, Recommendation.STRONG_NO)
+
+
+R = Recommendation
+# The values a kit's recommendation scale of each size uses, lowest first.
+SCALES = {
+    2: (R.NO, R.YES),
+    3: (R.NO, R.NEUTRAL, R.YES),
+    4: (R.STRONG_NO, R.NO, R.YES, R.STRONG_YES),
+    5: (R.STRONG_NO, R.NO, R.NEUTRAL, R.YES, R.STRONG_YES),
+}
+
+
+def recommendation_scale(version: KitVersion) -> list[tuple[Recommendation, str]]:
+    """A kit version's recommendation scale: each value with the team's label."""
+    values = SCALES.get(version.recommendation_points, SCALES[4])
+    labels = version.recommendation_labels or []
+    return [
+        (value, labels[n] if n < len(labels) and labels[n] else value.label)
+        for n, value in enumerate(values)
+    ]
+
+
+def recommendation_label(version: KitVersion, value: Recommendation | str | None) -> str:
+    """The team's label for a recommendation on this kit version's scale."""
+    if not value:
+        return ""
+    value = Recommendation(value)
+    return dict(recommendation_scale(version)).get(value, value.label)
 
 
 class TierMatch(enum.StrEnum):

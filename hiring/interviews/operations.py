@@ -20,6 +20,7 @@ from hiring.domain import DomainError, Kind
 from hiring.extensions import db, utcnow
 from hiring.interviews import notices, queries
 from hiring.interviews.models import (
+    SCALES,
     Candidate,
     Interview,
     ItemNote,
@@ -28,6 +29,7 @@ from hiring.interviews.models import (
     Scorecard,
     ScorecardRevision,
     TierMatch,
+    recommendation_scale,
 )
 from hiring.interviews.queries import access_to, colleagues_visible
 from hiring.kits.models import KitCompetency, KitItem, KitVersion, ScalePoint, VersionState
@@ -418,6 +420,8 @@ class Shape:
     items: frozenset[int]
     competencies: frozenset[int]
     points: frozenset[int]
+    recommendations: frozenset[str]
+    kit_version_id: int = 0
 
 
 def shape_of(kit_version_id: int) -> Shape:
@@ -431,12 +435,22 @@ def shape_of(kit_version_id: int) -> Shape:
             select(literal("point"), ScalePoint.value).where(
                 ScalePoint.kit_version_id == kit_version_id
             ),
+            select(literal("recommendations"), KitVersion.recommendation_points).where(
+                KitVersion.id == kit_version_id
+            ),
         )
     ).all()
-    found = {"item": set(), "rating": set(), "point": set()}
+    found = {"item": set(), "rating": set(), "point": set(), "recommendations": set()}
     for kind, value in rows:
         found[kind].add(value)
-    return Shape(frozenset(found["item"]), frozenset(found["rating"]), frozenset(found["point"]))
+    points = next(iter(found["recommendations"]), 4)
+    return Shape(
+        frozenset(found["item"]),
+        frozenset(found["rating"]),
+        frozenset(found["point"]),
+        frozenset(r.value for r in SCALES.get(points, SCALES[4])),
+        kit_version_id,
+    )
 
 
 def field_labels(scorecard: Scorecard) -> dict[str, str]:
@@ -481,11 +495,10 @@ def _check(shape: Shape, key, value, max_chars: int) -> str | None:
         return f"A rating is a point of this scale: {min(shape.points)} to {max(shape.points)}."
     elif part == "not_assessed" and not isinstance(value, bool):
         return "True or false expected."
-    elif match["top"] == "recommendation" and value not in (
-        "",
-        *(r.value for r in Recommendation),
-    ):
-        *others, last = (r.label for r in Recommendation)
+    elif match["top"] == "recommendation" and value not in ("", *shape.recommendations):
+        # The rare refusal reads the kit's own labels; the hot path never does.
+        version = db.session.get(KitVersion, shape.kit_version_id)
+        *others, last = (label for _, label in recommendation_scale(version))
         return f"Choose {', '.join(others)} or {last}."
     return None
 

@@ -40,9 +40,9 @@ from hiring.interviews.forms import (
 from hiring.interviews.models import (
     Candidate,
     Interview,
-    Recommendation,
     Scorecard,
     ScorecardState,
+    recommendation_scale,
 )
 from hiring.kits import queries as kit_queries
 from hiring.kits.models import KitVersion
@@ -449,7 +449,7 @@ def render_live(scorecard: Scorecard, problems: dict[str, str] | None = None) ->
         amend_form=AmendForm(),
         submit_form=SubmitForm(version=scorecard.version),
         may_withdraw=editable and scorecard.first_submitted_at is None,
-        recommendations=list(Recommendation),
+        recommendations=recommendation_scale(scorecard.interview.kit_version),
         labels=ops.field_labels(scorecard) if scorecard.revisions else {},
         note_limit=current_app.config["NOTE_MAX_CHARS"],
     )

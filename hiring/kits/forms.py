@@ -16,6 +16,18 @@ class LockedForm(FlaskForm):
         return as_count(self.lock.data)
 
 
+class RecommendationScaleForm(LockedForm):
+    points = IntegerField("Points", validators=[InputRequired(), NumberRange(min=2, max=5)])
+    label_1 = StringField("1", validators=[Length(max=60)])
+    label_2 = StringField("2", validators=[Length(max=60)])
+    label_3 = StringField("3", validators=[Length(max=60)])
+    label_4 = StringField("4", validators=[Length(max=60)])
+    label_5 = StringField("5", validators=[Length(max=60)])
+
+    def labels(self) -> list[str]:
+        return [getattr(self, f"label_{p}").data or "" for p in range(1, self.points.data + 1)]
+
+
 class PublishForm(LockedForm):
     # "1" after the warnings were read: publish with them.
     anyway = HiddenField()

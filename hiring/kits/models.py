@@ -72,6 +72,10 @@ class KitVersion(db.Model):
     purpose: Mapped[str] = mapped_column(CleanText, default="")
     duration_minutes: Mapped[int] = mapped_column(default=60)
     briefing: Mapped[str] = mapped_column(CleanText, default="")
+    # The overall recommendation: how many points (2 to 5) and the team's labels for them
+    # (None: the default labels); interviews.models.SCALES says which values they are.
+    recommendation_points: Mapped[int] = mapped_column(default=4, server_default="4")
+    recommendation_labels: Mapped[list | None] = mapped_column(JSON)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Optimistic lock for the builder: a save names the lock it loaded.

@@ -294,6 +294,22 @@ def set_scale(version: KitVersion, labels: list[str]) -> None:
     db.session.flush()
 
 
+def set_recommendation_scale(version: KitVersion, labels: list[str]) -> None:
+    """The overall recommendation's points (2 to 5) with the team's labels for them."""
+    labels = [" ".join(label.split())[:60] for label in labels]
+    if not 2 <= len(labels) <= 5:
+        raise DomainError(Kind.INVALID, "The recommendation scale has 2 to 5 points.")
+    if not all(labels):
+        raise DomainError(Kind.INVALID, "Every point of the recommendation scale needs a label.")
+    if len({label.casefold() for label in labels}) != len(labels):
+        raise DomainError(
+            Kind.INVALID, "Each point of the recommendation scale needs its own label."
+        )
+    version.recommendation_points = len(labels)
+    version.recommendation_labels = labels
+    db.session.flush()
+
+
 def remap_anchors(anchors: dict, old: int, new: int) -> tuple[dict[str, str], dict[int, str]]:
     """Anchors of an `old`-point scale placed by meaning on a `new`-point one: the ends stay
     the ends and every point keeps its relative place (on 4 -> 5, "exceptional" moves from
@@ -408,6 +424,8 @@ def copy_version(source: KitVersion, kit: Kit, number: int) -> KitVersion:
         purpose=source.purpose,
         duration_minutes=source.duration_minutes,
         briefing=source.briefing,
+        recommendation_points=source.recommendation_points,
+        recommendation_labels=list(source.recommendation_labels or []) or None,
     )
     db.session.add(version)
     db.session.flush()

@@ -23,6 +23,7 @@ from hiring.kits.forms import (
     LockedForm,
     MoveForm,
     PublishForm,
+    RecommendationScaleForm,
     ScaleForm,
     SectionForm,
 )
@@ -409,6 +410,19 @@ def scale(kit_id: int, number: int):
         return "Rating scale saved."
 
     return change(kit_id, number, form, apply, "scale")
+
+
+@bp.post(f"{VERSION}/recommendation")
+@allow(MANAGERS)
+def recommendation_scale(kit_id: int, number: int):
+    """Save the draft's overall-recommendation scale: 2 to 5 points, the team's labels."""
+    form = RecommendationScaleForm()
+
+    def apply(version):
+        ops.set_recommendation_scale(version, form.labels())
+        return "Recommendation scale saved."
+
+    return change(kit_id, number, form, apply, "recommendation-scale")
 
 
 @bp.post(f"{VERSION}/publish")
