@@ -1,0 +1,65 @@
+"""Serving it: /healthz checks what the app needs, and the repository's gunicorn settings
+start working app servers."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.mailbox import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_checks_redis_when_limits_live_there(app, client):
+    app.config["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:6379"
+    assert client.get("/healthz").get_json()["redis"] == "ok"
+    app.config["RATELIMIT_STORAGE_URI"] = f"redis://127.0.0.1:{free_port()}"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "failing", "database": "ok", "redis": "unreachable"}
+
+
+@pytest.mark.browser  # a real server process, like the browser tests' live server
+def test_the_gunicorn_settings_serve_the_app(tmp_path, database_uri):
+    port = free_port()
+    env = os.environ | {
+        "HIRING_BIND": f"127.0.0.1:{port}",
+        "HIRING_WORKERS": "2",
+        "HIRING_DATABASE_URL": database_uri,
+        "HIRING_INSTANCE_PATH": str(tmp_path),
+        "HIRING_SECRET_KEY": "serving-test",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "hiring:create_app()"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        answer = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    answer = r.read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert answer is not None, "gunicorn did not answer"
+        assert b'"database":"ok"' in answer.replace(b" ", b"")
+    finally:
+        server.send_signal(signal.SIGINT)  # quick shutdown
+        _, errors = server.communicate(timeout=30)
+    assert b"Traceback" not in errors, errors.decode()[-2000:]
