@@ -22,17 +22,18 @@ import signal
 import tempfile
 import threading
 import time
-import unicodedata
 from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Response, current_app, g, render_template
 from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from hiring.text import disposition
 
 BASE_URL = "https://pdf.invalid/"
 TEMPLATES = (
@@ -378,19 +379,12 @@ def assemble(
 
 
 def send_pdf(data: bytes, filename: str, inline: bool = False) -> Response:
-    """A PDF download that no browser or proxy keeps; `inline` shows it in the browser.
-    The file name keeps its accents (RFC 6266 filename*) with a plain ASCII fallback."""
-    name = "-".join("".join(c if c.isalnum() else " " for c in filename).split())[:150]
-    name = name or "document"
-    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    fallback = "-".join(part for part in ascii_.split("-") if part) or "document"
-    disposition = "inline" if inline else "attachment"
+    """A PDF download that no browser or proxy keeps; `inline` shows it in the browser."""
     return Response(
         data,
         mimetype="application/pdf",
         headers={
-            "Content-Disposition": f'{disposition}; filename="{fallback}.pdf"; '
-            f"filename*=UTF-8''{quote(name)}.pdf",
+            "Content-Disposition": disposition(filename, "pdf", inline),
             "Cache-Control": "no-store",
         },
     )

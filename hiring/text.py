@@ -1,8 +1,9 @@
 """Plain text typed by users, shown as paragraphs and lists; always escaped."""
 
 import re
+import unicodedata
 from itertools import groupby
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import Request
 from markupsafe import Markup
@@ -94,3 +95,16 @@ def safe_link(url: str | None, allow_local: bool = False) -> str | None:
     if allow_local and parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1"):
         return url.strip()
     return None
+
+
+def disposition(filename: str, extension: str, inline: bool = False) -> str:
+    """A Content-Disposition header for a download: the name keeps its accents and any
+    script (RFC 6266 filename*), with a plain ASCII fallback for old clients."""
+    name = "-".join("".join(c if c.isalnum() else " " for c in filename).split())[:150]
+    name = name or "document"
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    fallback = "-".join(part for part in ascii_.split("-") if part) or "document"
+    kind = "inline" if inline else "attachment"
+    return (
+        f"{kind}; filename=\"{fallback}.{extension}\"; filename*=UTF-8''{quote(name)}.{extension}"
+    )

@@ -270,6 +270,12 @@ def test_csv_and_json_exports(client, login, users, people, panel):
     login(users["manager"])
     response = client.get(f"/candidates/{panel.candidate_id}/debrief.csv")
     assert (
+        response.headers["Content-Disposition"].startswith(
+            'attachment; filename="debrief-Casey-Candidate-'
+        )
+        and "filename*=UTF-8''debrief-Casey-Candidate-" in response.headers["Content-Disposition"]
+    )
+    assert (
         response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     )
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))

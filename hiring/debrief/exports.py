@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from flask import Response
 
+from hiring.text import disposition
+
 # A cell starting with one of these is a formula to a spreadsheet (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -37,12 +39,11 @@ def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> 
     writer.writerow(header)
     for row in rows:
         writer.writerow([cell(value) for value in row])
-    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in filename)[:120] or "export"
     return Response(
         "\ufeff" + out.getvalue(),
         mimetype="text/csv",
         headers={
-            "Content-Disposition": f'attachment; filename="{safe}.csv"',
+            "Content-Disposition": disposition(filename, "csv"),
             "Cache-Control": "no-store",
         },
     )

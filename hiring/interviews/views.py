@@ -48,6 +48,7 @@ from hiring.kits import queries as kit_queries
 from hiring.kits.models import KitVersion
 from hiring.pdf import PdfError, send_pdf
 from hiring.security import ADMINS, EVERYONE, MANAGERS, allow
+from hiring.text import disposition
 from hiring.timezones import (
     LocalTimeError,
     local,
@@ -388,7 +389,7 @@ def interview_ics(interview_id: int):
         data,
         mimetype="text/calendar",
         headers={
-            "Content-Disposition": f'attachment; filename="interview-{interview.id}.ics"',
+            "Content-Disposition": disposition(f"interview {interview.id}", "ics"),
             "Cache-Control": "no-store",
         },
     )
