@@ -29,6 +29,7 @@ from hiring.questions.parsing import (
     CompetencyData,
     PageError,
     QuestionData,
+    dedupe,
     parse_file,
 )
 
@@ -249,18 +250,9 @@ def _use_existing(parsed: list[BankData], decisions: dict[str, str]) -> None:
     for bank in parsed:
         bank.competencies = [c for c in bank.competencies if normalise_key(c.name) not in chosen]
         for question in bank.questions:
-            question.competencies = _dedupe_names(
+            question.competencies = dedupe(
                 [chosen.get(normalise_key(n), n) for n in question.competencies]
             )
-
-
-def _dedupe_names(names: list[str]) -> list[str]:
-    seen, kept = set(), []
-    for name in names:
-        if normalise_key(name) not in seen:
-            seen.add(normalise_key(name))
-            kept.append(name)
-    return kept
 
 
 def import_batch(

@@ -151,12 +151,13 @@ def parse_page(text: str, filename: str) -> QuestionData:
         level=level,
         tiers=tiers,
         prep_tips=_items(sections.get("prep", [])),
-        competencies=_dedupe(_items(sections.get("evaluating", []))),
+        competencies=dedupe(_items(sections.get("evaluating", []))),
         warnings=warnings,
     )
 
 
-def _dedupe(names: list[str]) -> list[str]:
+def dedupe(names: list[str]) -> list[str]:
+    """Names once each (any case or spacing), the first spelling kept."""
     seen, kept = set(), []
     for name in names:
         key = " ".join(name.split()).casefold()
@@ -251,7 +252,7 @@ def parse_bank(text: str, filename: str) -> BankData:
                 tags=_strings(entry.get("tags"), f"{where} tags", filename, 60),
                 tiers=tiers,
                 prep_tips=_strings(entry.get("prep_tips"), f"{where} prep tips", filename),
-                competencies=_dedupe(
+                competencies=dedupe(
                     _strings(entry.get("competencies"), f"{where} competencies", filename, NAME_MAX)
                 ),
                 archived=bool(entry.get("archived", False)),
