@@ -315,7 +315,8 @@ def remap_anchors(anchors: dict, old: int, new: int) -> tuple[dict[str, str], di
     the ends and every point keeps its relative place (on 4 -> 5, "exceptional" moves from
     4 to 5 and "solid" from 3 to 4). When two land on one point, the nearer one stays;
     the others are returned apart, by their old point, for the manager to place."""
-    placed: dict[int, tuple[float, str]] = {}
+    # New point -> (distance from where it landed exactly, old point, text).
+    placed: dict[int, tuple[float, int, str]] = {}
     dropped: dict[int, str] = {}
     for key, text in sorted(anchors.items(), key=lambda item: int(item[0])):
         point = int(key)
@@ -328,13 +329,10 @@ def remap_anchors(anchors: dict, old: int, new: int) -> tuple[dict[str, str], di
             dropped[point] = text
             continue
         if target in placed:
-            dropped[_old_point(placed[target], anchors)] = placed[target][1]
-        placed[target] = (distance, text)
-    return {str(p): text for p, (_, text) in sorted(placed.items())}, dropped
-
-
-def _old_point(entry: tuple[float, str], anchors: dict) -> int:
-    return next(int(k) for k, v in anchors.items() if v == entry[1])
+            _, earlier, earlier_text = placed[target]
+            dropped[earlier] = earlier_text
+        placed[target] = (distance, point, text)
+    return {str(p): text for p, (_, _, text) in sorted(placed.items())}, dropped
 
 
 def scorecard_warnings(version: KitVersion) -> list[str]:
