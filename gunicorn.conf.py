@@ -42,8 +42,8 @@ def post_worker_init(worker):
     asks for is not the slow one. Here rather than in post_fork: the worker's own signal
     handlers are in place, so a shutdown during the warm-up is not missed."""
     try:
-        from weasyprint import HTML
+        from hiring import pdf
 
-        HTML(string="<p>warm</p>").write_pdf()
+        pdf.warm()
     except Exception as error:  # noqa: BLE001 (warming is an optimisation; serve anyway)
         worker.log.warning("WeasyPrint warm-up failed: %s", error)

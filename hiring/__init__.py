@@ -14,6 +14,7 @@ from hiring import (
     config,
     errors,
     inputs,
+    jobs,
     mail,
     models,  # noqa: F401  every mapper is known before the first query
     requestlog,
@@ -164,16 +165,21 @@ def _register_template_helpers(app: Flask) -> None:
 
 def _deliver_mail_after(response):
     """Mail queued by the request goes out once the response is sent: a slow or failing
-    server never holds the request (a failure is retried later)."""
-    if g.get("mail_queued") and current_app.config["MAIL_DELIVER_AFTER_REQUEST"]:
-        app = current_app._get_current_object()
+    server never holds the request (a failure is retried later). With a job queue, a job
+    worker sends it; without one, the web worker does, after closing the response."""
+    if not (g.get("mail_queued") and current_app.config["MAIL_DELIVER_AFTER_REQUEST"]):
+        return response
+    if current_app.config["REDIS_URL"]:
+        jobs.submit("hiring.mail:deliver_job", key="mail")
+        return response
+    app = current_app._get_current_object()
 
-        def deliver() -> None:
-            with app.app_context():
-                try:
-                    mail.deliver_due(limit=50)
-                except Exception:  # noqa: BLE001 (the response is gone; log and go on)
-                    app.logger.exception("mail delivery after a request failed")
+    def deliver() -> None:
+        with app.app_context():
+            try:
+                mail.deliver_due(limit=50)
+            except Exception:  # noqa: BLE001 (the response is gone; log and go on)
+                app.logger.exception("mail delivery after a request failed")
 
-        response.call_on_close(deliver)
+    response.call_on_close(deliver)
     return response

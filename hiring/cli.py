@@ -2,6 +2,7 @@
 
 import sqlite3
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from hiring import demo, mail
+from hiring import demo, jobs, mail, pdf
 from hiring.audit.operations import exported
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user, find_user
@@ -174,7 +175,7 @@ def export_scorecard(scorecard_id: int, out: Path) -> None:
         )
         if scorecard is None:
             raise click.ClickException(f"there is no scorecard {scorecard_id}")
-        _write(out, lambda: documents.scorecard_pdf(scorecard))
+        _write(out, documents.scorecard_document(scorecard))
         exported("scorecard", "scorecard", scorecard.id, format="pdf")
 
 
@@ -193,7 +194,7 @@ def export_kit(kit_id: int, number: int | None, out: Path) -> None:
         if number not in {v.number for v in kit.versions}:
             raise click.ClickException(f"kit {kit_id} has no version {number}")
         version = db.session.scalar(kit_queries.version_for_builder(kit_id, number))
-        _write(out, lambda: documents.guide_pdf(version))
+        _write(out, documents.guide_document(version))
         exported("guide", "kit_version", version.id)
 
 
@@ -216,22 +217,52 @@ def export_packets(candidate_ids, kit_id, guide, out: Path) -> None:
     if not candidates:
         raise click.ClickException("no candidate has a submitted scorecard to export")
     out.mkdir(parents=True, exist_ok=True)
-    with (
-        current_app.test_request_context(),
-        click.progressbar(
-            candidates, label="Exporting packets", item_show_func=lambda c: c and c.name
-        ) as bar,
-    ):
-        for candidate in bar:
-            with budget():
-                data = documents.packet_pdf(
-                    candidate,
-                    interview_queries.submitted_with_content(candidate.id),
-                    with_guide=guide,
-                )
+    with current_app.test_request_context():
+        wanted = [
+            documents.packet_document(
+                candidate, interview_queries.submitted_with_content(candidate.id), guide
+            )
+            for candidate in candidates
+        ]
+        made = _obtain_all(wanted, "Exporting packets")
+        failed = 0
+        for candidate, data in zip(candidates, made, strict=True):
+            if isinstance(data, PdfError):
+                failed += 1
+                click.echo(f"candidate {candidate.id}: {data}", err=True)
+                continue
             (out / f"packet-{candidate.id}.pdf").write_bytes(data)
             exported("packet", "candidate", candidate.id, guide=guide)
-    click.echo(f"Wrote {len(candidates)} packet(s) to {out}.")
+    click.echo(f"Wrote {len(candidates) - failed} packet(s) to {out}.")
+    if failed:
+        raise click.ClickException(f"{failed} packet(s) could not be made (above)")
+
+
+def _obtain_all(wanted: list, label: str) -> list:
+    """The documents' renderings, from the job workers, all queued at once (they fan out
+    over the workers), with progress; a PdfError in place of each that cannot be made."""
+    results: dict[int, bytes | PdfError] = {}
+    shown = ""
+    with click.progressbar(length=len(wanted), label=label) as bar:
+        while len(results) < len(wanted):
+            for n, document in enumerate(wanted):
+                if n in results:
+                    continue
+                try:
+                    with budget():
+                        result = documents.obtain(document, 0)
+                except PdfError as error:
+                    result = error
+                if isinstance(result, jobs.Status):
+                    if len(wanted) == 1 and result.label and result.label != shown:
+                        shown = result.label
+                        click.echo(f" {shown}…", err=True)
+                    continue
+                results[n] = result
+                bar.update(1)
+            if len(results) < len(wanted):
+                time.sleep(0.05)
+    return [results[n] for n in range(len(wanted))]
 
 
 @click.command("backup")
@@ -289,11 +320,10 @@ def purge_candidates_command(days: int, dry_run: bool) -> None:
     )
 
 
-def _write(out: Path, make) -> None:
-    try:
-        data = make()
-    except PdfError as error:
-        raise click.ClickException(str(error)) from None
+def _write(out: Path, document) -> None:
+    (data,) = _obtain_all([document], f"Rendering {out.name}")
+    if isinstance(data, PdfError):
+        raise click.ClickException(str(data))
     out.write_bytes(data)
     click.echo(f"Wrote {out} ({len(data) // 1024} KB).")
 
@@ -325,7 +355,23 @@ def send_reminders(dry_run: bool) -> None:
     )
 
 
+@click.command("worker")
+@with_appcontext
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+def worker_command(burst: bool) -> None:
+    """Run background jobs (document renders, e-mail) from Redis. Start one per core, on
+    as many hosts as needed."""
+    if not current_app.config["REDIS_URL"]:
+        raise click.ClickException(
+            "HIRING_REDIS_URL is not set: without Redis, jobs run inside the app's own "
+            "processes and no worker is needed"
+        )
+    pdf.warm()
+    jobs.work(burst=burst)
+
+
 COMMANDS = [
+    worker_command,
     create_user_command,
     demo_command,
     import_questions_command,

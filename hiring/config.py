@@ -46,6 +46,16 @@ DEFAULTS = {
     "DECISION_LABELS": "Advance, Hire, Hold, Reject",
     # Fewer submitted scorecards than this, and a candidate is marked "too few to compare".
     "COMPARE_MIN_SCORECARDS": 2,
+    # Background jobs (renders, mail): RQ on this Redis, run by `flask --app hiring worker`;
+    # empty: a pool of JOB_THREADS threads inside each app process.
+    "REDIS_URL": "",
+    "JOB_THREADS": 1,
+    # A job still running after this long is stopped (a render's own limit comes first).
+    "JOB_TIME_LIMIT": 180,
+    # Render a document when a change makes it stale, before anyone asks for it.
+    "PREPARE_DOCUMENTS": True,
+    # How long an export waits for its document's job before showing its progress.
+    "PDF_WAIT_SECONDS": 3,
     "PAPER_SIZE": "A4",
     "PDF_AUTHOR": "Hiring team",
     "PDF_CONFIDENTIAL": "Confidential: for the hiring decision only. Do not forward.",

@@ -180,6 +180,11 @@ def _claim(message_id: int) -> bool:
     return claimed.rowcount == 1
 
 
+def deliver_job() -> None:
+    """The job a worker runs when a request queued mail."""
+    deliver_due(limit=200)
+
+
 def _send(email: EmailMessage) -> None:
     config = current_app.config
     if not config["MAIL_SERVER"]:

@@ -11,6 +11,7 @@ scorecards did not change is never laid out again.
 WeasyPrint fetches nothing but the app's own static files and data: URLs.
 """
 
+import ctypes
 import fcntl
 import gc
 import hashlib
@@ -51,6 +52,9 @@ STYLESHEETS = ("css/pdf.css",)
 # One font configuration per process: WeasyPrint is about 13% faster per small document.
 _FONTS = FontConfiguration()
 _FINGERPRINT: dict[str, str] = {}
+
+
+TOO_LONG = "The document took too long to render and was stopped. Export fewer scorecards at once."
 
 
 class PdfError(Exception):
@@ -95,7 +99,6 @@ class StaticOnlyFetcher(URLFetcher):
         raise ValueError(f"PDF rendering fetches only the app's static files, not {url[:100]}")
 
 
-TOO_LONG = "The document took too long to render and was stopped. Export fewer scorecards at once."
 _TAGS = re.compile(r"<[^>]*>")
 
 
@@ -118,27 +121,72 @@ def budget():
         g.pop("pdf_deadline", None)
 
 
+class RenderTimeout(PdfError):
+    """A render stopped by its time budget."""
+
+    def __init__(self, message: str = TOO_LONG):
+        super().__init__(message)
+
+
 class _Deadline:
-    """Stop a render that runs too long (only where signals work: a worker's main thread)."""
+    """Stop a render that runs too long: with SIGALRM in a process's main thread (a web
+    or job worker), and from a timer thread in a pool thread (the in-process job pool),
+    which raises in the render's thread at its next Python step."""
 
     def __init__(self, seconds: float):
         self.seconds = seconds
-        self.armed = threading.current_thread() is threading.main_thread() and seconds > 0
+        self.main = threading.current_thread() is threading.main_thread()
+        self.lock = threading.Lock()
+        self.running = False
+        self.fired = False
 
     def _expired(self, signum, frame):
-        raise PdfError(TOO_LONG)
+        raise RenderTimeout()
+
+    def _interrupt(self, ident: int) -> None:
+        with self.lock:
+            if self.running:
+                self.fired = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                    ctypes.c_ulong(ident), ctypes.py_object(RenderTimeout)
+                )
 
     def __enter__(self):
-        if self.armed:
+        if self.seconds <= 0:
+            return self
+        self.running = True
+        if self.main:
             self.previous = signal.signal(signal.SIGALRM, self._expired)
             signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        else:
+            self.timer = threading.Timer(
+                self.seconds, self._interrupt, (threading.current_thread().ident,)
+            )
+            self.timer.daemon = True
+            self.timer.start()
         return self
 
     def __exit__(self, *exc):
-        if self.armed:
+        if self.seconds <= 0:
+            return False
+        if self.main:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.previous)
+            return False
+        self.timer.cancel()
+        with self.lock:
+            self.running = False
+            if self.fired and exc[0] is None:
+                # Fired as the render ended: clear the exception not yet raised.
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                    ctypes.c_ulong(threading.current_thread().ident), None
+                )
         return False
+
+
+def warm() -> None:
+    """Load WeasyPrint's fonts and layout code once, so that no user waits for it."""
+    HTML(string="<p>warm</p>").write_pdf(font_config=_FONTS)
 
 
 def render_pdf(template: str, **context) -> bytes:
@@ -175,7 +223,7 @@ def _render(template: str, context: dict, finish: Callable):
         )
     remaining = _remaining()
     if remaining <= 0:
-        raise PdfError(TOO_LONG)
+        raise RenderTimeout()
     document = HTML(
         string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher(current_app.static_folder)
     )
@@ -270,21 +318,29 @@ def cached(key: str, make: Callable[[], bytes], owner: str = SHARED) -> bytes:
     return data
 
 
-@contextmanager
-def failures_remembered(key: str, owner: str = SHARED):
-    """Refuse at once a document that failed its limits lately, unchanged (same key)."""
+def failure(key: str, owner: str = SHARED) -> str | None:
+    """Why the document under `key` failed its limits lately, if it did."""
     marker = _cache_path(key, owner).with_suffix(".failed")
     try:
         if time.time() - marker.stat().st_mtime < FAILURE_MEMORY_SECONDS:
-            raise PdfError(marker.read_text(encoding="utf-8"))
+            return marker.read_text(encoding="utf-8")
     except FileNotFoundError:
         pass
+    return None
+
+
+@contextmanager
+def failures_remembered(key: str, owner: str = SHARED):
+    """Refuse at once a document that failed its limits lately, unchanged (same key)."""
+    message = failure(key, owner)
+    if message is not None:
+        raise PdfError(message)
     try:
         yield
     except PdfBusy:
         raise
     except PdfError as error:
-        marker.write_text(str(error), encoding="utf-8")
+        _cache_path(key, owner).with_suffix(".failed").write_text(str(error), encoding="utf-8")
         raise
 
 
@@ -293,15 +349,28 @@ def one_at_a_time(owner: str):
     """Let one render run at a time for `owner` (a user), and at most PDF_CONCURRENCY on
     this host, so that some worker is always free for saves and health checks; PdfBusy
     otherwise."""
+    with held(owner) as busy:
+        if busy:
+            raise PdfBusy(busy)
+        yield
+
+
+@contextmanager
+def held(owner: str):
+    """Take `owner`'s lock and a host slot if both are free: yields None when taken, or
+    why not. A web worker waiting for a render job holds them too, so that waiting can
+    never take every worker."""
     folder = _cache_dir() / "locks"
     folder.mkdir(exist_ok=True)
-    with ExitStack() as held:
-        if not _lock(held, folder / f"{owner}.lock"):
-            raise PdfBusy("Another of your documents is rendering. Try again when it is ready.")
+    with ExitStack() as stack:
+        if not _lock(stack, folder / f"{owner}.lock"):
+            yield "Another of your documents is rendering. Try again when it is ready."
+            return
         slots = range(max(1, int(current_app.config["PDF_CONCURRENCY"])))
-        if not any(_lock(held, folder / f"slot-{n}.lock") for n in slots):
-            raise PdfBusy("The server is rendering other documents. Try again in a few seconds.")
-        yield
+        if not any(_lock(stack, folder / f"slot-{n}.lock") for n in slots):
+            yield "The server is rendering other documents. Try again in a few seconds."
+            return
+        yield None
 
 
 def _lock(stack: ExitStack, path: Path) -> bool:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, event, select, text
 from werkzeug.serving import make_server
 
-from hiring import create_app
+from hiring import create_app, jobs
 from hiring.auth.models import Role, User
 from hiring.auth.operations import create_user
 from hiring.extensions import db, utcnow
@@ -37,6 +37,11 @@ def _base_config(uri: str, instance: str) -> dict:
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 8,
         "INSTANCE_PATH": instance,
+        # Exports wait for their render job in place (the waiting page has tests of its own).
+        "PDF_WAIT_SECONDS": 60,
+        # Renders ahead of a change are tested on their own (test_jobs): elsewhere they
+        # would only add work in the background.
+        "PREPARE_DOCUMENTS": False,
     }
 
 
@@ -99,6 +104,7 @@ def app(_schema, database_uri, instance_dir, config_overrides, tmp_path):
     cfg |= config_overrides
     app = create_app(cfg)
     yield app
+    assert jobs.idle(60), "a background job was still running"
     with app.app_context():
         db.session.rollback()
         _empty_tables()

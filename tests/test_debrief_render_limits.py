@@ -100,14 +100,31 @@ def holding(app, owner: str):
     return release
 
 
+def ready_after_progress(client, url: str) -> list[dict]:
+    """Follow a document's progress as its waiting page does, until it is ready."""
+    seen = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        state = client.get(url, query_string={"progress": "1"}).get_json()
+        seen.append(state)
+        if state["state"] in ("ready", "failed"):
+            return seen
+        time.sleep(0.05)
+    raise AssertionError(f"never ready: {seen[-3:]}")
+
+
 @pytest.mark.parametrize("config_overrides", [{"PDF_CONCURRENCY": 2}])
-def test_one_render_at_a_time_per_user(app, client, login, users, panel, config_overrides):
+def test_one_wait_at_a_time_per_user(app, client, login, users, panel, config_overrides):
+    """A user's second export does not hold a worker waiting: it shows the job's progress
+    at once, and the job renders it all the same."""
     sid = draft(client, login, users["interviewer"], panel)
     release = holding(app, f"user-{users['interviewer'].id}")
     try:
         r = client.get(f"/scorecards/{sid}.pdf")
-        assert r.status_code == 429
-        assert "Another of your documents is rendering" in r.get_data(as_text=True)
+        assert r.status_code == 202
+        page = r.get_data(as_text=True)
+        assert "Preparing Interviewer" in page and "js/preparing.js" in page
+        assert ready_after_progress(client, f"/scorecards/{sid}.pdf")[-1] == {"state": "ready"}
         login(users["manager"])
         assert client.get(f"/scorecards/{sid}.pdf").status_code == 200
     finally:
@@ -117,15 +134,14 @@ def test_one_render_at_a_time_per_user(app, client, login, users, panel, config_
 
 
 @pytest.mark.parametrize("config_overrides", [{"PDF_CONCURRENCY": 1}])
-def test_renders_on_a_host_are_bounded_so_a_worker_stays_free(
+def test_waits_on_a_host_are_bounded_so_a_worker_stays_free(
     app, client, login, users, panel, config_overrides
 ):
     sid = draft(client, login, users["interviewer"], panel)
     release = holding(app, f"user-{users['colleague'].id}")
     try:
         r = client.get(f"/scorecards/{sid}.pdf")
-        assert r.status_code == 429
-        assert "rendering other documents" in r.get_data(as_text=True)
+        assert r.status_code == 202
         assert client.get("/healthz").status_code == 200
     finally:
         release()

@@ -1,24 +1,53 @@
-"""The three PDF documents: a scorecard, a candidate packet, a kit guide."""
+"""The three PDF documents: a scorecard, a candidate packet, a kit guide.
+
+Each is rendered by a background job (see hiring.jobs) and kept in the render cache
+under a key of what it shows. A change queues the renders it made stale (`prepare_*`),
+so that the document is usually ready when someone asks; `obtain` gives the rendering
+when it is ready, or waits for its job, or says how far the job has come.
+"""
 
 import hashlib
 import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from flask import Response, current_app, g, jsonify, render_template, request
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from hiring import jobs
+from hiring.auth.models import Role, User
 from hiring.debrief.aggregate import aggregate, one_line, progress, tally
 from hiring.debrief.queries import decisions
-from hiring.interviews.models import Candidate, Scorecard
+from hiring.errors import render_error
+from hiring.extensions import db
+from hiring.interviews import queries as interview_queries
+from hiring.interviews.models import Candidate, Interview, Scorecard
 from hiring.interviews.operations import content, renderings_of
 from hiring.kits.models import KitVersion
 from hiring.pdf import (
+    SHARED,
     PdfError,
     assemble,
+    budget,
     cached,
+    failure,
     failures_remembered,
+    held,
+    one_at_a_time,
     render_pdf,
     render_pdf_parts,
+    send_pdf,
     store,
     stored,
 )
-from hiring.timezones import reader_zone
+from hiring.timezones import organisation_zone, reader_zone
+
+# The job function that renders every document.
+RENDER = "hiring.debrief.documents:render_job"
+# Documents rendered ahead of a change for at most this many time zones of its readers.
+PREPARED_ZONES = 3
 
 
 def header_for(candidate: Candidate) -> str:
@@ -26,7 +55,7 @@ def header_for(candidate: Candidate) -> str:
     return f"{candidate.name} · {candidate.role}" if candidate.role else candidate.name
 
 
-def _scorecard_parts(scorecards: list[Scorecard]) -> list[bytes]:
+def _scorecard_parts(scorecards: list[Scorecard], done: int = 0, total: int = 0) -> list[bytes]:
     """Each scorecard's part: from the cache, the missing ones laid out in one document."""
     # Times are shown in the reader's zone: a rendering per zone.
     zone = reader_zone().key
@@ -40,6 +69,7 @@ def _scorecard_parts(scorecards: list[Scorecard]) -> list[bytes]:
     missing = [n for n, part in enumerate(parts) if part is None]
     if missing:
         todo = [scorecards[n] for n in missing]
+        jobs.report(done, total, f"Laying out {_count(len(todo), 'scorecard')}")
         made = render_pdf_parts(
             "pdf/scorecards.html",
             [f"scorecard-{s.id}" for s in todo],
@@ -84,34 +114,70 @@ def _guide_part(version: KitVersion) -> bytes:
     return cached(key, lambda: render_pdf("pdf/guide.html", version=version, kit=version.kit))
 
 
+def _scorecard_key(scorecard: Scorecard) -> str:
+    interview = scorecard.interview
+    return ":".join(
+        str(part)
+        for part in (
+            "scorecard-document",
+            scorecard.id,
+            scorecard.version,
+            scorecard.submitted_at is None,
+            reader_zone().key,
+            interview.candidate.name,
+            interview.candidate.role,
+            interview.sequence,
+            scorecard.interviewer.name,
+            interview.kit_version.kit.title,
+            interview.kit_version.number,
+        )
+    )
+
+
 def scorecard_pdf(scorecard: Scorecard) -> bytes:
     """One interviewer's scorecard; a draft is marked on every page."""
     candidate = scorecard.interview.candidate
-    key = f"scorecard-document:{scorecard.id}:{scorecard.version}"
-    with failures_remembered(key, renderings_of(candidate.id)):
-        parts = _scorecard_parts([scorecard])
-    return assemble(
-        parts,
-        header=header_for(candidate),
-        title=f"Scorecard: {candidate.name}, by {scorecard.interviewer.name}",
-        subject=f"{scorecard.interview.kit_version.kit.title}, version "
-        f"{scorecard.interview.kit_version.number}",
-        draft=scorecard.submitted_at is None,
-        owner=renderings_of(candidate.id),
-    )
+    key, owner = _scorecard_key(scorecard), renderings_of(candidate.id)
+
+    def make() -> bytes:
+        parts = _scorecard_parts([scorecard], 0, 2)
+        jobs.report(1, 2, "Numbering the pages")
+        return assemble(
+            parts,
+            header=header_for(candidate),
+            title=f"Scorecard: {candidate.name}, by {scorecard.interviewer.name}",
+            subject=f"{scorecard.interview.kit_version.kit.title}, version "
+            f"{scorecard.interview.kit_version.number}",
+            draft=scorecard.submitted_at is None,
+            owner=owner,
+        )
+
+    with failures_remembered(key, owner):
+        return cached(key, make, owner)
+
+
+def _guide_key(version: KitVersion) -> str:
+    return f"guide-document:{version.id}:{guide_digest(version)}"
 
 
 def guide_pdf(version: KitVersion) -> bytes:
     """A kit guide to read and write on before the interview."""
-    with failures_remembered(f"guide-document:{version.id}:{guide_digest(version)}"):
+
+    def make() -> bytes:
+        jobs.report(0, 2, "Laying out the guide")
         part = _guide_part(version)
-    return assemble(
-        [part],
-        header=f"{version.kit.title} · {version.kit.role}",
-        title=f"Kit guide: {version.kit.title}, version {version.number}",
-        subject=version.kit.role,
-        draft=version.published_at is None,
-    )
+        jobs.report(1, 2, "Numbering the pages")
+        return assemble(
+            [part],
+            header=f"{version.kit.title} · {version.kit.role}",
+            title=f"Kit guide: {version.kit.title}, version {version.number}",
+            subject=version.kit.role,
+            draft=version.published_at is None,
+        )
+
+    key = _guide_key(version)
+    with failures_remembered(key):
+        return cached(key, make)
 
 
 def packet_pdf(
@@ -125,9 +191,65 @@ def packet_pdf(
     `scorecards` are those the reader may read; `hidden` the interviews kept from the
     reader, with why, which the cover names.
     """
+    return packet_document(candidate, scorecards, with_guide, hidden).make()
+
+
+@dataclass
+class Document:
+    """A document someone asked for: where its rendering is kept, the job that makes it
+    (its key and `render_job`'s arguments), and how to make it here."""
+
+    key: str
+    owner: str
+    job: str
+    args: tuple
+    make: Callable[[], bytes]
+
+    def ready(self) -> bytes | None:
+        return stored(self.key, self.owner)
+
+
+def scorecard_document(scorecard: Scorecard) -> Document:
+    zone = reader_zone().key
+    return Document(
+        _scorecard_key(scorecard),
+        renderings_of(scorecard.interview.candidate_id),
+        f"scorecard:{scorecard.id}:{zone}",
+        ("scorecard", scorecard.id, zone),
+        lambda: scorecard_pdf(scorecard),
+    )
+
+
+def guide_document(version: KitVersion) -> Document:
+    zone = reader_zone().key
+    return Document(
+        _guide_key(version),
+        SHARED,
+        f"guide:{version.id}:{zone}",
+        ("guide", version.id, zone),
+        lambda: guide_pdf(version),
+    )
+
+
+def packet_document(
+    candidate: Candidate,
+    scorecards: list[Scorecard],
+    with_guide: bool,
+    hidden: dict[int, str] | None = None,
+    reader_id: int | None = None,
+) -> Document:
+    """The packet; `reader_id` names the reader when they may not read the whole panel
+    (None: the whole panel, as a manager reads it)."""
     hidden = hidden or {}
+    zone = reader_zone().key
+    owner = renderings_of(candidate.id)
     if not scorecards:
-        raise PdfError(f"{candidate.name} has no submitted scorecard yet: there is no packet.")
+        message = f"{candidate.name} has no submitted scorecard yet: there is no packet."
+
+        def refuse() -> bytes:
+            raise PdfError(message)
+
+        return Document(f"empty-packet:{candidate.id}", owner, "", (), refuse)
     versions = {s.interview.kit_version.id: s.interview.kit_version for s in scorecards}
     panel = progress(candidate)
     history = decisions(candidate.id)
@@ -135,7 +257,7 @@ def packet_pdf(
     key = ":".join(
         [
             f"packet:{candidate.id}:{candidate.name}:{candidate.role}:{with_guide}",
-            f"zone={reader_zone().key}",
+            f"zone={zone}",
             f"interviews={[(i.id, i.sequence) for i in candidate.interviews]}",
             f"hidden={sorted(hidden.items())}",
             f"decision={decision.id if decision else None}",
@@ -146,9 +268,10 @@ def packet_pdf(
         ]
     )
 
-    owner = renderings_of(candidate.id)
-
-    def make() -> bytes:
+    def make_parts() -> bytes:
+        guides = list(versions.values()) if with_guide else []
+        total = 2 + len(scorecards) + len(guides)
+        jobs.report(0, total, "Laying out the cover")
         cover = cached(
             key.replace("packet:", "cover:", 1),
             lambda: render_pdf(
@@ -166,9 +289,11 @@ def packet_pdf(
             ),
             owner,
         )
-        parts = [cover, *_scorecard_parts(scorecards)]
-        if with_guide:
-            parts += [_guide_part(v) for v in versions.values()]
+        parts = [cover, *_scorecard_parts(scorecards, 1, total)]
+        for n, version in enumerate(guides):
+            jobs.report(1 + len(scorecards) + n, total, "Laying out the kit guide")
+            parts.append(_guide_part(version))
+        jobs.report(total - 1, total, "Numbering the pages")
         return assemble(
             parts,
             header=header_for(candidate),
@@ -177,5 +302,194 @@ def packet_pdf(
             owner=owner,
         )
 
-    with failures_remembered(key, owner):
-        return cached(key, make, owner)
+    def make() -> bytes:
+        with failures_remembered(key, owner):
+            return cached(key, make_parts, owner)
+
+    scope = "all" if reader_id is None else f"user-{reader_id}"
+    return Document(
+        key,
+        owner,
+        f"packet:{candidate.id}:{zone}:{scope}:{int(with_guide)}",
+        ("packet", candidate.id, zone, reader_id, with_guide),
+        make,
+    )
+
+
+def download(document: Document, filename: str, title: str, sent: Callable[[], None]) -> Response:
+    """What an export link answers: the PDF when it is ready (waiting a moment for its
+    job), else a page that follows the job and fetches the PDF when it is ready. With
+    ?progress=1, where the job stands, as JSON, for that page."""
+    polling = request.args.get("progress") == "1"
+    wait = 0 if polling else current_app.config["PDF_WAIT_SECONDS"]
+    try:
+        result = obtain(document, wait, f"user-{current_user.id}")
+    except PdfError as error:
+        if polling:
+            return jsonify(state="failed", error=str(error))
+        return render_error(error.status, str(error))
+    if polling:
+        ready = isinstance(result, bytes)
+        return jsonify({"state": "ready"} if ready else result.as_json())
+    if isinstance(result, jobs.Status):
+        page = render_template("documents/preparing.html", status=result, title=title)
+        return Response(page, 202, headers={"Cache-Control": "no-store"})
+    sent()
+    return send_pdf(result, filename, inline=request.args.get("view") == "1")
+
+
+def obtain(document: Document, wait: float, user: str | None = None) -> bytes | jobs.Status:
+    """The document's rendering: at once when it is ready, else from its job (joined
+    when one is waiting or running, queued when none is), waiting up to `wait` seconds;
+    where the job stands when that is not enough. Rendered here only when no job could
+    run it (no worker is running).
+
+    For a `user` (a web request), waiting and rendering here are one at a time per user
+    and bounded per host, as renders in web workers were: a second one does not wait, it
+    is shown the job's progress (or, rendering here, refused with PdfBusy). PdfError when
+    the document cannot be made."""
+    data = document.ready()
+    if data is not None:
+        return data
+    if not document.job:
+        return document.make()  # refuses, saying why
+    if not jobs.runnable():
+        if user is None:
+            return document.make()
+        with one_at_a_time(user):
+            return document.make()
+    if user is None or wait <= 0:
+        return _follow(document, wait)
+    with held(user) as busy:
+        return _follow(document, 0 if busy else wait)
+
+
+def _follow(document: Document, wait: float) -> bytes | jobs.Status:
+    deadline = time.monotonic() + wait
+    queued = 0
+    while True:
+        data = document.ready()
+        if data is not None:
+            return data
+        message = failure(document.key, document.owner)
+        if message is not None:
+            raise PdfError(message)
+        state = jobs.status(document.job)
+        if not state.pending:
+            # A job that ended without this rendering failed, or read the data before
+            # the change that asked for it: queue one that reads it now, once.
+            if queued and (state.error or queued > 1):
+                raise PdfError(state.error or jobs.FAILED)
+            jobs.submit(RENDER, *document.args, key=document.job)
+            queued += 1
+            continue
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return state
+        jobs.wait(document.job, min(left, 1.0))
+
+
+def render_job(
+    kind: str, ident: int, zone: str, reader_id: int | None = None, with_guide: bool = False
+) -> str | None:
+    """The job: render one document into the cache, in time zone `zone`. Returns why it
+    cannot be made, for the user, or None."""
+    with current_app.test_request_context():
+        g.time_zone = zone
+        try:
+            with budget():
+                if kind == "scorecard":
+                    scorecard = db.session.scalar(
+                        interview_queries.scorecards_with_content().where(Scorecard.id == ident)
+                    )
+                    if scorecard is None:
+                        return "This scorecard no longer exists."
+                    scorecard_pdf(scorecard)
+                elif kind == "guide":
+                    version = _version(ident)
+                    if version is None:
+                        return "This kit version no longer exists."
+                    guide_pdf(version)
+                elif kind == "packet":
+                    candidate = db.session.get(Candidate, ident)
+                    if candidate is None:
+                        return "This candidate no longer exists."
+                    scorecards = interview_queries.submitted_with_content(ident)
+                    hidden: dict[int, str] = {}
+                    if reader_id is not None:
+                        reader = db.session.get(User, reader_id)
+                        if reader is None or not reader.active:
+                            return "This account can no longer export documents."
+                        access = interview_queries.access_to(reader, ident)
+                        scorecards, hidden = access.readable(scorecards), access.hidden_interviews()
+                    packet_document(candidate, scorecards, with_guide, hidden, reader_id).make()
+                else:
+                    raise ValueError(f"no document of kind {kind!r}")
+        except PdfError as error:
+            return str(error)
+    return None
+
+
+def _version(version_id: int) -> KitVersion | None:
+    from hiring.kits import queries as kit_queries
+
+    version = db.session.get(KitVersion, version_id)
+    if version is None:
+        return None
+    return db.session.scalar(kit_queries.version_for_builder(version.kit_id, version.number))
+
+
+def reader_zones(candidate_id: int | None = None) -> list[str]:
+    """The time zones documents are prepared in: those most of their likely readers
+    (managers, and the candidate's panel) use, the organisation's for those who set none."""
+    readers = User.role.in_([Role.ADMIN, Role.MANAGER])
+    if candidate_id is not None:
+        panel = (
+            select(Scorecard.interviewer_id)
+            .join(Interview, Scorecard.interview_id == Interview.id)
+            .where(Interview.candidate_id == candidate_id)
+        )
+        readers = or_(readers, User.id.in_(panel))
+    rows = db.session.execute(
+        select(User.time_zone, func.count())
+        .where(User.active, readers)
+        .group_by(User.time_zone)
+        .order_by(func.count().desc())
+        .limit(PREPARED_ZONES)
+    ).all()
+    fallback = organisation_zone().key
+    zones = list(dict.fromkeys(name or fallback for name, _ in rows)) or [fallback]
+    return zones[:PREPARED_ZONES]
+
+
+def prepare_candidate(candidate_id: int, scorecard_id: int | None = None) -> None:
+    """Queue what a change to a candidate made stale: their packet as the panel's
+    managers read it, and the changed scorecard."""
+    if not current_app.config["PREPARE_DOCUMENTS"]:
+        return
+    for zone in reader_zones(candidate_id):
+        jobs.submit(
+            RENDER,
+            "packet",
+            candidate_id,
+            zone,
+            None,
+            False,
+            key=f"packet:{candidate_id}:{zone}:all:0",
+        )
+        if scorecard_id is not None:
+            jobs.submit(
+                RENDER, "scorecard", scorecard_id, zone, key=f"scorecard:{scorecard_id}:{zone}"
+            )
+
+
+def prepare_guide(version_id: int) -> None:
+    """Queue a newly published kit version's guide."""
+    if not current_app.config["PREPARE_DOCUMENTS"]:
+        return
+    for zone in reader_zones():
+        jobs.submit(RENDER, "guide", version_id, zone, key=f"guide:{version_id}:{zone}")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

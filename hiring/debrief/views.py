@@ -19,7 +19,7 @@ from flask_login import current_user
 from hiring import pdf
 from hiring.audit.operations import exported
 from hiring.config import labels as listed
-from hiring.debrief import queries
+from hiring.debrief import documents, queries
 from hiring.debrief.aggregate import aggregate, by_question, one_line, progress, tally
 from hiring.debrief.calibration import raters, reliability
 from hiring.debrief.compare import SORTS, UNDECIDED, compare, sort_rows
@@ -211,6 +211,7 @@ def decision(candidate_id: int):
         flash(" ".join([str(error), *error.errors.values()]), "error")
     else:
         db.session.commit()
+        documents.prepare_candidate(candidate.id)
         flash(f"Decision recorded: {form.outcome.data}.", "success")
     return redirect(url_for(".debrief", candidate_id=candidate.id, _anchor="decision"))
 

@@ -17,12 +17,12 @@ from flask import (
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from hiring import inputs, pdf
+from hiring import inputs
 from hiring.audit.operations import exported
 from hiring.auth import queries as people
 from hiring.auth.models import User
+from hiring.debrief import documents
 from hiring.debrief.aggregate import aggregate
-from hiring.debrief.documents import packet_pdf, scorecard_pdf
 from hiring.domain import DomainError
 from hiring.errors import render_error
 from hiring.extensions import db
@@ -46,7 +46,6 @@ from hiring.interviews.models import (
 )
 from hiring.kits import queries as kit_queries
 from hiring.kits.models import KitVersion
-from hiring.pdf import PdfError, send_pdf
 from hiring.security import ADMINS, EVERYONE, MANAGERS, allow
 from hiring.text import disposition
 from hiring.timezones import (
@@ -136,20 +135,18 @@ def packet(candidate_id: int):
         return render_error(
             403, f"The panel's scorecards on {candidate.name} are {next(iter(hidden.values()))}."
         )
-    try:
-        with pdf.one_at_a_time(f"user-{current_user.id}"):
-            data = packet_pdf(
-                candidate,
-                readable,
-                with_guide=request.args.get("guide") == "1",
-                hidden=hidden,
-            )
-    except PdfError as error:
-        return render_error(error.status, str(error))
     guide = request.args.get("guide") == "1"
-    name = f"{candidate.name} candidate packet{' with kit guide' if guide else ''} {today()}"
-    exported("packet", "candidate", candidate.id, guide=guide)
-    return send_pdf(data, name, inline=request.args.get("view") == "1")
+    submitted = queries.submitted_with_content(candidate.id)
+    whole_panel = not hidden and len(readable) == len(submitted)
+    document = documents.packet_document(
+        candidate, readable, guide, hidden, None if whole_panel else current_user.id
+    )
+    return documents.download(
+        document,
+        f"{candidate.name} candidate packet{' with kit guide' if guide else ''} {today()}",
+        f"the candidate packet on {candidate.name}",
+        lambda: exported("packet", "candidate", candidate.id, guide=guide),
+    )
 
 
 @bp.post("/candidates/<int:candidate_id>/delete")
@@ -495,17 +492,16 @@ def as_json(scorecard_id: int):
 def as_pdf(scorecard_id: int):
     """The scorecard as PDF."""
     scorecard = viewable(scorecard_id)
-    try:
-        with pdf.one_at_a_time(f"user-{current_user.id}"):
-            data = scorecard_pdf(scorecard)
-    except PdfError as error:
-        return render_error(error.status, str(error))
     name = (
         f"{scorecard.interview.candidate.name} scorecard by {scorecard.interviewer.name}"
         f"{' draft' if scorecard.submitted_at is None else ''} {today()}"
     )
-    exported("scorecard", "scorecard", scorecard.id, format="pdf")
-    return send_pdf(data, name, inline=request.args.get("view") == "1")
+    return documents.download(
+        documents.scorecard_document(scorecard),
+        name,
+        f"{scorecard.interviewer.name}'s scorecard on {scorecard.interview.candidate.name}",
+        lambda: exported("scorecard", "scorecard", scorecard.id, format="pdf"),
+    )
 
 
 @scorecards_bp.post("/<int:scorecard_id>/save")
@@ -563,6 +559,7 @@ def submit(scorecard_id: int):
         flash(error.message, "error")
         return render_live(load(scorecard_id), error.errors), error.kind.value
     db.session.commit()
+    documents.prepare_candidate(scorecard.interview.candidate_id, scorecard.id)
     flash("Submitted. You can now see the panel's feedback on this interview.", "success")
     return redirect(url_for(".live", scorecard_id=scorecard.id))
 
@@ -583,6 +580,7 @@ def amend(scorecard_id: int):
         flash(error.message, "error")
         return redirect(url_for(".live", scorecard_id=scorecard.id))
     db.session.commit()
+    documents.prepare_candidate(scorecard.interview.candidate_id)
     flash(
         "The scorecard is open for your amendment. Submit it again when done; "
         "the original stays in its history.",

@@ -3,11 +3,9 @@ from collections.abc import Callable
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from hiring import pdf
 from hiring.audit.operations import exported
 from hiring.debrief import documents
 from hiring.domain import DomainError, Kind
-from hiring.errors import render_error
 from hiring.extensions import db
 from hiring.inputs import as_count, as_id
 from hiring.interviews import queries as interview_queries
@@ -32,7 +30,6 @@ from hiring.kits.models import (
     KitVersion,
     VersionState,
 )
-from hiring.pdf import PdfError, send_pdf
 from hiring.questions import queries as bank
 from hiring.questions.models import Competency, Question
 from hiring.security import EVERYONE, MANAGERS, allow
@@ -441,9 +438,14 @@ def publish(kit_id: int, number: int):
                 "Not published yet: " + " ".join(warnings) + " Fix them, or publish anyway.",
             )
         ops.publish(version)
+        published.append(version.id)
         return f"Version {version.number} is published: interviews can now use it."
 
-    return change(kit_id, number, form, apply, "publish")
+    published: list[int] = []
+    response = change(kit_id, number, form, apply, "publish")
+    for version_id in published:
+        documents.prepare_guide(version_id)
+    return response
 
 
 @bp.post("/<int:kit_id>/edit")
@@ -495,12 +497,10 @@ def guide_pdf(kit_id: int, number: int):
     version = load_version(kit_id, number)
     if not interview_queries.may_read_guide(current_user, version):
         abort(403)
-    try:
-        with pdf.one_at_a_time(f"user-{current_user.id}"):
-            data = documents.guide_pdf(version)
-    except PdfError as error:
-        return render_error(error.status, str(error))
-    exported("guide", "kit_version", version.id)
     draft = " draft" if version.published_at is None else ""
-    name = f"{version.kit.title} kit guide version {version.number}{draft} {today()}"
-    return send_pdf(data, name, inline=request.args.get("view") == "1")
+    return documents.download(
+        documents.guide_document(version),
+        f"{version.kit.title} kit guide version {version.number}{draft} {today()}",
+        f"the {version.kit.title} kit guide",
+        lambda: exported("guide", "kit_version", version.id),
+    )

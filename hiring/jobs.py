@@ -1,0 +1,313 @@
+"""Background jobs: documents rendered before anyone asks for them, mail sent outside
+requests.
+
+With `HIRING_REDIS_URL` set, jobs go to RQ on Redis and run in `flask --app hiring
+worker` processes, on as many hosts as needed. Without it, the same job functions run in
+a small pool of threads inside the app's own process: the embedded default, which needs
+nothing else running.
+
+A job is named by a key that says what it makes ("packet:7:UTC:all:0"). Submitting a key
+whose job is still waiting to start joins that job, since it reads the newest data when
+it starts. Once a job has started, a new submission queues another: the running one may
+have read the data before the change that asked for it.
+
+A job function takes plain values (ids, names), runs in an application context of its
+own, and returns None, or a message for the user when what it makes cannot be made.
+"""
+
+import importlib
+import logging
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from hashlib import sha256
+
+from flask import current_app
+from redis import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger("hiring.jobs")
+
+QUEUE = "hiring"
+# How long a finished job's state and a waiting marker are kept, in seconds.
+KEEP = 3600
+FAILED = "This could not be done because of an error on our side; it was logged. Try again later."
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where a job stands. `state` is none, queued, started, finished or failed."""
+
+    state: str = "none"
+    done: int = 0
+    total: int = 0
+    label: str = ""
+    # Why what the job makes cannot be made, for the user.
+    error: str = ""
+
+    @property
+    def pending(self) -> bool:
+        return self.state in ("queued", "started")
+
+    def as_json(self) -> dict:
+        return {
+            "state": self.state,
+            "done": self.done,
+            "total": self.total,
+            "label": self.label,
+            "error": self.error,
+        }
+
+
+def submit(target: str, *args, key: str) -> None:
+    """Run `target` ("module:function") with `args` in the background, once per key
+    while a job for the key waits to start."""
+    if redis_url():
+        _Rq.submit(target, args, key)
+    else:
+        _pool_submit(current_app._get_current_object(), target, args, key)
+
+
+def status(key: str) -> Status:
+    """The state of the newest job for `key`."""
+    return _Rq.status(key) if redis_url() else _pool_status(key)
+
+
+def wait(key: str, timeout: float) -> Status:
+    """Wait up to `timeout` seconds for the newest job for `key` to end."""
+    deadline = time.monotonic() + timeout
+    while True:
+        current = status(key)
+        left = deadline - time.monotonic()
+        if not current.pending or left <= 0:
+            return current
+        if not redis_url():
+            entry = _latest.get(key)
+            if entry is not None:
+                entry.ended.wait(left)
+                continue
+        time.sleep(min(0.05, left))
+
+
+def runnable() -> bool:
+    """Whether a job submitted now can run: the pool always can; RQ needs a live worker."""
+    if not redis_url():
+        return True
+    try:
+        return _Rq.workers() > 0
+    except RedisError:
+        return False
+
+
+def report(done: int, total: int, label: str) -> None:
+    """From inside a job: how far it has come, shown to whoever waits for it."""
+    if redis_url():
+        from rq import get_current_job
+
+        job = get_current_job()
+        if job is not None:
+            job.meta.update(done=done, total=total, label=label)
+            job.save_meta()
+        return
+    entry = getattr(_local, "entry", None)
+    if entry is not None:
+        entry.done, entry.total, entry.label = done, total, label
+
+
+def run(target: str, key: str, args: tuple) -> str | None:
+    """A job as a worker runs it: in an application context of its own."""
+    module, _, name = target.partition(":")
+    function = getattr(importlib.import_module(module), name)
+    with current_app._get_current_object().app_context():
+        return function(*args)
+
+
+def redis_url() -> str:
+    return current_app.config["REDIS_URL"]
+
+
+def redis() -> Redis:
+    return Redis.from_url(redis_url(), socket_connect_timeout=2, socket_timeout=10)
+
+
+def work(burst: bool = False) -> None:
+    """Run jobs from the queue in this process until stopped (or, with `burst`, until
+    the queue is empty): what `flask --app hiring worker` does, one per core."""
+    from rq import SimpleWorker
+    from rq.timeouts import TimerDeathPenalty
+
+    class Worker(SimpleWorker):
+        # Jobs run in this process, so that what a render warms up stays warm. The job
+        # time limit runs on a timer thread: a render's own time budget has the alarm.
+        death_penalty_class = TimerDeathPenalty
+
+    # Blocking reads wait for jobs: no socket timeout on this connection.
+    connection = Redis.from_url(redis_url(), socket_connect_timeout=2)
+    Worker([QUEUE], connection=connection).work(burst=burst, logging_level="WARNING")
+
+
+# RQ on Redis ---------------------------------------------------------------------------
+
+# Deletes the waiting marker only while it still names this job (a compare-and-delete).
+_CLAIM = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
+
+
+class _Rq:
+    @staticmethod
+    def _names(key: str) -> tuple[str, str, str]:
+        digest = sha256(key.encode()).hexdigest()[:32]
+        return digest, f"hiring:job:waiting:{digest}", f"hiring:job:latest:{digest}"
+
+    @staticmethod
+    def queue():
+        from rq import Queue
+
+        return Queue(QUEUE, connection=redis())
+
+    @classmethod
+    def submit(cls, target: str, args: tuple, key: str) -> None:
+        digest, waiting, latest = cls._names(key)
+        connection = redis()
+        job_id = f"{digest}-{uuid.uuid4().hex[:12]}"
+        if not connection.set(waiting, job_id, nx=True, ex=KEEP):
+            return  # a job for this key waits to start: it will read the newest data
+        connection.set(latest, job_id, ex=KEEP)
+        cls.queue().enqueue_call(
+            "hiring.jobs._rq_run",
+            args=(target, key, tuple(args)),
+            job_id=job_id,
+            timeout=int(current_app.config["JOB_TIME_LIMIT"]),
+            result_ttl=KEEP,
+            failure_ttl=KEEP,
+            description=key[:200],
+        )
+
+    @classmethod
+    def status(cls, key: str) -> Status:
+        from rq.exceptions import NoSuchJobError
+        from rq.job import Job
+
+        _, _, latest = cls._names(key)
+        connection = redis()
+        job_id = connection.get(latest)
+        if job_id is None:
+            return Status()
+        try:
+            job = Job.fetch(job_id.decode(), connection=connection)
+        except NoSuchJobError:
+            return Status()
+        state = job.get_status(refresh=False)
+        meta = job.meta or {}
+        progress = {k: meta[k] for k in ("done", "total", "label") if k in meta}
+        if state in ("queued", "deferred", "scheduled"):
+            return Status("queued", **progress)
+        if state == "started":
+            return Status("started", **progress)
+        if state == "finished":
+            return Status("finished", **progress, error=job.return_value() or "")
+        return Status("failed", **progress, error=FAILED)
+
+    @classmethod
+    def workers(cls) -> int:
+        from rq import Worker
+
+        return Worker.count(queue=cls.queue())
+
+
+def _rq_run(target: str, key: str, args: tuple) -> str | None:
+    """The function RQ runs: claims the key (later submissions queue anew), then runs."""
+    from rq import get_current_job
+
+    job = get_current_job()
+    _, waiting, _ = _Rq._names(key)
+    redis().eval(_CLAIM, 1, waiting, job.id if job else "")
+    return run(target, key, args)
+
+
+# The in-process pool --------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Entry:
+    state: str = "queued"
+    done: int = 0
+    total: int = 0
+    label: str = ""
+    error: str = ""
+    ended_at: float = 0.0
+    ended: threading.Event = field(default_factory=threading.Event)
+
+
+_lock = threading.Lock()
+_local = threading.local()
+_waiting: dict[str, _Entry] = {}
+_latest: dict[str, _Entry] = {}
+_pool: dict[int, ThreadPoolExecutor] = {}
+
+
+def _executor(app) -> ThreadPoolExecutor:
+    """The pool of this process: made on first use, after any fork (threads do not
+    survive one)."""
+    import os
+
+    pid = os.getpid()
+    if pid not in _pool:
+        _pool.clear()
+        _waiting.clear()
+        _latest.clear()
+        _pool[pid] = ThreadPoolExecutor(
+            max_workers=max(1, int(app.config["JOB_THREADS"])), thread_name_prefix="job"
+        )
+    return _pool[pid]
+
+
+def _pool_submit(app, target: str, args: tuple, key: str) -> None:
+    with _lock:
+        executor = _executor(app)
+        if key in _waiting:
+            return
+        entry = _waiting[key] = _latest[key] = _Entry()
+        now = time.monotonic()
+        for old in [k for k, e in _latest.items() if e.ended_at and now - e.ended_at > KEEP]:
+            del _latest[old]
+    executor.submit(_pool_run, app, entry, target, key, tuple(args))
+
+
+def _pool_run(app, entry: _Entry, target: str, key: str, args: tuple) -> None:
+    with _lock:
+        if _waiting.get(key) is entry:
+            del _waiting[key]
+        entry.state = "started"
+    _local.entry = entry
+    try:
+        with app.app_context():
+            entry.error = run(target, key, args) or ""
+        entry.state = "finished"
+    except Exception:  # noqa: BLE001 (a pool thread has no one to raise to: log it)
+        log.exception("job %s failed", key)
+        entry.error, entry.state = FAILED, "failed"
+    finally:
+        _local.entry = None
+        entry.ended_at = time.monotonic()
+        entry.ended.set()
+
+
+def _pool_status(key: str) -> Status:
+    entry = _latest.get(key)
+    if entry is None:
+        return Status()
+    return Status(entry.state, entry.done, entry.total, entry.label, entry.error)
+
+
+def idle(timeout: float = 30) -> bool:
+    """Wait until this process's pool has nothing queued or running (tests, commands)."""
+    deadline = time.monotonic() + timeout
+    for entry in list(_latest.values()):
+        if not entry.ended.wait(max(0.0, deadline - time.monotonic())):
+            return False
+    return True

@@ -1,0 +1,383 @@
+"""Background jobs: documents rendered before anyone asks, on the in-process pool and on
+RQ workers; exports that wait for a running job instead of rendering twice; progress for
+the browser; the render limits inside jobs; e-mail through the queue."""
+
+import io
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from redis import Redis
+
+from hiring import jobs, pdf
+from hiring.auth.models import Role
+from hiring.debrief import documents
+from hiring.extensions import db
+from hiring.interviews import queries as interview_queries
+from hiring.interviews.models import Candidate
+from tests.scoring import complete, make_panel
+
+REDIS_URL = os.environ.get("HIRING_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def panel(app, make_question, users, make_user):
+    users["colleague"] = make_user(Role.INTERVIEWER, name="Colleague")
+    return make_panel(app, make_question, [users["interviewer"], users["colleague"]])
+
+
+def submit(client, login, user, panel, value=3):
+    login(user)
+    sid = panel.scorecards[user.id]
+    body = complete(panel, value)
+    assert client.post(f"/scorecards/{sid}/save", json={"base": 0, "changes": body}).status_code
+    assert client.post(f"/scorecards/{sid}/submit").status_code == 302
+    return sid
+
+
+def packet_ready(app, candidate_id: int) -> bool:
+    with app.test_request_context():
+        candidate = db.session.get(Candidate, candidate_id)
+        scorecards = interview_queries.submitted_with_content(candidate_id)
+        return documents.packet_document(candidate, scorecards, False).ready() is not None
+
+
+def no_layout(monkeypatch):
+    """From here on, any render fails the test: what is exported must be ready."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a document was laid out on request")
+
+    monkeypatch.setattr(pdf, "HTML", refuse)
+
+
+# Jobs on the in-process pool ------------------------------------------------------------
+
+started, release = threading.Event(), threading.Event()
+runs: list[str] = []
+
+
+def blocking(name: str) -> None:
+    started.set()
+    release.wait(10)
+    runs.append(name)
+
+
+def recording(name: str) -> None:
+    runs.append(name)
+
+
+def test_a_key_waiting_to_start_is_joined_and_a_started_one_queued_again(app):
+    started.clear(), release.clear(), runs.clear()
+    with app.app_context():
+        jobs.submit(f"{__name__}:blocking", "first", key="k1")
+        assert started.wait(10)
+        assert jobs.status("k1").state == "started"
+        # k1 has started: it may have read the data before this change, so a new job.
+        jobs.submit(f"{__name__}:recording", "second", key="k1")
+        jobs.submit(f"{__name__}:recording", "third", key="k1")  # joins the second
+        assert jobs.status("k1").state == "queued"
+        release.set()
+        assert jobs.wait("k1", 10).state == "finished"
+    assert runs == ["first", "second"]
+
+
+@pytest.mark.parametrize("config_overrides", [{"PREPARE_DOCUMENTS": True}])
+def test_submitting_renders_the_packet_before_anyone_asks(
+    app, client, login, users, panel, config_overrides, monkeypatch
+):
+    submit(client, login, users["interviewer"], panel)
+    submit(client, login, users["colleague"], panel, value=4)
+    assert jobs.idle(60)
+    assert packet_ready(app, panel.candidate_id)
+    no_layout(monkeypatch)
+    login(users["manager"])
+    r = client.get(f"/candidates/{panel.candidate_id}/packet.pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.data)).pages)
+    assert "Casey Candidate" in text and "Colleague" in text
+    # The interviewer's own scorecard is ready too.
+    login(users["colleague"])
+    sid = panel.scorecards[users["colleague"].id]
+    assert client.get(f"/scorecards/{sid}.pdf").status_code == 200
+
+
+@pytest.mark.parametrize("config_overrides", [{"PREPARE_DOCUMENTS": True}])
+def test_a_decision_and_an_amendment_render_the_packet_again(
+    app, client, login, users, panel, config_overrides
+):
+    submit(client, login, users["interviewer"], panel)
+    assert jobs.idle(60) and packet_ready(app, panel.candidate_id)
+    login(users["manager"])
+    url = f"/candidates/{panel.candidate_id}/decision"
+    client.post(url, data={"outcome": "Hold", "rationale": "Wait for the colleague."})
+    assert jobs.idle(60) and packet_ready(app, panel.candidate_id)
+    r = client.get(f"/candidates/{panel.candidate_id}/packet.pdf")
+    assert "Hold" in PdfReader(io.BytesIO(r.data)).pages[0].extract_text()
+    login(users["interviewer"])
+    sid = panel.scorecards[users["interviewer"].id]
+    client.post(f"/scorecards/{sid}/amend", data={"reason": "Typo in the evidence."})
+    client.post(f"/scorecards/{sid}/save", json={"base": 2, "changes": {"summary": "Better."}})
+    assert client.post(f"/scorecards/{sid}/submit").status_code == 302
+    assert jobs.idle(60) and packet_ready(app, panel.candidate_id)
+
+
+@pytest.mark.parametrize("config_overrides", [{"PREPARE_DOCUMENTS": True}])
+def test_publishing_renders_the_guide(app, client, login, users, make_question, monkeypatch):
+    from tests.test_kits import add, post
+
+    login(users["manager"])
+    r = client.post(
+        "/kits/new",
+        data={"title": "Guide kit", "role": "Support", "purpose": "p", "duration": 30},
+    )
+    kit_id = int(r.headers["Location"].split("/")[2])
+    add(client, app, kit_id, make_question("What went wrong last time?"))
+    r = post(client, app, kit_id, "/publish", anyway="1")
+    assert "is published" in r.get_data(as_text=True)
+    assert jobs.idle(60)
+    no_layout(monkeypatch)
+    r = client.get(f"/kits/{kit_id}/v/1/guide.pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+
+
+@pytest.mark.parametrize("config_overrides", [{"PDF_WAIT_SECONDS": 0}])
+def test_an_export_not_ready_shows_its_progress_then_downloads(
+    app, client, login, users, panel, config_overrides
+):
+    submit(client, login, users["interviewer"], panel)
+    login(users["manager"])
+    url = f"/candidates/{panel.candidate_id}/packet.pdf"
+    r = client.get(url)
+    assert r.status_code == 202 and r.headers["Cache-Control"] == "no-store"
+    page = r.get_data(as_text=True)
+    assert "Preparing the candidate packet on Casey Candidate" in page
+    assert "<progress data-preparing-bar" in page and "<script>" not in page
+    states = []
+    while not states or states[-1]["state"] not in ("ready", "failed"):
+        states.append(client.get(url, query_string={"progress": "1"}).get_json())
+        time.sleep(0.02)
+    assert states[-1] == {"state": "ready"}
+    assert all(s["state"] in ("queued", "started", "ready") for s in states)
+    r = client.get(url)
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+
+
+def test_two_asking_at_once_share_one_render(app, client, login, users, panel, monkeypatch):
+    submit(client, login, users["interviewer"], panel)
+    layouts = []
+    real = pdf.HTML
+
+    def counting(*args, **kwargs):
+        layouts.append(kwargs.get("string", "")[:80])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "HTML", counting)
+    with app.test_request_context():
+        candidate = db.session.get(Candidate, panel.candidate_id)
+        document = documents.packet_document(
+            candidate, interview_queries.submitted_with_content(candidate.id), False
+        )
+        first = documents.obtain(document, 0)  # queues the job, does not wait
+        assert isinstance(first, jobs.Status) and first.pending
+        second = documents.obtain(document, 60)  # joins it
+    assert isinstance(second, bytes)
+    # One layout of the cover, one of the scorecard, one of the page stamp: no second set.
+    assert len(layouts) == 3
+
+
+@pytest.mark.parametrize("config_overrides", [{"PDF_TIME_LIMIT": 0.05}])
+def test_the_time_limit_holds_in_a_job_thread(app, client, login, users, panel):
+    login(users["interviewer"])
+    sid = panel.scorecards[users["interviewer"].id]
+    notes = {f"item:{i}:notes": "A long and careful note. " * 4000 for i in panel.items}
+    client.post(f"/scorecards/{sid}/save", json={"base": 0, "changes": notes})
+    r = client.get(f"/scorecards/{sid}.pdf")
+    assert r.status_code == 422
+    assert "took too long to render" in r.get_data(as_text=True)
+    with app.app_context():
+        assert jobs.status(f"scorecard:{sid}:UTC").state == "finished"
+
+
+def test_a_render_deadline_stops_a_thread_that_is_not_the_main_one():
+    outcome = []
+
+    def busy():
+        try:
+            with pdf._Deadline(0.05):
+                while True:
+                    pass
+        except pdf.RenderTimeout as error:
+            outcome.append(str(error))
+
+    thread = threading.Thread(target=busy)
+    thread.start()
+    thread.join(10)
+    assert outcome == [pdf.TOO_LONG]
+
+
+def test_a_failing_job_says_so_and_is_logged(app, client, login, users, panel, monkeypatch):
+    submit(client, login, users["interviewer"], panel)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(pdf, "assemble", broken)
+    monkeypatch.setattr(documents, "assemble", broken)
+    login(users["manager"])
+    r = client.get(f"/candidates/{panel.candidate_id}/packet.pdf")
+    assert r.status_code == 422
+    assert "error on our side" in r.get_data(as_text=True)
+
+
+# Jobs on RQ ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_url():
+    connection = Redis.from_url(REDIS_URL)
+    connection.ping()  # Redis runs wherever the suite does: unreachable fails, never skips
+    connection.flushdb()
+    yield REDIS_URL
+    connection.flushdb()
+
+
+def run_worker(app, *args: str) -> subprocess.CompletedProcess:
+    """`flask --app hiring worker --burst` on the test database and cache."""
+    env = os.environ | {
+        "HIRING_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "HIRING_REDIS_URL": app.config["REDIS_URL"],
+        "HIRING_PDF_CACHE_DIR": app.config["PDF_CACHE_DIR"],
+        "HIRING_MAIL_OUTBOX_DIR": app.config["MAIL_OUTBOX_DIR"],
+        "HIRING_INSTANCE_PATH": app.instance_path,
+        "HIRING_SECRET_KEY": "test-secret",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "hiring", "worker", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def rq_config(redis_url):
+    return {"REDIS_URL": redis_url, "PREPARE_DOCUMENTS": True}
+
+
+def test_rq_workers_render_what_a_submission_made_stale(
+    app, client, login, users, panel, rq_config, monkeypatch
+):
+    app.config.update(rq_config)
+    submit(client, login, users["interviewer"], panel)
+    queued = Redis.from_url(rq_config["REDIS_URL"]).llen("rq:queue:hiring")
+    assert queued == 2  # the packet and the scorecard, nothing rendered in the request
+    assert not packet_ready(app, panel.candidate_id)
+    worker = run_worker(app, "--burst")
+    assert worker.returncode == 0, worker.stderr
+    assert packet_ready(app, panel.candidate_id)
+    no_layout(monkeypatch)
+    login(users["manager"])
+    r = client.get(f"/candidates/{panel.candidate_id}/packet.pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+
+
+def test_with_no_worker_running_the_request_renders_one_at_a_time_per_user(
+    app, client, login, users, panel, rq_config
+):
+    from tests.test_debrief_render_limits import holding
+
+    app.config.update(rq_config | {"PDF_CONCURRENCY": 2})
+    sid = submit(client, login, users["interviewer"], panel)
+    release = holding(app, f"user-{users['interviewer'].id}")
+    try:
+        r = client.get(f"/scorecards/{sid}.pdf")
+        assert r.status_code == 429
+        assert "Another of your documents is rendering" in r.get_data(as_text=True)
+        login(users["manager"])
+        assert client.get(f"/scorecards/{sid}.pdf").status_code == 200
+    finally:
+        release()
+
+
+def test_export_packets_fans_out_over_rq_workers(
+    app, runner, client, login, users, make_question, rq_config, tmp_path
+):
+    from rq import Worker
+    from rq.registry import FinishedJobRegistry
+
+    app.config.update(rq_config | {"PREPARE_DOCUMENTS": False})
+    panels = [
+        make_panel(app, make_question, [users["interviewer"]], candidate=name, kit_title=name)
+        for name in ("Ada", "Grace", "Edsger")
+    ]
+    for panel in panels:
+        submit(client, login, users["interviewer"], panel)
+    connection = Redis.from_url(rq_config["REDIS_URL"])
+    env = os.environ | {
+        "HIRING_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "HIRING_REDIS_URL": rq_config["REDIS_URL"],
+        "HIRING_PDF_CACHE_DIR": app.config["PDF_CACHE_DIR"],
+        "HIRING_INSTANCE_PATH": app.instance_path,
+        "HIRING_SECRET_KEY": "test-secret",
+    }
+    command = [sys.executable, "-m", "flask", "--app", "hiring", "worker"]
+    workers = [subprocess.Popen(command, cwd=ROOT, env=env) for _ in range(2)]
+    try:
+        deadline = time.monotonic() + 60
+        while Worker.count(connection=connection, queue=None) < 2:
+            assert time.monotonic() < deadline, "the workers did not start"
+            time.sleep(0.1)
+        out = tmp_path / "packets"
+        result = runner.invoke(args=["export-packets", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        assert sorted(p.name for p in out.iterdir()) == [
+            f"packet-{p.candidate_id}.pdf" for p in sorted(panels, key=lambda p: p.candidate_id)
+        ]
+        for panel, name in zip(panels, ("Ada", "Grace", "Edsger"), strict=True):
+            reader = PdfReader(out / f"packet-{panel.candidate_id}.pdf")
+            assert name in reader.pages[0].extract_text()
+        finished = FinishedJobRegistry("hiring", connection=connection).get_job_ids()
+        assert len(finished) == 3  # rendered by the workers, one job per packet
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(30)
+
+
+def test_export_packets_with_no_worker_renders_itself(
+    app, runner, client, login, users, panel, rq_config, tmp_path
+):
+    app.config.update(rq_config | {"PREPARE_DOCUMENTS": False})
+    submit(client, login, users["interviewer"], panel)
+    out = tmp_path / "packets"
+    result = runner.invoke(args=["export-packets", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / f"packet-{panel.candidate_id}.pdf").exists()
+
+
+def test_the_worker_command_needs_redis(runner):
+    result = runner.invoke(args=["worker", "--burst"])
+    assert result.exit_code != 0 and "HIRING_REDIS_URL is not set" in result.output
+
+
+def test_mail_goes_through_the_queue(app, client, login, users, panel, redis_url):
+    app.config.update({"REDIS_URL": redis_url})
+    login(users["manager"])
+    r = client.post(f"/interviews/{panel.interview_id}/cancel", data={"reason": "Moved."})
+    assert r.status_code == 302
+    outbox = Path(app.config["MAIL_OUTBOX_DIR"])
+    assert not outbox.exists() or not list(outbox.iterdir())
+    assert Redis.from_url(redis_url).llen("rq:queue:hiring") == 1
+    worker = run_worker(app, "--burst")
+    assert worker.returncode == 0, worker.stderr
+    assert list(outbox.glob("*.eml"))
