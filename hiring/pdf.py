@@ -243,10 +243,11 @@ def _collector_paused():
 
     The collector would walk the previous render's objects: a 20-scorecard render ran 8%
     faster paused (bench, one run). The switch is process-wide, so it is touched only in
-    a worker's main thread (one request at a time) and only when it was on; it is back
-    on, and has collected, when the render ends however it ends.
+    a worker's main thread (one request at a time) or a job thread, and only when it was
+    on; it is back on, and has collected, when the render ends however it ends.
     """
-    pause = gc.isenabled() and threading.current_thread() is threading.main_thread()
+    thread = threading.current_thread()
+    pause = gc.isenabled() and (thread is threading.main_thread() or thread.name.startswith("job"))
     if pause:
         gc.disable()
     try:
