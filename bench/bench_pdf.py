@@ -1,26 +1,37 @@
-"""Candidate packets: the app's export against WeasyPrint rendering the same packet from
-scratch, for packets of 5 and 20 submitted scorecards (about 2 pages each).
+"""Candidate packets: the export a manager waits for, against a warm headless Chromium
+printing the same packet HTML.
 
-Run: .venv/bin/python -m bench.bench_pdf
+A panel of 20 submits one by one; each submission queues the renders it made stale (as
+the submit page does), and the manager exports the packet 2 s after the last submission,
+then right after an amendment and after a decision. For comparison, the export of a
+packet nothing was prepared for (every part laid out on request).
+
+Run: .venv/bin/python -m bench.bench_pdf [--quick]
 """
 
-import resource
-import statistics
 import sys
 import time
 from pathlib import Path
 
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-
-from bench.common import make_interviewers, question_maker, scratch_app
+from bench.common import (
+    Chromium,
+    main_for,
+    make_interviewers,
+    median_seconds,
+    question_maker,
+    result,
+    scratch_app,
+    signed_in_client,
+)
+from hiring import jobs
+from hiring.auth.models import Role, User
+from hiring.debrief import documents
 from hiring.debrief.aggregate import aggregate, tally
-from hiring.debrief.documents import packet_pdf, scorecard_pdf
+from hiring.debrief.operations import decide
 from hiring.extensions import db
 from hiring.interviews import operations as scoring
 from hiring.interviews.models import Candidate, Scorecard
 from hiring.interviews.queries import submitted_with_content as scorecards_of
-from hiring.pdf import BASE_URL, StaticOnlyFetcher
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.scoring import complete, make_panel  # noqa: E402
@@ -43,47 +54,58 @@ NOTE = (
     "The candidate described the situation, the steps they took and the result, with "
     "numbers. They checked facts before acting and explained the trade-offs. "
 ) * 3
+SIZE = 20
+AFTER = 2.0  # seconds between the change and the export
 
 
-def build(app, size: int) -> int:
-    """A candidate with `size` submitted scorecards of about two pages each."""
-    users = make_interviewers(app, f"p{size}-", size, "bench password!")
+def panel_of(app, size: int, prepare: bool, tag: str = ""):
+    """A candidate whose `size` interviewers submit one after another; with `prepare`,
+    each submission queues its renders as the submit page does."""
+    tag = tag or f"{size} {prepare}"
+    users = make_interviewers(app, f"p{tag.replace(' ', '-')}-", size, "bench password!")
     make_question = question_maker(app, [f"Competency {n}" for n in range(6)])
     panel = make_panel(
         app,
         make_question,
         users,
         questions=4,
-        candidate=f"Candidate {size}",
-        kit_title=f"Kit for {size}",
+        candidate=f"Candidate {tag}",
+        kit_title=f"Kit {tag}",
     )
-    with app.app_context():
-        for user in users:
+    for n, user in enumerate(users):
+        with app.test_request_context():
             scorecard = db.session.get(Scorecard, panel.scorecards[user.id])
             changes = complete(panel, value=1 + user.id % 4) | {
                 f"item:{i}:notes": NOTE for i in panel.items
             }
             scoring.save(scorecard, 0, changes, 200_000)
             scoring.submit(scorecard)
-        db.session.commit()
-    return panel.candidate_id
+            db.session.commit()
+            if prepare:
+                documents.prepare_candidate(panel.candidate_id, scorecard.id)
+        if prepare and n < len(users) - 1:
+            jobs.idle(120)  # the panel submits over hours: each one's renders are done
+    return panel
 
 
-def timed(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+def export(client, candidate_id: int) -> float:
+    """Seconds for the manager's export, following the waiting page if one is shown."""
+    url = f"/candidates/{candidate_id}/packet.pdf"
+    start = time.perf_counter()
+    response = client.get(url)
+    while response.status_code == 202:
+        time.sleep(0.05)
+        if client.get(url, query_string={"progress": "1"}).get_json()["state"] == "ready":
+            response = client.get(url)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    return time.perf_counter() - start
 
 
-def measure(app, size: int) -> dict:
-    candidate_id = build(app, size)
+def packet_html(app, candidate_id: int) -> str:
     with app.test_request_context():
         candidate = db.session.get(Candidate, candidate_id)
         scorecards = scorecards_of(candidate_id)
-        html = app.jinja_env.from_string(WHOLE).render(
+        return app.jinja_env.from_string(WHOLE).render(
             paper=app.config["PAPER_SIZE"],
             header=f"{candidate.name} · {candidate.role}",
             candidate=candidate,
@@ -92,79 +114,65 @@ def measure(app, size: int) -> dict:
             tally=tally(scorecards),
             interviews=[scorecards[0].interview],
             values={s.id: scoring.content(s) for s in scorecards},
-            url_for=_url_for,
+            url_for=lambda endpoint, filename: f"/static/{filename}",
         )
 
-        def from_scratch():
-            return HTML(
-                string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher(app.static_folder)
-            ).write_pdf(font_config=FontConfiguration())
 
-        scratch = timed(from_scratch, 3)
-        pages = len(
-            HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher(app.static_folder))
-            .render()
-            .pages
-        )
-        start = time.perf_counter()
-        packet_pdf(candidate, scorecards, with_guide=False)
-        cold = time.perf_counter() - start
-        warm = timed(lambda: packet_pdf(candidate, scorecards_of(candidate_id), False), 10)
+def benchmarks(quick: bool) -> list[dict]:
+    app = scratch_app("pdf", PREPARE_DOCUMENTS=True, PDF_WAIT_SECONDS=60)
+    manager = signed_in_client(app, Role.MANAGER)
+    panel = panel_of(app, SIZE, prepare=True)
+    time.sleep(AFTER)
+    after_submission = export(manager, panel.candidate_id)
 
-        # One scorecard amended: only it and the cover are laid out again.
-        first = scorecards[0]
+    with app.test_request_context():
+        first = db.session.get(Scorecard, panel.scorecards[min(panel.scorecards)])
         scoring.amend(first, "bench", first.interviewer_id)
         scoring.save(first, first.version, {"summary": "Amended."}, 200_000)
         scoring.submit(first)
         db.session.commit()
-        start = time.perf_counter()
-        packet_pdf(candidate, scorecards_of(candidate_id), with_guide=False)
-        one_changed = time.perf_counter() - start
-    return {
-        "size": size,
-        "pages": pages,
-        "scratch": scratch,
-        "cold": cold,
-        "warm": warm,
-        "one_changed": one_changed,
-    }
+        documents.prepare_candidate(panel.candidate_id, first.id)
+    time.sleep(AFTER)
+    after_amendment = export(manager, panel.candidate_id)
 
-
-def _url_for(endpoint, filename):
-    return f"/static/{filename}"
-
-
-def main() -> None:
-    app = scratch_app("pdf")
-    with app.test_request_context():  # warm WeasyPrint, fonts and templates once
-        pass
-    results = [measure(app, size) for size in (5, 20)]
     with app.test_request_context():
-        one = db.session.get(Scorecard, 1)
-        app.config["PDF_CACHE_DIR"] = str(Path(app.instance_path) / "cold-scorecard")
-        single = timed(lambda: scorecard_pdf(db.session.get(Scorecard, one.id)), 1)
+        candidate = db.session.get(Candidate, panel.candidate_id)
+        boss = db.session.scalar(db.select(User).where(User.role == Role.MANAGER))
+        decide(candidate, "Advance", "The panel agrees.", boss, ["Advance", "Hold"])
+        db.session.commit()
+        documents.prepare_candidate(panel.candidate_id)
+    time.sleep(AFTER)
+    after_decision = export(manager, panel.candidate_id)
+    jobs.idle(120)
 
-    print("candidate packets (seconds)")
-    print(
-        "  {:>10} {:>6} {:>10} {:>10} {:>10} {:>12} {:>12}".format(
-            "scorecards", "pages", "scratch", "app cold", "app warm", "warm/scratch", "1 amended"
-        )
-    )
-    for r in results:
-        print(
-            f"  {r['size']:>10} {r['pages']:>6} {r['scratch']:>10.3f} {r['cold']:>10.3f} "
-            f"{r['warm']:>10.4f} {r['warm'] / r['scratch']:>12.4f} {r['one_changed']:>12.3f}"
-        )
-    big = results[-1]
-    print(f"one scorecard PDF, not cached: {single:.3f} s")
-    print(
-        f"WeasyPrint from scratch: {big['pages'] / big['scratch']:.1f} pages/s "
-        f"({big['pages']} pages in {big['scratch']:.2f} s)"
-    )
-    print(
-        f"peak memory (max RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
-    )
+    # Nothing prepared: every part is laid out when the manager asks.
+    app.config["PREPARE_DOCUMENTS"] = False
+    cold_panel = panel_of(app, SIZE, prepare=False)
+    cold = export(manager, cold_panel.candidate_id)
+
+    chromium = Chromium(app.static_folder)
+    try:
+        html = packet_html(app, panel.candidate_id)
+        chromium.pdf(html)  # warm: browser, fonts, layout code
+        baseline = median_seconds(lambda: chromium.pdf(html), 3 if quick else 7)
+    finally:
+        chromium.close()
+    name = f"warm headless Chromium, same packet HTML ({SIZE} scorecards)"
+    return [
+        result(
+            f"packet export {AFTER:g} s after the last submission",
+            after_submission,
+            "s",
+            name,
+            baseline,
+        ),
+        result(
+            f"packet export {AFTER:g} s after an amendment", after_amendment, "s", name, baseline
+        ),
+        result(f"packet export {AFTER:g} s after a decision", after_decision, "s", name, baseline),
+        result("packet export, nothing prepared (cold)", cold, "s", name, baseline),
+    ]
 
 
 if __name__ == "__main__":
-    main()
+    main_for(benchmarks)

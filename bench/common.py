@@ -20,7 +20,7 @@ from hiring.questions.operations import upsert_question
 from hiring.questions.parsing import QuestionData, TierData
 
 
-def scratch_app(name: str):
+def scratch_app(name: str, **config):
     """An app on a fresh SQLite file, or on HIRING_BENCH_DATABASE_URL when set."""
     folder = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
     uri = os.environ.get("HIRING_BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.db'}"
@@ -33,6 +33,7 @@ def scratch_app(name: str):
             "ARGON2_TIME_COST": 1,
             "ARGON2_MEMORY_COST": 8,
         }
+        | config
     )
     with app.app_context():
         db.drop_all()
@@ -136,3 +137,86 @@ def gunicorn(env: dict, workers: int = 2):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def result(name: str, value: float, unit: str, baseline: str, baseline_value: float) -> dict:
+    """One figure, and the baseline measured in the same run that it is read against."""
+    return {
+        "name": name,
+        "value": round(value, 6),
+        "unit": unit,
+        "baseline": baseline,
+        "baseline_value": round(baseline_value, 6),
+        "ratio": round(value / baseline_value, 4) if baseline_value else None,
+    }
+
+
+def show(results: list[dict]) -> None:
+    for r in results:
+        print(
+            f"  {r['name']}: {r['value']:.4g} {r['unit']}   baseline {r['baseline']}: "
+            f"{r['baseline_value']:.4g} {r['unit']}   ratio {r['ratio']}"
+        )
+
+
+def main_for(benchmarks) -> None:
+    """The command line of one benchmark module: `--quick`, and `--results FILE` (JSON)
+    for `python -m bench`."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="smaller data, shorter runs")
+    parser.add_argument("--results", type=Path, help="write the figures to this JSON file")
+    args = parser.parse_args()
+    results = benchmarks(args.quick)
+    show(results)
+    if args.results:
+        args.results.write_text(json.dumps(results, indent=1))
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+class Chromium:
+    """A warm headless Chromium (Debian's, driven by Playwright) that prints HTML to PDF,
+    serving the app's static files the way WeasyPrint's fetcher does."""
+
+    def __init__(self, static_folder: str):
+        from playwright.sync_api import sync_playwright
+
+        self.static = Path(static_folder)
+        self.playwright = sync_playwright().start()
+        self.browser = self.playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        self.page = self.browser.new_page()
+        self.html = ""
+        self.page.route("https://pdf.invalid/**", self._serve)
+
+    def _serve(self, route):
+        path = route.request.url.removeprefix("https://pdf.invalid")
+        if path == "/document":
+            return route.fulfill(body=self.html, content_type="text/html")
+        file = (self.static / path.removeprefix("/static/")).resolve()
+        if path.startswith("/static/") and file.is_relative_to(self.static) and file.is_file():
+            return route.fulfill(path=str(file))
+        return route.abort()
+
+    def pdf(self, html: str) -> bytes:
+        self.html = html
+        self.page.goto("https://pdf.invalid/document", wait_until="load")
+        return self.page.pdf(format="A4", print_background=True)
+
+    def close(self) -> None:
+        self.browser.close()
+        self.playwright.stop()
+
+
+def median_seconds(fn, repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)

@@ -1,6 +1,7 @@
 """Fill a database with realistic, varied hiring data, for measuring pages at scale.
 
-    .venv/bin/python -m bench.generate --candidates 2000 [--database URL] [--seed 7]
+    .venv/bin/python -m bench.generate --candidates 2000 [--scorecards 100000]
+        [--database URL] [--seed 7]
 
 Kits (from the starter bank) with two published versions each, interviewers and
 managers, candidates with one to three interviews, panels of two or three, and their
@@ -89,8 +90,12 @@ def kits_with_two_versions() -> list[KitVersion]:
     return versions
 
 
-def generate(candidates: int, seed: int = 7) -> dict[str, int]:
+def generate(candidates: int, seed: int = 7, scorecards: int = 0) -> dict[str, int]:
+    """Write the data; with `scorecards`, about that many in all (more interviews per
+    candidate), else one to three interviews each."""
     rng = random.Random(seed)
+    # Panels of two or three: 2.5 scorecards per interview on average.
+    rounds = max(1, round(scorecards / (2.5 * candidates))) if scorecards else 2
     versions = kits_with_two_versions()
     people = [
         create_user(
@@ -145,7 +150,7 @@ def generate(candidates: int, seed: int = 7) -> dict[str, int]:
             }
         )
         counts["candidates"] += 1
-        for round_ in range(rng.randint(1, 3)):
+        for round_ in range(rng.randint(1, 2 * rounds - 1)):
             version = rng.choice(versions)
             items, competencies, scale = shapes[version.id]
             iid = next_interview
@@ -178,6 +183,7 @@ def generate(candidates: int, seed: int = 7) -> dict[str, int]:
                     "interview_id": iid,
                     "kit_version_id": version.id,
                     "interviewer_id": person.id,
+                    "scheduled_at": at,
                     "summary": "",
                     "version": 0,
                     "recommendation_changed_after_panel": False,
@@ -248,6 +254,9 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=2000)
     parser.add_argument("--database", help="SQLAlchemy URL (default: a new SQLite file)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--scorecards", type=int, default=0, help="about this many in all (default: 1-3 rounds)"
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="hiring-generated-"))
     uri = args.database or f"sqlite:///{folder / 'generated.db'}"
@@ -263,7 +272,7 @@ def main() -> None:
     start = time.perf_counter()
     with app.app_context():
         db.create_all()
-        counts = generate(args.candidates, args.seed)
+        counts = generate(args.candidates, args.seed, args.scorecards)
     elapsed = time.perf_counter() - start
     print(", ".join(f"{n:,} {name}" for name, n in counts.items()) + f" in {elapsed:.1f} s")
     print(f"database: {uri}")

@@ -261,7 +261,7 @@ def _obtain_all(wanted: list, label: str) -> list:
                 results[n] = result
                 bar.update(1)
             if len(results) < len(wanted):
-                time.sleep(0.05)
+                time.sleep(0.2)  # the workers need the cores more than this loop
     return [results[n] for n in range(len(wanted))]
 
 

@@ -83,3 +83,49 @@ def test_a_chosen_candidate_stays_in_the_picker(app, client, login, users, make_
     login(users["manager"])
     form = client.get(f"/interviews/new?candidate={panel.candidate_id}").get_data(as_text=True)
     assert f'<option selected value="{panel.candidate_id}">Chosen One' in form
+
+
+def test_the_candidate_list_counts_what_the_candidate_page_counts(
+    app, client, login, users, make_question
+):
+    """The list counts in SQL (statuses), the candidate page in Python (status): the same
+    figures for submitted, drafts, removed panelists, cancelled and future interviews."""
+    from hiring.interviews import operations as ops
+    from hiring.interviews.queries import status, statuses
+    from tests.scoring import complete
+
+    people = [users["interviewer"], users["manager"]]
+    panel = make_panel(app, make_question, people)
+    add_interviews(app, panel, people, 2, hours_ago=-48, prefix="Future")
+    with app.app_context():
+        version = db.session.get(KitVersion, panel.kit_version_id)
+        candidate = db.session.get(Candidate, panel.candidate_id)
+        team = [db.session.get(User, u.id) for u in people]
+        later = schedule(candidate, version, utcnow() + timedelta(days=2), team)
+        gone = schedule(candidate, version, utcnow() - timedelta(days=3), team)
+        ops.cancel(gone, "Moved")
+        for scorecard in db.session.get(type(later), panel.interview_id).scorecards:
+            ops.save(scorecard, 0, complete(panel, recommendation="no"), 10_000)
+            ops.submit(scorecard)
+        ops.save(later.scorecards[0], 0, {"recommendation": "yes"}, 10_000)  # a draft
+        db.session.commit()
+        ids = list(db.session.scalars(db.select(Candidate.id)))
+        by_sql = statuses(ids)
+        for cid in ids:
+            assert by_sql[cid] == status(db.session.get(Candidate, cid)), cid
+        assert by_sql[panel.candidate_id]["cancelled"] == 1
+        assert by_sql[panel.candidate_id]["submitted"] == 2
+
+
+def test_the_team_overdue_count_stops_at_a_cap(
+    app, client, login, users, make_question, monkeypatch
+):
+    from hiring.interviews import queries
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 30)
+    panel = make_panel(app, make_question, [users["interviewer"]], hours_ago=48)
+    add_interviews(app, panel, [users["interviewer"]], 40)
+    login(users["manager"])
+    team = client.get("/").get_data(as_text=True).split('id="team-h"')[1]
+    assert "Page 1 of 2 · 30+ overdue, the oldest first" in team
+    assert "Page 2 of 2" in client.get("/?overdue_page=2").get_data(as_text=True)

@@ -106,7 +106,12 @@ def schedule_interview(app, kit_id, number, interviewer_id):
         db.session.add_all([candidate, interview])
         db.session.flush()
         db.session.add(
-            Scorecard(interview_id=interview.id, kit_version_id=v.id, interviewer_id=interviewer_id)
+            Scorecard(
+                interview_id=interview.id,
+                kit_version_id=v.id,
+                interviewer_id=interviewer_id,
+                scheduled_at=interview.scheduled_at,
+            )
         )
         db.session.commit()
 

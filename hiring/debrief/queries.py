@@ -4,7 +4,7 @@ ratings for calibration and reliability. Each in a fixed number of queries."""
 from collections.abc import Iterable
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from hiring.auth.models import User
 from hiring.debrief.calibration import Fact
@@ -53,7 +53,8 @@ def kit_scorecards(kit_id: int) -> list[Scorecard]:
             .options(
                 joinedload(Scorecard.interviewer),
                 joinedload(Scorecard.interview).joinedload(Interview.candidate),
-                selectinload(Scorecard.ratings),
+                # One query for every rating, where selectinload asks once per 500 scorecards.
+                subqueryload(Scorecard.ratings),
             )
             .order_by(Interview.scheduled_at, Scorecard.id)
         )

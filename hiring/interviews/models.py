@@ -174,6 +174,10 @@ class ScorecardState(enum.StrEnum):
         return self.value.capitalize()
 
 
+# A scorecard still to be done: not submitted, withdrawn or removed from the panel.
+OPEN = "submitted_at IS NULL AND withdrawn_at IS NULL AND removed_at IS NULL"
+
+
 class Scorecard(db.Model):
     """One interviewer's record of one interview."""
 
@@ -197,27 +201,33 @@ class Scorecard(db.Model):
         CheckConstraint(
             "removed_at IS NULL OR first_submitted_at IS NULL", name="removed_never_submitted"
         ),
-        # Dashboards, overdue lists and reminders read the open scorecards only: a partial
-        # index keeps them fast however many are submitted.
+        # A person's scorecards in interview order: each dashboard list is a range of this
+        # index, read up to its limit, however many scorecards the person has.
+        Index("ix_scorecards_interviewer_scheduled", "interviewer_id", "scheduled_at"),
+        # Dashboards, overdue lists and reminders read the open scorecards only: partial
+        # indexes keep them fast however many are submitted.
         Index(
             "ix_scorecards_open",
             "interviewer_id",
-            "interview_id",
-            postgresql_where=text(
-                "submitted_at IS NULL AND withdrawn_at IS NULL AND removed_at IS NULL"
-            ),
-            sqlite_where=text(
-                "submitted_at IS NULL AND withdrawn_at IS NULL AND removed_at IS NULL"
-            ),
+            "scheduled_at",
+            postgresql_where=text(OPEN),
+            sqlite_where=text(OPEN),
+        ),
+        Index(
+            "ix_scorecards_open_scheduled",
+            "scheduled_at",
+            postgresql_where=text(OPEN),
+            sqlite_where=text(OPEN),
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     interview_id: Mapped[int] = mapped_column(index=True)
     kit_version_id: Mapped[int]
-    interviewer_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="RESTRICT"), index=True
-    )
+    interviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    # The interview's time, kept on each of its scorecards (set with the interview's and
+    # moved with it), so that the indexes above can order a person's scorecards.
+    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime)
     recommendation: Mapped[Recommendation | None] = mapped_column(
         enum_column(Recommendation, "recommendation")
     )

@@ -87,7 +87,12 @@ def schedule(
     db.session.flush()
     for user in panel:
         db.session.add(
-            Scorecard(interview_id=interview.id, kit_version_id=version.id, interviewer_id=user.id)
+            Scorecard(
+                interview_id=interview.id,
+                kit_version_id=version.id,
+                interviewer_id=user.id,
+                scheduled_at=interview.scheduled_at,
+            )
         )
     db.session.flush()
     record("interview.schedule", "interview", interview.id, panel=[u.id for u in panel])
@@ -151,6 +156,8 @@ def change(
     if not changes:
         return []
     interview.scheduled_at, interview.duration_minutes = at, duration
+    for scorecard in interview.scorecards:
+        scorecard.scheduled_at = at
     interview.location, interview.link = location, link
     interview.sequence += 1
     interview.updated_at = utcnow()
@@ -171,7 +178,12 @@ def _replace_kit(interview: Interview, version: KitVersion) -> None:
     db.session.flush()
     for user_id in people:
         db.session.add(
-            Scorecard(interview_id=interview.id, kit_version_id=version.id, interviewer_id=user_id)
+            Scorecard(
+                interview_id=interview.id,
+                kit_version_id=version.id,
+                interviewer_id=user_id,
+                scheduled_at=interview.scheduled_at,
+            )
         )
     db.session.flush()
     db.session.refresh(interview)
@@ -226,6 +238,7 @@ def add_panelist(interview: Interview, user: User) -> Scorecard:
             interview_id=interview.id,
             kit_version_id=interview.kit_version_id,
             interviewer_id=user.id,
+            scheduled_at=interview.scheduled_at,
         )
         db.session.add(scorecard)
     db.session.flush()

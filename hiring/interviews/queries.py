@@ -206,10 +206,52 @@ def status(candidate: Candidate, access=None) -> dict:
     }
 
 
+def statuses(candidate_ids: list[int]) -> dict[int, dict]:
+    """`status` of each candidate, counted in the database: two queries however many
+    interviews the candidates have had."""
+    now = utcnow()
+    out = {
+        cid: {"planned": 0, "done": 0, "cancelled": 0, "submitted": 0, "expected": 0}
+        | {"tally": Counter()}
+        for cid in candidate_ids
+    }
+    if not candidate_ids:
+        return out
+    held = Interview.cancelled_at.is_(None)
+    rows = db.session.execute(
+        select(
+            Interview.candidate_id,
+            func.count().filter(held, Interview.scheduled_at > now),
+            func.count().filter(held, Interview.scheduled_at <= now),
+            func.count().filter(Interview.cancelled_at.is_not(None)),
+        )
+        .where(Interview.candidate_id.in_(candidate_ids))
+        .group_by(Interview.candidate_id)
+    )
+    for cid, planned, done, cancelled in rows:
+        out[cid] |= {"planned": planned, "done": done, "cancelled": cancelled}
+    rows = db.session.execute(
+        select(
+            Interview.candidate_id,
+            Scorecard.recommendation,
+            func.count(),
+            func.count(Scorecard.submitted_at),
+        )
+        .join(Interview, Scorecard.interview_id == Interview.id)
+        .where(Interview.candidate_id.in_(candidate_ids), held, Scorecard.removed_at.is_(None))
+        .group_by(Interview.candidate_id, Scorecard.recommendation)
+    )
+    for cid, recommendation, expected, submitted in rows:
+        out[cid]["expected"] += expected
+        out[cid]["submitted"] += submitted
+        if recommendation is not None and submitted:
+            out[cid]["tally"][recommendation] += submitted
+    return out
+
+
 def candidates(text: str = "") -> Select:
-    """Candidates, newest first, with their interviews' scorecards; `text` searches name,
-    e-mail and role."""
-    stmt = select(Candidate).options(_with_scorecards()).order_by(Candidate.created_at.desc())
+    """Candidates, newest first; `text` searches name, e-mail and role."""
+    stmt = select(Candidate).order_by(Candidate.created_at.desc())
     if text:
         like = f"%{text}%"
         stmt = stmt.where(
@@ -301,7 +343,7 @@ def _listed() -> Select:
             ),
         )
         .join(Interview)
-        .order_by(Interview.scheduled_at)
+        .order_by(Scorecard.scheduled_at, Scorecard.id)
     )
 
 
@@ -313,7 +355,7 @@ def _overdue(before: datetime) -> list:
         Scorecard.withdrawn_at.is_(None),
         Scorecard.removed_at.is_(None),
         Interview.cancelled_at.is_(None),
-        Interview.scheduled_at < before,
+        Scorecard.scheduled_at < before,
     ]
 
 
@@ -343,6 +385,10 @@ def due_reminders(now: datetime, overdue_hours: int, reminder_hours: int) -> lis
 LIST_LIMIT = 20
 
 
+# Overdue scorecards are counted up to this many ("1,000+").
+COUNT_CAP = 1000
+
+
 def dashboard(user, now: datetime, overdue_hours: int, team_page: int = 1) -> Dashboard:
     """The user's dashboard: a scorecard is overdue `overdue_hours` after its interview.
     Every list is bounded in SQL, one query each, whatever the data size; "today" is the
@@ -364,26 +410,34 @@ def dashboard(user, now: datetime, overdue_hours: int, team_page: int = 1) -> Da
     def rows(*where, limit: int = LIST_LIMIT, latest: bool = False) -> list[Scorecard]:
         stmt = _listed().where(*mine, *where)
         if latest:
-            stmt = stmt.order_by(None).order_by(Interview.scheduled_at.desc())
+            stmt = stmt.order_by(None).order_by(Scorecard.scheduled_at.desc(), Scorecard.id.desc())
         return db.session.scalars(stmt.limit(limit)).unique().all()
 
-    overdue_where = (*still_open, Interview.scheduled_at < overdue_before)
+    overdue_where = (*still_open, Scorecard.scheduled_at < overdue_before)
     team = None
     if user.is_manager:
+        overdue = _listed().where(*_overdue(overdue_before))
         team = db.paginate(
-            _listed().where(*_overdue(overdue_before)),
-            page=team_page,
-            per_page=LIST_LIMIT,
-            error_out=False,
+            overdue, page=team_page, per_page=LIST_LIMIT, error_out=False, count=False
         )
+        # Counted up to a cap: a backlog of thousands costs no more than one of a thousand.
+        counted = db.session.scalar(
+            select(func.count()).select_from(
+                overdue.order_by(None)
+                .with_only_columns(Scorecard.id)
+                .limit(COUNT_CAP + 1)
+                .subquery()
+            )
+        )
+        team.total, team.capped = min(counted, COUNT_CAP), counted > COUNT_CAP
     return Dashboard(
-        today=rows(Interview.scheduled_at >= start_today, Interview.scheduled_at < start_tomorrow),
-        upcoming=rows(Interview.scheduled_at >= start_tomorrow),
+        today=rows(Scorecard.scheduled_at >= start_today, Scorecard.scheduled_at < start_tomorrow),
+        upcoming=rows(Scorecard.scheduled_at >= start_tomorrow),
         drafts=rows(
             *still_open,
             Scorecard.version > 0,
-            Interview.scheduled_at < start_today,
-            Interview.scheduled_at >= overdue_before,
+            Scorecard.scheduled_at < start_today,
+            Scorecard.scheduled_at >= overdue_before,
         ),
         overdue=rows(*overdue_where),
         overdue_total=db.session.scalar(

@@ -72,7 +72,7 @@ def candidates():
         "interviews/candidates.html",
         page=page,
         query=query,
-        status={c.id: queries.status(c) for c in page.items},
+        status=queries.statuses([c.id for c in page.items]),
     )
 
 

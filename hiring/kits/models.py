@@ -7,6 +7,7 @@ from sqlalchemy import (
     ForeignKey,
     UniqueConstraint,
     column,
+    exists,
     func,
     select,
     table,
@@ -97,15 +98,21 @@ class KitVersion(db.Model):
         back_populates="kit_version", passive_deletes="all"
     )
 
-    # How many interviews use the version: a version in use is frozen. Loaded with the
-    # version in the same query, so lists of versions show their use without more
-    # queries. Interviews are a feature above kits: the count reads their table by name.
+    # Whether interviews use the version (a version in use is frozen), and how many do.
+    # Interviews are a feature above kits: both read their table by name. `in_use` is
+    # loaded with the version (an indexed EXISTS stops at the first row); the count
+    # reads every interview of the version, so it loads only where a page shows it.
+    in_use: Mapped[bool] = column_property(
+        exists().where(_INTERVIEWS.c.kit_version_id == id).correlate_except(_INTERVIEWS)
+    )
     interview_count: Mapped[int] = column_property(
         select(func.count())
         .select_from(_INTERVIEWS)
         .where(_INTERVIEWS.c.kit_version_id == id)
         .correlate_except(_INTERVIEWS)
-        .scalar_subquery()
+        .scalar_subquery(),
+        deferred=True,
+        raiseload=True,
     )
 
     def __repr__(self) -> str:
@@ -113,7 +120,7 @@ class KitVersion(db.Model):
 
     @property
     def state(self) -> VersionState:
-        if self.interview_count:
+        if self.in_use:
             return VersionState.FROZEN
         if self.published_at is not None:
             return VersionState.PUBLISHED

@@ -1,7 +1,7 @@
 """Reads of kits: a version with its content, lists, and what other pages ask of kits."""
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from hiring.extensions import db
 from hiring.kits.models import Kit, KitCompetency, KitItem, KitSection, KitVersion, ScalePoint
@@ -27,6 +27,7 @@ def version_for_builder(kit_id: int, number: int) -> Select:
         select(KitVersion)
         .where(KitVersion.kit_id == kit_id, KitVersion.number == number)
         .options(
+            undefer(KitVersion.interview_count),
             joinedload(KitVersion.kit),
             selectinload(KitVersion.sections)
             .selectinload(KitSection.items)
@@ -43,7 +44,11 @@ def version_for_builder(kit_id: int, number: int) -> Select:
 
 def kits(include_archived: bool) -> Select:
     """Kits with their versions, by title."""
-    stmt = select(Kit).options(selectinload(Kit.versions)).order_by(Kit.title)
+    stmt = (
+        select(Kit)
+        .options(selectinload(Kit.versions).undefer(KitVersion.interview_count))
+        .order_by(Kit.title)
+    )
     return stmt if include_archived else stmt.where(Kit.archived_at.is_(None))
 
 

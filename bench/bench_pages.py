@@ -1,0 +1,134 @@
+"""Pages at scale: the dashboards, the candidate list and its search, the candidate
+picker, a candidate page and a debrief, with 2,000 candidates and 100,000 scorecards,
+against the same pages with 20 candidates. The debrief and candidate page are of a
+candidate with the same shape in both (two interviews, all scorecards submitted).
+
+Run: .venv/bin/python -m bench.bench_pages [--quick]
+"""
+
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bench.common import main_for, result
+from bench.generate import generate
+from hiring import create_app
+from hiring.auth.models import Role, User
+from hiring.extensions import db
+from hiring.interviews.models import Candidate, Interview, Scorecard
+
+
+def build(candidates: int, scorecards: int):
+    folder = Path(tempfile.mkdtemp(prefix=f"bench-pages-{candidates}-"))
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'pages.db'}",
+            "SECRET_KEY": "bench",
+            "INSTANCE_PATH": str(folder),
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 8,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        counts = generate(candidates, seed=11, scorecards=scorecards)
+    return app, counts
+
+
+def client_of(app, user_id: int):
+    with app.app_context():
+        session_id = db.session.get(User, user_id).get_id()
+    client = app.test_client()
+    now = time.time()
+    with client.session_transaction() as session:
+        session.update({"_user_id": session_id, "signed_in_at": now, "seen_at": now})
+    return client
+
+
+def subjects(app) -> dict:
+    """The users and the candidate the pages are read for: the one with the fewest rounds
+    (two, where there is one) whose scorecards are all in."""
+    with app.app_context():
+        manager = db.session.scalar(select(User.id).where(User.role == Role.MANAGER))
+        busiest = db.session.execute(
+            select(Scorecard.interviewer_id, func.count())
+            .group_by(Scorecard.interviewer_id)
+            .order_by(func.count().desc())
+            .limit(1)
+        ).first()[0]
+        rounds = func.count(func.distinct(Interview.id))
+        shape = (
+            select(Interview.candidate_id)
+            .join(Scorecard, Scorecard.interview_id == Interview.id)
+            .group_by(Interview.candidate_id)
+            .having(rounds >= 2, func.count(Scorecard.submitted_at) == func.count(Scorecard.id))
+            .order_by(rounds, Interview.candidate_id)
+            .limit(1)
+        )
+        candidate = db.session.get(Candidate, db.session.scalar(shape))
+        return {
+            "manager": manager,
+            "interviewer": busiest,
+            "candidate": candidate.id,
+            "query": candidate.name.split()[0][:4],
+        }
+
+
+def pages(s: dict) -> list[tuple[str, str, str]]:
+    return [
+        ("dashboard, manager", "manager", "/"),
+        ("dashboard, busiest interviewer", "interviewer", "/"),
+        ("candidate list", "manager", "/candidates/"),
+        ("candidate list, search", "manager", f"/candidates/?q={s['query']}"),
+        ("candidate picker", "manager", f"/candidates/options.json?q={s['query']}"),
+        ("candidate page", "manager", f"/candidates/{s['candidate']}"),
+        ("debrief", "manager", f"/candidates/{s['candidate']}/debrief"),
+    ]
+
+
+def medians(app, rounds: int) -> dict[str, float]:
+    s = subjects(app)
+    clients = {role: client_of(app, s[role]) for role in ("manager", "interviewer")}
+    out = {}
+    for name, role, url in pages(s):
+        client = clients[role]
+        for _ in range(2):
+            assert client.get(url).status_code == 200, url
+        samples = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            response = client.get(url)
+            samples.append(time.perf_counter() - start)
+            assert response.status_code == 200
+        out[name] = statistics.median(samples) * 1000
+    return out
+
+
+def benchmarks(quick: bool) -> list[dict]:
+    rounds = 10 if quick else 30
+    small_app, small = build(20, 0)
+    # Lists are bounded: once a page's lists are full (here from about 200 candidates), more
+    # data should cost nothing. The 20-candidate page shows fewer rows than a full one.
+    middle_app, middle = build(200, 10_000)
+    large_app, large = build(2_000, 100_000)
+    print(f"  small: {small}\n  middle: {middle}\n  large: {large}")
+    base = medians(small_app, rounds)
+    mid = medians(middle_app, rounds)
+    big = medians(large_app, rounds)
+    size = f"{large['candidates']:,} candidates, {large['scorecards']:,} scorecards"
+    midsize = f"{middle['candidates']} candidates, {middle['scorecards']:,} scorecards"
+    results = []
+    for name in base:
+        results.append(
+            result(f"{name}, median, {size}", big[name], "ms", "20 candidates", base[name])
+        )
+        results.append(result(f"{name}, median, {size}", big[name], "ms", midsize, mid[name]))
+    return results
+
+
+if __name__ == "__main__":
+    main_for(benchmarks)
