@@ -366,7 +366,7 @@ def run(kind: str, plan: Plan, pg_url: str = PG_URL, redis_url: str = REDIS_URL)
         }
         if kind == "postgresql":
             env["HIRING_REDIS_URL"] = redis_url
-            log = (folder / "worker.log").open("w")
+            log = stack.enter_context((folder / "worker.log").open("w"))
             worker = subprocess.Popen(
                 [sys.executable, "-m", "flask", "--app", "hiring", "worker"],
                 cwd=ROOT,

@@ -50,12 +50,16 @@ DEFAULTS = {
     # empty: a pool of JOB_THREADS threads inside each app process.
     "REDIS_URL": "",
     "JOB_THREADS": 1,
+    # Jobs run at this lower CPU priority (nice), so that web requests go first.
+    "JOB_NICENESS": 10,
     # A job still running after this long is stopped (a render's own limit comes first).
     "JOB_TIME_LIMIT": 180,
     # Render a document when a change makes it stale, before anyone asks for it.
     "PREPARE_DOCUMENTS": True,
-    # How long an export waits for its document's job before showing its progress.
-    "PDF_WAIT_SECONDS": 3,
+    # How long an export waits in place for its document's job before showing a page
+    # that follows the job. A waiting request holds a (sync) web worker that autosaves
+    # need, so by default it does not wait: most documents are ready before anyone asks.
+    "PDF_WAIT_SECONDS": 0,
     "PAPER_SIZE": "A4",
     "PDF_AUTHOR": "Hiring team",
     "PDF_CONFIDENTIAL": "Confidential: for the hiring decision only. Do not forward.",

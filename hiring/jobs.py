@@ -17,6 +17,7 @@ own, and returns None, or a message for the user when what it makes cannot be ma
 
 import importlib
 import logging
+import os
 import threading
 import time
 import uuid
@@ -143,6 +144,7 @@ def work(burst: bool = False) -> None:
         # time limit runs on a timer thread: a render's own time budget has the alarm.
         death_penalty_class = TimerDeathPenalty
 
+    _lower_priority()
     # Blocking reads wait for jobs: no socket timeout on this connection.
     connection = Redis.from_url(redis_url(), socket_connect_timeout=2)
     Worker([QUEUE], connection=connection).work(burst=burst, logging_level="WARNING")
@@ -253,8 +255,6 @@ _pool: dict[int, ThreadPoolExecutor] = {}
 def _executor(app) -> ThreadPoolExecutor:
     """The pool of this process: made on first use, after any fork (threads do not
     survive one)."""
-    import os
-
     pid = os.getpid()
     if pid not in _pool:
         _pool.clear()
@@ -278,7 +278,22 @@ def _pool_submit(app, target: str, args: tuple, key: str) -> None:
     executor.submit(_pool_run, app, entry, target, key, tuple(args))
 
 
+def _lower_priority() -> None:
+    """Let the operating system run this process (or pool thread) after the web workers:
+    a render uses the cores they leave, and an autosave never waits behind one."""
+    niceness = int(current_app.config["JOB_NICENESS"])
+    if niceness > 0:
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+        except OSError:
+            log.warning("could not lower the job priority")
+
+
 def _pool_run(app, entry: _Entry, target: str, key: str, args: tuple) -> None:
+    if not getattr(_local, "lowered", False):
+        with app.app_context():
+            _lower_priority()
+        _local.lowered = True
     with _lock:
         if _waiting.get(key) is entry:
             del _waiting[key]
