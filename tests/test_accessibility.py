@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from hiring import jobs
 from hiring.auth.models import Role
 from hiring.extensions import db
 from hiring.kits.models import KitVersion
 from tests.browser import sign_in
 from tests.scoring import complete, make_panel
+from tests.test_jobs import release, started
 
 pytestmark = pytest.mark.browser
 
@@ -101,6 +103,19 @@ def test_every_main_page_and_state(view, live_server, users, scene, app):
         response = page.goto(f"{live_server}{path}")
         assert response.status == 200, f"{label}: {response.status}"
         check(page, label, problems)
+
+    # The page that follows a render still running: the job thread is busy elsewhere.
+    app.config["PDF_WAIT_SECONDS"] = 0
+    started.clear(), release.clear()
+    with app.app_context():
+        jobs.submit("tests.test_jobs:blocking", "busy", key="busy")
+    assert started.wait(10)
+    try:
+        response = page.goto(f"{live_server}/kits/{scene['kit']}/v/1/guide.pdf?view=1")
+        assert response.status == 202
+        check(page, "document being prepared", problems)
+    finally:
+        release.set()
 
     page.context.clear_cookies()
     sign_in(page, live_server, users["admin"].email)

@@ -18,10 +18,12 @@ from sqlalchemy import func, or_, select
 
 from hiring import jobs
 from hiring.auth.models import Role, User
+from hiring.debrief import queries as debrief_queries
 from hiring.debrief.aggregate import aggregate, one_line, progress, tally
+from hiring.debrief.calibration import raters, reliability
 from hiring.debrief.queries import decisions
 from hiring.errors import render_error
-from hiring.extensions import db
+from hiring.extensions import db, utcnow
 from hiring.interviews import queries as interview_queries
 from hiring.interviews.models import Candidate, Interview, Scorecard
 from hiring.interviews.operations import content, renderings_of
@@ -389,6 +391,73 @@ def _follow(document: Document, wait: float) -> bytes | jobs.Status:
         jobs.wait(document.job, min(left, 1.0))
 
 
+def reliability_json(agreement) -> dict:
+    return {
+        "kit": agreement.title,
+        "interviews": agreement.interviews,
+        "overall": agreement.overall.as_dict(),
+        "competencies": {name: a.as_dict() for name, a in agreement.competencies},
+    }
+
+
+def calibration_figures(kit_id: int | None, reader) -> tuple[list, list]:
+    """Every interviewer's figures and every kit's agreement, as `reader` may see them
+    (of one kit with `kit_id`)."""
+    facts = debrief_queries.first_ratings(kit_id, debrief_queries.hidden_from(reader))
+    people = raters(
+        facts,
+        debrief_queries.names({f.interviewer_id for f in facts}),
+        current_app.config["OVERDUE_HOURS"],
+    )
+    titles = debrief_queries.kit_titles({f.kit_id for f in facts})
+    kits = [
+        reliability(facts, kit, title)
+        for kit, title in sorted(titles.items(), key=lambda item: item[1])
+    ]
+    return people, kits
+
+
+def calibration_document(kit_id: int | None, reader, people, kits, choices) -> Document:
+    """The calibration report as `reader` may see it; its key is a digest of its figures."""
+    zone = reader_zone().key
+    figures = json.dumps(
+        [kit_id, zone, [p.as_dict() for p in people], [reliability_json(k) for k in kits]],
+        default=str,
+        sort_keys=True,
+    )
+    key = f"calibration:{hashlib.sha256(figures.encode()).hexdigest()[:32]}"
+
+    def make() -> bytes:
+        def parts() -> bytes:
+            jobs.report(0, 2, "Laying out the report")
+            body = render_pdf(
+                "pdf/calibration.html",
+                people=people,
+                kits=kits,
+                kit_id=kit_id,
+                choices=choices,
+                generated=utcnow(),
+            )
+            jobs.report(1, 2, "Numbering the pages")
+            return assemble(
+                [body],
+                header="Interviewer calibration",
+                title="Interviewer calibration",
+                subject="Ratings against co-panelists, and agreement per kit",
+            )
+
+        with failures_remembered(key):
+            return cached(key, parts)
+
+    return Document(
+        key,
+        SHARED,
+        f"calibration:{kit_id or 0}:{zone}:user-{reader.id}",
+        ("calibration", kit_id or 0, zone, reader.id),
+        make,
+    )
+
+
 def render_job(
     kind: str, ident: int, zone: str, reader_id: int | None = None, with_guide: bool = False
 ) -> str | None:
@@ -410,6 +479,13 @@ def render_job(
                     if version is None:
                         return "This kit version no longer exists."
                     guide_pdf(version)
+                elif kind == "calibration":
+                    reader = db.session.get(User, reader_id)
+                    if reader is None or not reader.active or not reader.is_manager:
+                        return "This account can no longer export documents."
+                    people, kits = calibration_figures(ident or None, reader)
+                    choices = debrief_queries.kits_interviewed()
+                    calibration_document(ident or None, reader, people, kits, choices).make()
                 elif kind == "packet":
                     candidate = db.session.get(Candidate, ident)
                     if candidate is None:

@@ -16,23 +16,20 @@ from flask import (
 )
 from flask_login import current_user
 
-from hiring import pdf
 from hiring.audit.operations import exported
 from hiring.config import labels as listed
 from hiring.debrief import documents, queries
 from hiring.debrief.aggregate import aggregate, by_question, one_line, progress, tally
-from hiring.debrief.calibration import raters, reliability
+from hiring.debrief.calibration import reliability
 from hiring.debrief.compare import SORTS, UNDECIDED, compare, sort_rows
 from hiring.debrief.exports import csv_response
 from hiring.debrief.forms import DecisionForm
 from hiring.debrief.operations import decide
 from hiring.domain import DomainError
-from hiring.errors import render_error
 from hiring.extensions import db, utcnow
 from hiring.interviews import queries as interviews
 from hiring.interviews.models import Candidate, Recommendation
 from hiring.kits.models import Kit
-from hiring.pdf import PdfError, assemble, render_pdf, send_pdf
 from hiring.security import EVERYONE, MANAGERS, allow
 from hiring.timezones import today
 
@@ -287,7 +284,7 @@ def compare_kit(kit_id: int, fmt: str):
             rescaled=result.rescaled,
             not_compared=result.left_out,
             candidates=[row.as_dict(result.columns) for row in rows],
-            reliability=_reliability_json(agreement),
+            reliability=documents.reliability_json(agreement),
         )
         exported("comparison", "kit", kit.id, format="json")
         return response
@@ -307,29 +304,10 @@ def compare_kit(kit_id: int, fmt: str):
     )
 
 
-def _reliability_json(agreement) -> dict:
-    return {
-        "kit": agreement.title,
-        "interviews": agreement.interviews,
-        "overall": agreement.overall.as_dict(),
-        "competencies": {name: a.as_dict() for name, a in agreement.competencies},
-    }
-
-
 def _calibration():
     """Every interviewer's figures and every kit's agreement, as the reader may see them."""
     kit_id = request.args.get("kit", type=int)
-    facts = queries.first_ratings(kit_id, queries.hidden_from(current_user))
-    people = raters(
-        facts,
-        queries.names({f.interviewer_id for f in facts}),
-        current_app.config["OVERDUE_HOURS"],
-    )
-    titles = queries.kit_titles({f.kit_id for f in facts})
-    kits = [
-        reliability(facts, kit, title)
-        for kit, title in sorted(titles.items(), key=lambda item: item[1])
-    ]
+    people, kits = documents.calibration_figures(kit_id, current_user)
     return kit_id, people, kits
 
 
@@ -372,7 +350,7 @@ def calibration(fmt: str):
     if fmt == "json":
         response = jsonify(
             interviewers=[r.as_dict() for r in people],
-            reliability=[_reliability_json(k) for k in kits],
+            reliability=[documents.reliability_json(k) for k in kits],
         )
         exported("calibration", "kit", kit_id, format="json")
         return response
@@ -384,19 +362,10 @@ def calibration(fmt: str):
         "generated": utcnow(),
     }
     if fmt == "pdf":
-        try:
-            with pdf.one_at_a_time(f"user-{current_user.id}"):
-                data = assemble(
-                    [render_pdf("pdf/calibration.html", **context)],
-                    header="Interviewer calibration",
-                    title="Interviewer calibration",
-                    subject="Ratings against co-panelists, and agreement per kit",
-                )
-        except PdfError as error:
-            return render_error(error.status, str(error))
-        response = send_pdf(
-            data, f"interviewer calibration {today()}", inline=request.args.get("view") == "1"
+        return documents.download(
+            documents.calibration_document(kit_id, current_user, people, kits, context["choices"]),
+            f"interviewer calibration {today()}",
+            "the interviewer calibration report",
+            lambda: exported("calibration", "kit", kit_id, format="pdf"),
         )
-        exported("calibration", "kit", kit_id, format="pdf")
-        return response
     return render_template("debrief/calibration.html", **context)
