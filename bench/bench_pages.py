@@ -10,6 +10,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import func, select
 
@@ -74,7 +75,8 @@ def subjects(app) -> dict:
             "manager": manager,
             "interviewer": busiest,
             "candidate": candidate.id,
-            "query": candidate.name.split()[0][:4],
+            # The candidate's whole name: one match, the same page at every size.
+            "query": quote(candidate.name),
         }
 
 

@@ -5,6 +5,7 @@ import sqlite3
 from pathlib import Path
 
 from flask import Flask, current_app, g
+from redis.exceptions import RedisError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -170,8 +171,11 @@ def _deliver_mail_after(response):
     if not (g.get("mail_queued") and current_app.config["MAIL_DELIVER_AFTER_REQUEST"]):
         return response
     if current_app.config["REDIS_URL"]:
-        jobs.submit("hiring.mail:deliver_job", key="mail")
-        return response
+        try:
+            jobs.submit("hiring.mail:deliver_job", key="mail")
+            return response
+        except RedisError:
+            current_app.logger.warning("Redis is unreachable: this worker sends the mail")
     app = current_app._get_current_object()
 
     def deliver() -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from redis import Redis
+from sqlalchemy import func, select
 
 from hiring import jobs, pdf
 from hiring.auth.models import Role
@@ -20,6 +21,7 @@ from hiring.debrief import documents
 from hiring.extensions import db
 from hiring.interviews import queries as interview_queries
 from hiring.interviews.models import Candidate
+from hiring.mail import OutgoingMail
 from tests.scoring import complete, make_panel
 
 REDIS_URL = os.environ.get("HIRING_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -381,3 +383,19 @@ def test_mail_goes_through_the_queue(app, client, login, users, panel, redis_url
     worker = run_worker(app, "--burst")
     assert worker.returncode == 0, worker.stderr
     assert list(outbox.glob("*.eml"))
+
+
+def test_with_redis_down_nothing_is_lost_and_documents_render_on_request(
+    app, client, login, users, panel
+):
+    app.config.update(REDIS_URL="redis://127.0.0.1:1/0", PREPARE_DOCUMENTS=True)
+    sid = submit(client, login, users["interviewer"], panel)  # saved, renders not queued
+    login(users["manager"])
+    r = client.post(f"/interviews/{panel.interview_id}/cancel", data={"reason": "Moved."})
+    assert r.status_code == 302  # its e-mail waits in the outbox table for this worker
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(OutgoingMail)) >= 1
+    r = client.get(f"/scorecards/{sid}.pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.get_json()["jobs"] == "unreachable"

@@ -8,12 +8,14 @@ when it is ready, or waits for its job, or says how far the job has come.
 
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Response, current_app, g, jsonify, render_template, request
 from flask_login import current_user
+from redis.exceptions import RedisError
 from sqlalchemy import func, or_, select
 
 from hiring import jobs
@@ -45,6 +47,8 @@ from hiring.pdf import (
     stored,
 )
 from hiring.timezones import organisation_zone, reader_zone
+
+log = logging.getLogger("hiring.documents")
 
 # The job function that renders every document.
 RENDER = "hiring.debrief.documents:render_job"
@@ -543,28 +547,35 @@ def prepare_candidate(candidate_id: int, scorecard_id: int | None = None) -> Non
     managers read it, and the changed scorecard."""
     if not current_app.config["PREPARE_DOCUMENTS"]:
         return
-    for zone in reader_zones(candidate_id):
-        jobs.submit(
-            RENDER,
-            "packet",
-            candidate_id,
-            zone,
-            None,
-            False,
-            key=f"packet:{candidate_id}:{zone}:all:0",
-        )
-        if scorecard_id is not None:
+    try:
+        for zone in reader_zones(candidate_id):
             jobs.submit(
-                RENDER, "scorecard", scorecard_id, zone, key=f"scorecard:{scorecard_id}:{zone}"
+                RENDER,
+                "packet",
+                candidate_id,
+                zone,
+                None,
+                False,
+                key=f"packet:{candidate_id}:{zone}:all:0",
             )
+            if scorecard_id is not None:
+                jobs.submit(
+                    RENDER, "scorecard", scorecard_id, zone, key=f"scorecard:{scorecard_id}:{zone}"
+                )
+    except RedisError:
+        # The change is saved; its documents will be made when someone asks for them.
+        log.warning("could not queue renders for candidate %s: Redis is unreachable", candidate_id)
 
 
 def prepare_guide(version_id: int) -> None:
     """Queue a newly published kit version's guide."""
     if not current_app.config["PREPARE_DOCUMENTS"]:
         return
-    for zone in reader_zones():
-        jobs.submit(RENDER, "guide", version_id, zone, key=f"guide:{version_id}:{zone}")
+    try:
+        for zone in reader_zones():
+            jobs.submit(RENDER, "guide", version_id, zone, key=f"guide:{version_id}:{zone}")
+    except RedisError:
+        log.warning("could not queue the guide of version %s: Redis is unreachable", version_id)
 
 
 def _count(n: int, noun: str) -> str:

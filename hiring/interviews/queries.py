@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from hiring.auth.models import User
 from hiring.extensions import db, utcnow
 from hiring.interviews.models import Candidate, Interview, Scorecard
-from hiring.kits.models import KitVersion
+from hiring.kits.models import Kit, KitVersion
 from hiring.kits.queries import with_content
 from hiring.timezones import reader_zone
 
@@ -332,14 +332,18 @@ class Dashboard:
 
 
 def _listed() -> Select:
-    """Scorecards with what a list of them shows, in interview order."""
+    """Scorecards with what a list of them shows, in interview order: of the candidate
+    and the kit only the names, not their notes, briefing and the like."""
     return (
         select(Scorecard)
         .options(
-            joinedload(Scorecard.interviewer),
+            joinedload(Scorecard.interviewer).load_only(User.id, User.name),
             joinedload(Scorecard.interview).options(
-                joinedload(Interview.candidate),
-                joinedload(Interview.kit_version).joinedload(KitVersion.kit),
+                joinedload(Interview.candidate).load_only(Candidate.id, Candidate.name),
+                joinedload(Interview.kit_version)
+                .load_only(KitVersion.id, KitVersion.kit_id, KitVersion.number)
+                .joinedload(KitVersion.kit)
+                .load_only(Kit.id, Kit.title),
             ),
         )
         .join(Interview)

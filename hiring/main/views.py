@@ -32,8 +32,8 @@ def index():
 @bp.get("/healthz")
 @public
 def healthz():
-    """For load balancers: the database answers, and Redis when limits are kept there.
-    503 names what does not answer."""
+    """For load balancers: the database answers, and Redis when limits or jobs are kept
+    there. 503 names what does not answer."""
     checks = {"database": "ok"}
     try:
         db.session.execute(text("SELECT 1"))
@@ -41,12 +41,13 @@ def healthz():
         db.session.rollback()
         checks["database"] = "unreachable"
     storage = current_app.config["RATELIMIT_STORAGE_URI"]
-    if storage.startswith(("redis://", "rediss://")):
-        try:
-            Redis.from_url(storage, socket_connect_timeout=1, socket_timeout=1).ping()
-            checks["redis"] = "ok"
-        except RedisError:
-            checks["redis"] = "unreachable"
+    for name, url in (("redis", storage), ("jobs", current_app.config["REDIS_URL"])):
+        if url.startswith(("redis://", "rediss://")):
+            try:
+                Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+                checks[name] = "ok"
+            except RedisError:
+                checks[name] = "unreachable"
     healthy = all(value == "ok" for value in checks.values())
     return {"status": "ok" if healthy else "failing", **checks}, 200 if healthy else 503
 
