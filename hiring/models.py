@@ -3,6 +3,7 @@
 from hiring.audit.models import AuditEvent
 from hiring.auth.models import Role, User
 from hiring.debrief.models import Decision
+from hiring.interviews import search as candidate_search  # noqa: F401  its index's DDL events
 from hiring.interviews.models import (
     Candidate,
     Interview,

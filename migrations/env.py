@@ -6,7 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from hiring.questions.search import not_in_models
+from hiring.extensions import not_in_models
 
 config = context.config
 fileConfig(config.config_file_name, disable_existing_loggers=False)

@@ -12,8 +12,7 @@ from sqlalchemy.engine import make_url
 
 from hiring import create_app
 from hiring.config import database_uri
-from hiring.extensions import db
-from hiring.questions.search import not_in_models
+from hiring.extensions import db, not_in_models
 
 PG_URL = os.environ.get("HIRING_TEST_DATABASE_URL", "")
 

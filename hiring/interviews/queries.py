@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from hiring.auth.models import User
 from hiring.extensions import db, utcnow
+from hiring.interviews import search
 from hiring.interviews.models import Candidate, Interview, Scorecard
 from hiring.kits.models import Kit, KitVersion
 from hiring.kits.queries import with_content
@@ -252,12 +253,7 @@ def statuses(candidate_ids: list[int]) -> dict[int, dict]:
 def candidates(text: str = "") -> Select:
     """Candidates, newest first; `text` searches name, e-mail and role."""
     stmt = select(Candidate).order_by(Candidate.created_at.desc())
-    if text:
-        like = f"%{text}%"
-        stmt = stmt.where(
-            or_(Candidate.name.ilike(like), Candidate.email.ilike(like), Candidate.role.ilike(like))
-        )
-    return stmt
+    return stmt.where(search.matches(text)) if text.strip() else stmt
 
 
 def interview_with_panel(interview_id: int) -> Select:
@@ -285,11 +281,8 @@ def candidate_choices(text: str = "", keep: int | None = None) -> list[Candidate
     """Candidates to choose from, bounded: those matching `text` (name, e-mail, role) or
     the most recent, by name; with `keep` (the one already chosen) always among them."""
     stmt = select(Candidate).order_by(Candidate.created_at.desc(), Candidate.id.desc())
-    if text:
-        like = f"%{text}%"
-        stmt = stmt.where(
-            or_(Candidate.name.ilike(like), Candidate.email.ilike(like), Candidate.role.ilike(like))
-        )
+    if text.strip():
+        stmt = stmt.where(search.matches(text))
     found = db.session.scalars(stmt.limit(PICKER_LIMIT)).all()
     if keep and all(c.id != keep for c in found):
         chosen = db.session.get(Candidate, keep)

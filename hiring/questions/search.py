@@ -11,7 +11,7 @@ start with it; results are ranked by relevance.
   a pg_trgm index, give "did you mean".
 
 The index objects are created by the migrations, and by `create_all` through the DDL
-events below; Alembic's comparison leaves them out (`not_in_models`).
+events below; Alembic's comparison leaves them out (`OUTSIDE_MODELS`).
 """
 
 import re
@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from rapidfuzz import fuzz, process
 from sqlalchemy import DDL, Select, bindparam, event, false, text
 
-from hiring.extensions import db
+from hiring.extensions import OUTSIDE_MODELS, db
 from hiring.questions.models import Question
 
 START, STOP = "\x02", "\x03"
@@ -64,19 +64,15 @@ POSTGRES_DROP = [
     "DROP TABLE IF EXISTS question_terms",
     "DROP FUNCTION IF EXISTS question_terms_add() CASCADE",
 ]
-OUTSIDE_MODELS = (
-    "question_fts",
-    "ix_questions_search_",
-    "search_vector",
-    "question_terms",
-    "ix_question_terms_",
+OUTSIDE_MODELS.extend(
+    [
+        "question_fts",
+        "ix_questions_search_",
+        "search_vector",
+        "question_terms",
+        "ix_question_terms_",
+    ]
 )
-
-
-def not_in_models(name, type_, parent_names) -> bool:
-    """Alembic's filter: the search index objects live outside the models."""
-    return not (name or "").startswith(OUTSIDE_MODELS)
-
 
 for statement in SQLITE_DDL:
     event.listen(Question.__table__, "after_create", DDL(statement).execute_if(dialect="sqlite"))
