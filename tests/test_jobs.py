@@ -399,3 +399,28 @@ def test_with_redis_down_nothing_is_lost_and_documents_render_on_request(
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     health = client.get("/healthz")
     assert health.status_code == 503 and health.get_json()["jobs"] == "unreachable"
+
+
+@pytest.mark.parametrize("config_overrides", [{"PDF_WAIT_SECONDS": 0}])
+def test_a_failed_job_is_reported_to_the_waiting_page_not_queued_again(
+    app, client, login, users, panel, monkeypatch, config_overrides
+):
+    submit(client, login, users["interviewer"], panel)
+    calls = []
+
+    def broken(*args, **kwargs):
+        calls.append(1)
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(documents, "assemble", broken)
+    login(users["manager"])
+    url = f"/candidates/{panel.candidate_id}/packet.pdf"
+    assert client.get(url).status_code == 202
+    assert jobs.idle(30)
+    for _ in range(3):
+        state = client.get(url, query_string={"progress": "1"}).get_json()
+        assert state["state"] == "failed" and "error on our side" in state["error"]
+    assert jobs.idle(30) and len(calls) == 1
+    # Asking again (the page's "Try again") gives it one more attempt.
+    assert client.get(url).status_code == 202
+    assert jobs.idle(30) and len(calls) == 2

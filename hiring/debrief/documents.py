@@ -329,7 +329,8 @@ def download(document: Document, filename: str, title: str, sent: Callable[[], N
     polling = request.args.get("progress") == "1"
     wait = 0 if polling else current_app.config["PDF_WAIT_SECONDS"]
     try:
-        result = obtain(document, wait, f"user-{current_user.id}")
+        # A poll reports a failed job; the page's own request may try it once more.
+        result = obtain(document, wait, f"user-{current_user.id}", retry=not polling)
     except PdfError as error:
         if polling:
             return jsonify(state="failed", error=str(error))
@@ -344,7 +345,9 @@ def download(document: Document, filename: str, title: str, sent: Callable[[], N
     return send_pdf(result, filename, inline=request.args.get("view") == "1")
 
 
-def obtain(document: Document, wait: float, user: str | None = None) -> bytes | jobs.Status:
+def obtain(
+    document: Document, wait: float, user: str | None = None, retry: bool = True
+) -> bytes | jobs.Status:
     """The document's rendering: at once when it is ready, else from its job (joined
     when one is waiting or running, queued when none is), waiting up to `wait` seconds;
     where the job stands when that is not enough. Rendered here only when no job could
@@ -352,7 +355,8 @@ def obtain(document: Document, wait: float, user: str | None = None) -> bytes | 
 
     For a `user` (a web request), waiting and rendering here are one at a time per user
     and bounded per host, as renders in web workers were: a second one does not wait, it
-    is shown the job's progress (or, rendering here, refused with PdfBusy). PdfError when
+    is shown the job's progress (or, rendering here, refused with PdfBusy). A job that
+    failed is queued again once with `retry`, else its failure is reported. PdfError when
     the document cannot be made."""
     data = document.ready()
     if data is not None:
@@ -365,12 +369,12 @@ def obtain(document: Document, wait: float, user: str | None = None) -> bytes | 
         with one_at_a_time(user):
             return document.make()
     if user is None or wait <= 0:
-        return _follow(document, wait)
+        return _follow(document, wait, retry)
     with held(user) as busy:
-        return _follow(document, 0 if busy else wait)
+        return _follow(document, 0 if busy else wait, retry)
 
 
-def _follow(document: Document, wait: float) -> bytes | jobs.Status:
+def _follow(document: Document, wait: float, retry: bool) -> bytes | jobs.Status:
     deadline = time.monotonic() + wait
     queued = 0
     while True:
@@ -384,8 +388,10 @@ def _follow(document: Document, wait: float) -> bytes | jobs.Status:
         if not state.pending:
             # A job that ended without this rendering failed, or read the data before
             # the change that asked for it: queue one that reads it now, once.
-            if queued and (state.error or queued > 1):
-                raise PdfError(state.error or jobs.FAILED)
+            if state.error and (queued or not retry):
+                raise PdfError(state.error)
+            if queued > 1:
+                raise PdfError(jobs.FAILED)
             jobs.submit(RENDER, *document.args, key=document.job)
             queued += 1
             continue
