@@ -65,7 +65,8 @@ DEFAULTS = {
     "PDF_CONFIDENTIAL": "Confidential: for the hiring decision only. Do not forward.",
     "PDF_TIME_LIMIT": 20,
     "PDF_MAX_PAGES": 400,
-    # Renders at once on one host: fewer than the web workers, so one stays free.
+    # Web workers of one host that may wait for a render job, or render when no job worker
+    # runs: fewer than the web workers, so one stays free.
     "PDF_CONCURRENCY": 1,
     "PDF_MAX_HTML_BYTES": 8 * 1024 * 1024,
     # Empty: a pdf-cache folder in the instance folder.
