@@ -424,3 +424,21 @@ def test_a_failed_job_is_reported_to_the_waiting_page_not_queued_again(
     # Asking again (the page's "Try again") gives it one more attempt.
     assert client.get(url).status_code == 202
     assert jobs.idle(30) and len(calls) == 2
+
+
+@pytest.mark.parametrize("config_overrides", [{"PDF_WAIT_SECONDS": 0}])
+def test_progress_is_no_way_around_access(
+    app, client, login, users, make_user, panel, config_overrides
+):
+    submit(client, login, users["interviewer"], panel)
+    outsider = make_user(Role.INTERVIEWER, name="Outsider")
+    login(outsider)
+    for url in (
+        f"/candidates/{panel.candidate_id}/packet.pdf?progress=1",
+        f"/scorecards/{panel.scorecards[users['interviewer'].id]}.pdf?progress=1",
+    ):
+        r = client.get(url, headers={"Accept": "application/json"})
+        assert r.status_code in (403, 404) and "state" not in (r.get_json() or {})
+    assert jobs.idle(30)
+    with app.app_context():
+        assert jobs.status(f"packet:{panel.candidate_id}:UTC:all:0").state == "none"
