@@ -319,6 +319,14 @@ def _pool_status(key: str) -> Status:
     return Status(entry.state, entry.done, entry.total, entry.label, entry.error)
 
 
+def forget() -> None:
+    """Forget the in-process pool's ended jobs, so that a new start (a test) begins from
+    nothing: ids are reused when tables are emptied."""
+    with _lock:
+        for key in [k for k, e in _latest.items() if e.ended.is_set()]:
+            del _latest[key]
+
+
 def idle(timeout: float = 30) -> bool:
     """Wait until this process's pool has nothing queued or running (tests, commands)."""
     deadline = time.monotonic() + timeout

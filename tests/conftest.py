@@ -105,6 +105,7 @@ def app(_schema, database_uri, instance_dir, config_overrides, tmp_path):
     app = create_app(cfg)
     yield app
     assert jobs.idle(60), "a background job was still running"
+    jobs.forget()
     with app.app_context():
         db.session.rollback()
         _empty_tables()

@@ -101,8 +101,9 @@ def test_a_crashed_tab_loses_nothing(app, page, context, console_errors, live):
     context.set_offline(False)
     again = context.new_page()
     again.goto(url)
-    # The closed tab's lock may outlive it a moment; the page looks again after 0.5, 1, 2,
-    # 4 s, so on a busy machine the save can come after the default 5 s wait.
+    # The closed tab's lock may outlive it a moment (seconds on a busy machine); the page
+    # looks again after 0.5 and 1 s, then every 2 s, so the save can come after the
+    # default 5 s wait.
     expect(again.locator("[data-save-state]")).to_have_text(re.compile("Saved at"), timeout=15000)
     assert notes_on_server(app, scorecard_id) == ["Kept on the device."]
 

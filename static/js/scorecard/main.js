@@ -326,7 +326,9 @@ async function start(root) {
   }
 
   // ---- closed tabs --------------------------------------------------------------------
-  // A tab that has just closed may still hold its lock for a moment: look again soon.
+  // A tab that has just closed may still hold its lock for a moment: look again soon, and
+  // every 2 s while it does (a request for a free lock is cheap), so that its words are
+  // sent within moments of the lock's release even on a busy machine.
   let recheck = null;
   let recheckDelay = 500;
   async function adoptClosedTabs() {
@@ -337,7 +339,7 @@ async function start(root) {
     clearTimeout(recheck);
     if (held) {
       recheck = setTimeout(adoptClosedTabs, recheckDelay);
-      recheckDelay = Math.min(recheckDelay * 2, 10_000);
+      recheckDelay = Math.min(recheckDelay * 2, 2_000);
     } else {
       recheckDelay = 500;
     }
