@@ -10,7 +10,6 @@ postgresql://postgres@127.0.0.1:5432/postgres (a scratch database is created and
 """
 
 import contextlib
-import json
 import os
 import re
 import shutil
@@ -20,23 +19,27 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
-from http.cookiejar import CookieJar
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
-from bench.common import ROOT, gunicorn, main_for, make_interviewers, question_maker, result
-from hiring import create_app
+from bench.common import (
+    PASSWORD,
+    ROOT,
+    app_on,
+    browser_session,
+    export_following,
+    gunicorn,
+    main_for,
+    make_interviewers,
+    pg_scratch,
+    question_maker,
+    result,
+    submitted_candidates,
+)
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user
 from hiring.extensions import db
-from hiring.interviews import operations as scoring
-from hiring.interviews.models import Scorecard
 
 CLIENTS = 8
-PASSWORD = "bench password!"
 
 # Each wrk thread drives one connection on its own scorecard and follows its version.
 LUA = r"""
@@ -83,53 +86,19 @@ def prepare(uri: str, folder: Path, exported: int) -> list[int]:
     candidates with 5 submitted scorecards whose packets are exported meanwhile, each laid
     out when first asked for. Returns those candidates' ids."""
     sys.path.insert(0, str(ROOT))
-    from tests.scoring import complete, make_panel
+    from tests.scoring import make_panel
 
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "bench", "INSTANCE_PATH": str(folder)}
-    )
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
+    app = app_on(uri, folder)
     users = make_interviewers(app, "i", CLIENTS, PASSWORD)
     make_question = question_maker(app, ["Skill"])
     make_panel(app, make_question, users, questions=4)
     panelists = make_interviewers(app, "e", 5, PASSWORD)
-    ids = []
-    for n in range(exported):
-        panel = make_panel(
-            app, make_question, panelists, questions=4, candidate=f"Exported {n}", kit_title=f"K{n}"
-        )
-        with app.app_context():
-            for scorecard_id in panel.scorecards.values():
-                scorecard = db.session.get(Scorecard, scorecard_id)
-                scoring.save(scorecard, 0, complete(panel), 200_000)
-                scoring.submit(scorecard)
-            db.session.commit()
-        ids.append(panel.candidate_id)
+    ids = submitted_candidates(app, make_question, panelists, exported)
     with app.app_context():
         create_user("manager@bench.example", "Manager", Role.MANAGER, PASSWORD)
         db.session.commit()
         db.engine.dispose()
     return ids
-
-
-def browser(base_url: str, email: str):
-    """Sign in like a browser; return the opener (with its cookies), the cookie jar and the
-    page the login led to."""
-    jar = CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base_url}/login").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
-    data = urllib.parse.urlencode(
-        {"csrf_token": token, "email": email, "password": PASSWORD}
-    ).encode()
-    landing = opener.open(f"{base_url}/login", data=data).read().decode()
-    return opener, jar, landing
-
-
-def cookie_header(jar: CookieJar) -> str:
-    return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
 class Exporter(threading.Thread):
@@ -144,13 +113,6 @@ class Exporter(threading.Thread):
         self.done, self.seconds, self.failed, self.exported = 0, [], 0, []
         self.stop = threading.Event()
 
-    def get(self, url: str):
-        request = urllib.request.Request(
-            url, headers={"Cookie": self.cookie, "Accept": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.headers["Content-Type"], response.read()
-
     def run(self):
         while True:
             for candidate in self.candidates:
@@ -163,15 +125,8 @@ class Exporter(threading.Thread):
     def export(self, candidate: int) -> None:
         url = f"{self.base_url}/candidates/{candidate}/packet.pdf"
         start = time.perf_counter()
-        status, kind, body = self.get(url)
-        while status == 202:
-            time.sleep(0.1)
-            state = json.loads(self.get(url + "?progress=1")[2])["state"]
-            if state == "ready":
-                status, kind, body = self.get(url)
-            elif state == "failed":
-                break
-        if kind != "application/pdf":
+        status, kind, _ = export_following(url, self.cookie, time.monotonic() + 120)
+        if status != 200 or kind != "application/pdf":
             self.failed += 1
             return
         self.seconds.append(time.perf_counter() - start)
@@ -181,12 +136,11 @@ class Exporter(threading.Thread):
 
 def sign_in(base_url: str, email: str) -> tuple[str, str, str, str]:
     """Sign in like a browser; return the save path, cookie, CSRF token and a notes field."""
-    opener, jar, dashboard = browser(base_url, email)
+    opener, cookie, dashboard = browser_session(base_url, email)
     scorecard = re.search(r'href="/scorecards/(\d+)"', dashboard)[1]
     live = opener.open(f"{base_url}/scorecards/{scorecard}").read().decode()
     token = re.search(r'<meta name="csrf-token" content="([^"]+)"', live)[1]
     field = re.search(r'name="(item:\d+:notes)"', live)[1]
-    cookie = cookie_header(jar)
     return f"/scorecards/{scorecard}/save", cookie, token, field
 
 
@@ -262,7 +216,7 @@ def run(name: str, uri: str, seconds: int, redis_url: str = "") -> dict:
             hog.kill()
             hog.wait()
         exporter = Exporter(
-            base_url, exported, cookie_header(browser(base_url, "manager@bench.example")[1])
+            base_url, exported, browser_session(base_url, "manager@bench.example")[1]
         )
         exporter.start()
         time.sleep(0.5)
@@ -287,28 +241,14 @@ def run(name: str, uri: str, seconds: int, redis_url: str = "") -> dict:
     }
 
 
-def pg_scratch(url: str):
-    base = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS hiring_bench WITH (FORCE)"))
-        conn.execute(text("CREATE DATABASE hiring_bench"))
-    return admin, base.set(database="hiring_bench").render_as_string(hide_password=False)
-
-
 def benchmarks(quick: bool) -> list[dict]:
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
     seconds = 3 if quick else 10
     folder = Path(tempfile.mkdtemp(prefix="bench-sqlite-"))
     legs = [("SQLite", run("sqlite", f"sqlite:///{folder / 'bench.db'}", seconds))]
-    admin, uri = pg_scratch(PG_URL)
-    try:
+    with pg_scratch(PG_URL, "hiring_bench") as uri:
         legs.append(("PostgreSQL", run("pg", uri, seconds, redis_url=REDIS_URL)))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS hiring_bench WITH (FORCE)"))
-        admin.dispose()
     results = []
     for name, leg in legs:
         save, trivial, busy, exporter = leg["save"], leg["healthz"], leg["busy"], leg["exporter"]

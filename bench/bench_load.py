@@ -30,21 +30,29 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from http.cookiejar import CookieJar
 from pathlib import Path
 
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, select
 
-from bench.common import ROOT, gunicorn, main_for, make_interviewers, question_maker, result
-from hiring import create_app
+from bench.common import (
+    PASSWORD,
+    ROOT,
+    app_on,
+    browser_session,
+    export_following,
+    gunicorn,
+    main_for,
+    make_interviewers,
+    pg_scratch,
+    question_maker,
+    result,
+    submitted_candidates,
+)
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user
 from hiring.extensions import db
-from hiring.interviews import operations as scoring
 from hiring.interviews.models import ItemNote, Scorecard
 
-PASSWORD = "bench password!"
 PG_URL = os.environ.get("HIRING_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("HIRING_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
@@ -74,51 +82,19 @@ def prepare(uri: str, folder: Path, plan: Plan) -> list[int]:
     """Users, one scorecard per interviewer, and candidates with submitted scorecards
     whose packets are exported. Returns those candidates' ids."""
     sys.path.insert(0, str(ROOT))
-    from tests.scoring import complete, make_panel
+    from tests.scoring import make_panel
 
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "bench", "INSTANCE_PATH": str(folder)}
-    )
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
+    app = app_on(uri, folder)
     users = make_interviewers(app, "i", plan.interviewers, PASSWORD)
     make_question = question_maker(app, ["Skill", "Care"])
     make_panel(app, make_question, users, questions=4)
-    exported = []
-    for n in range(plan.exported):
-        panelists = make_interviewers(app, f"e{n}-", 3, PASSWORD)
-        panel = make_panel(
-            app, make_question, panelists, questions=4, candidate=f"Exported {n}", kit_title=f"K{n}"
-        )
-        with app.app_context():
-            for scorecard_id in panel.scorecards.values():
-                scorecard = db.session.get(Scorecard, scorecard_id)
-                scoring.save(scorecard, 0, complete(panel), 200_000)
-                scoring.submit(scorecard)
-            db.session.commit()
-        exported.append(panel.candidate_id)
+    panelists = make_interviewers(app, "e", 3, PASSWORD)
+    exported = submitted_candidates(app, make_question, panelists, plan.exported)
     with app.app_context():
         create_user("manager@bench.example", "Manager", Role.MANAGER, PASSWORD)
         db.session.commit()
         db.engine.dispose()
     return exported
-
-
-class Session:
-    """A signed-in browser on one server: its cookie, and the CSRF token of its pages."""
-
-    def __init__(self, base_url: str, email: str):
-        self.base_url = base_url
-        jar = CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        page = opener.open(f"{base_url}/login").read().decode()
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
-        form = {"csrf_token": token, "email": email, "password": PASSWORD}
-        self.landing = opener.open(f"{base_url}/login", urllib.parse.urlencode(form).encode())
-        self.landing = self.landing.read().decode()
-        self.opener = opener
-        self.cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
 class Tab(threading.Thread):
@@ -212,16 +188,6 @@ class Exporter(threading.Thread):
         self.base_url, self.cookie, self.candidates = base_url, cookie, candidates
         self.stop_at, self.outcome = stop_at, outcome
 
-    def get(self, url):
-        request = urllib.request.Request(
-            url, headers={"Cookie": self.cookie, "Accept": "application/json"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return response.status, response.headers["Content-Type"], response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, error.headers["Content-Type"], error.read()
-
     def run(self):
         n = 0
         while time.monotonic() < self.stop_at:
@@ -230,14 +196,7 @@ class Exporter(threading.Thread):
             url = f"{self.base_url}/candidates/{candidate}/packet.pdf{guide}"
             n += 1
             start = time.perf_counter()
-            status, kind, body = self.get(url)
-            while status == 202 and time.monotonic() < self.stop_at + 60:
-                time.sleep(0.1)
-                state = json.loads(self.get(url + "&progress=1")[2])
-                if state["state"] == "ready":
-                    status, kind, body = self.get(url)
-                elif state["state"] == "failed":
-                    status = 500
+            status, kind, body = export_following(url, self.cookie, self.stop_at + 60)
             if status != 200 or kind != "application/pdf":
                 self.outcome.record_unexpected(f"export {url}: {status} {body[:200]!r}")
                 continue
@@ -254,9 +213,9 @@ def drive(urls: list[str], plan: Plan, exported: list[int]) -> Outcome:
     budget = Budget(plan.max_requests)
     for n in range(plan.interviewers):
         base_url = urls[n % len(urls)]
-        browser = Session(base_url, f"i{n}@bench.example")
-        scorecard = re.search(r'href="/scorecards/(\d+)"', browser.landing)[1]
-        live = browser.opener.open(f"{base_url}/scorecards/{scorecard}").read().decode()
+        opener, cookie, landing = browser_session(base_url, f"i{n}@bench.example")
+        scorecard = re.search(r'href="/scorecards/(\d+)"', landing)[1]
+        live = opener.open(f"{base_url}/scorecards/{scorecard}").read().decode()
         token = re.search(r'<meta name="csrf-token" content="([^"]+)"', live)[1]
         fields = sorted(set(re.findall(r'name="(item:\d+:notes)"', live)))
         for tab in ("a", "b"):
@@ -265,7 +224,7 @@ def drive(urls: list[str], plan: Plan, exported: list[int]) -> Outcome:
             tabs.append(
                 Tab(
                     tab_url,
-                    browser.cookie,
+                    cookie,
                     token,
                     int(scorecard),
                     fields,
@@ -275,11 +234,11 @@ def drive(urls: list[str], plan: Plan, exported: list[int]) -> Outcome:
                     outcome,
                 )
             )
-    manager = Session(urls[-1], "manager@bench.example")
+    manager = browser_session(urls[-1], "manager@bench.example")[1]
     stop_at = time.monotonic() + plan.seconds
     for tab in tabs:
         tab.stop_at = stop_at
-    exporter = Exporter(urls[-1], manager.cookie, exported, stop_at, outcome)
+    exporter = Exporter(urls[-1], manager, exported, stop_at, outcome)
     start = time.perf_counter()
     for thread in (*tabs, exporter):
         thread.start()
@@ -326,28 +285,13 @@ def check(uri: str, outcome: Outcome) -> list[str]:
     return problems
 
 
-@contextlib.contextmanager
-def pg_scratch(url: str):
-    base = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS hiring_load WITH (FORCE)"))
-        conn.execute(text("CREATE DATABASE hiring_load"))
-    try:
-        yield base.set(database="hiring_load").render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS hiring_load WITH (FORCE)"))
-        admin.dispose()
-
-
 def run(kind: str, plan: Plan, pg_url: str = PG_URL, redis_url: str = REDIS_URL) -> dict:
     """One load test: "postgresql" (two servers, Redis, a job worker) or "sqlite" (one
     server, the in-process pool). Returns its figures and the problems found."""
     folder = Path(tempfile.mkdtemp(prefix=f"bench-load-{kind}-"))
     with contextlib.ExitStack() as stack:
         if kind == "postgresql":
-            uri = stack.enter_context(pg_scratch(pg_url))
+            uri = stack.enter_context(pg_scratch(pg_url, "hiring_load"))
             from redis import Redis
 
             Redis.from_url(redis_url).flushdb()

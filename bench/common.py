@@ -1,29 +1,39 @@
 """Shared set-up for benchmarks: an app on a scratch database and a signed-in client."""
 
 import contextlib
+import json
 import os
+import re
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
+from http.cookiejar import CookieJar
 from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from hiring import create_app
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user
 from hiring.extensions import db
+from hiring.interviews import operations as scoring
+from hiring.interviews.models import Scorecard
 from hiring.questions.models import Tier
 from hiring.questions.operations import upsert_question
 from hiring.questions.parsing import QuestionData, TierData
 
+PASSWORD = "bench password!"
 
-def scratch_app(name: str, **config):
-    """An app on a fresh SQLite file, or on HIRING_BENCH_DATABASE_URL when set."""
-    folder = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
-    uri = os.environ.get("HIRING_BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.db'}"
+
+def app_on(uri: str, folder: Path, **config):
+    """An app on the database at `uri`, its schema made afresh."""
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": uri,
@@ -39,6 +49,92 @@ def scratch_app(name: str, **config):
         db.drop_all()
         db.create_all()
     return app
+
+
+def scratch_app(name: str, **config):
+    """An app on a fresh SQLite file, or on HIRING_BENCH_DATABASE_URL when set."""
+    folder = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
+    uri = os.environ.get("HIRING_BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.db'}"
+    return app_on(uri, folder, **config)
+
+
+@contextlib.contextmanager
+def pg_scratch(url: str, name: str):
+    """A PostgreSQL database `name` made afresh on the server at `url`, dropped after;
+    yields its SQLAlchemy URL."""
+    base = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+def submitted_candidates(app, make_question, panelists: list, count: int) -> list[int]:
+    """`count` candidates, each with a kit of their own and a panel of `panelists` who
+    have all submitted; returns their ids."""
+    sys.path.insert(0, str(ROOT))
+    from tests.scoring import complete, make_panel
+
+    ids = []
+    for n in range(count):
+        panel = make_panel(
+            app, make_question, panelists, questions=4, candidate=f"Exported {n}", kit_title=f"K{n}"
+        )
+        with app.app_context():
+            for scorecard_id in panel.scorecards.values():
+                scorecard = db.session.get(Scorecard, scorecard_id)
+                scoring.save(scorecard, 0, complete(panel), 200_000)
+                scoring.submit(scorecard)
+            db.session.commit()
+        ids.append(panel.candidate_id)
+    return ids
+
+
+def browser_session(base_url: str, email: str, password: str = PASSWORD):
+    """Sign in through the login form like a browser; returns the opener (which keeps
+    the cookies), the Cookie header and the page the sign-in led to."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base_url}/login").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    form = {"csrf_token": token, "email": email, "password": password}
+    landing = opener.open(f"{base_url}/login", urllib.parse.urlencode(form).encode())
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    return opener, cookie, landing.read().decode()
+
+
+def export_following(url: str, cookie: str, give_up_at: float) -> tuple[int, str, bytes]:
+    """GET a document as the browser does: through its waiting page, polling its progress
+    until it is ready (then the PDF), has failed, or `give_up_at` (monotonic) has passed.
+    Returns the last answer's status, content type and body."""
+
+    def get(target: str) -> tuple[int, str, bytes]:
+        request = urllib.request.Request(
+            target, headers={"Cookie": cookie, "Accept": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, response.headers["Content-Type"], response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers["Content-Type"], error.read()
+
+    progress = url + ("&" if "?" in url else "?") + "progress=1"
+    answer = get(url)
+    while answer[0] == 202 and time.monotonic() < give_up_at:
+        time.sleep(0.1)
+        polled = get(progress)
+        state = json.loads(polled[2])["state"]
+        if state == "ready":
+            answer = get(url)
+        elif state == "failed":
+            return polled
+    return answer
 
 
 def signed_in_client(app, role: Role = Role.MANAGER):
