@@ -9,7 +9,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import DateTime, Enum, MetaData, String, Text, TypeDecorator
+from sqlalchemy import DDL, DateTime, Enum, MetaData, String, Text, TypeDecorator, event
 from sqlalchemy.orm import DeclarativeBase
 
 from hiring.text import clean
@@ -88,6 +88,19 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 # Database objects kept by hand (search indexes and their triggers), which each feature
 # names here: Alembic's comparison with the models leaves them out.
 OUTSIDE_MODELS: list[str] = []
+
+
+def kept_by_hand(table, *, sqlite=(), sqlite_drop=(), postgresql=(), postgresql_drop=()) -> None:
+    """Make a table's hand-kept objects (search indexes, their triggers) with it, and drop
+    them before it, each list on its own database: `create_all` as the migrations do."""
+    for dialect, create, drop in (
+        ("sqlite", sqlite, sqlite_drop),
+        ("postgresql", postgresql, postgresql_drop),
+    ):
+        for statement in create:
+            event.listen(table, "after_create", DDL(statement).execute_if(dialect=dialect))
+        for statement in drop:
+            event.listen(table, "before_drop", DDL(statement).execute_if(dialect=dialect))
 
 
 def not_in_models(name, type_, parent_names) -> bool:

@@ -10,9 +10,9 @@ scan, which such short text needs anyway. The index objects are created by a mig
 and by `create_all` through the DDL events below.
 """
 
-from sqlalchemy import DDL, ColumnElement, event, or_, text
+from sqlalchemy import ColumnElement, or_, text
 
-from hiring.extensions import OUTSIDE_MODELS, db
+from hiring.extensions import OUTSIDE_MODELS, db, kept_by_hand
 from hiring.interviews.models import Candidate
 
 SQLITE_DDL = [
@@ -42,14 +42,9 @@ POSTGRES_DDL = [
 OUTSIDE_MODELS.extend(["candidate_fts", "ix_candidates_search_"])
 SHORTEST = 3  # characters in a trigram
 
-for statement in SQLITE_DDL:
-    event.listen(Candidate.__table__, "after_create", DDL(statement).execute_if(dialect="sqlite"))
-for statement in SQLITE_DROP:
-    event.listen(Candidate.__table__, "before_drop", DDL(statement).execute_if(dialect="sqlite"))
-for statement in POSTGRES_DDL:
-    event.listen(
-        Candidate.__table__, "after_create", DDL(statement).execute_if(dialect="postgresql")
-    )
+kept_by_hand(
+    Candidate.__table__, sqlite=SQLITE_DDL, sqlite_drop=SQLITE_DROP, postgresql=POSTGRES_DDL
+)
 
 
 def _like(value: str) -> str:

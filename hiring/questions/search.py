@@ -18,9 +18,9 @@ import re
 
 from markupsafe import Markup, escape
 from rapidfuzz import fuzz, process
-from sqlalchemy import DDL, Select, bindparam, event, false, text
+from sqlalchemy import Select, bindparam, false, text
 
-from hiring.extensions import OUTSIDE_MODELS, db
+from hiring.extensions import OUTSIDE_MODELS, db, kept_by_hand
 from hiring.questions.models import Question
 
 START, STOP = "\x02", "\x03"
@@ -74,16 +74,13 @@ OUTSIDE_MODELS.extend(
     ]
 )
 
-for statement in SQLITE_DDL:
-    event.listen(Question.__table__, "after_create", DDL(statement).execute_if(dialect="sqlite"))
-for statement in SQLITE_DROP:
-    event.listen(Question.__table__, "before_drop", DDL(statement).execute_if(dialect="sqlite"))
-for statement in POSTGRES_DDL:
-    event.listen(
-        Question.__table__, "after_create", DDL(statement).execute_if(dialect="postgresql")
-    )
-for statement in POSTGRES_DROP:
-    event.listen(Question.__table__, "before_drop", DDL(statement).execute_if(dialect="postgresql"))
+kept_by_hand(
+    Question.__table__,
+    sqlite=SQLITE_DDL,
+    sqlite_drop=SQLITE_DROP,
+    postgresql=POSTGRES_DDL,
+    postgresql_drop=POSTGRES_DROP,
+)
 
 
 def words(query: str) -> list[str]:
