@@ -242,6 +242,7 @@ def _obtain_all(wanted: list, label: str) -> list:
     """The documents' renderings, from the job workers, all queued at once (they fan out
     over the workers), with progress; a PdfError in place of each that cannot be made."""
     results: dict[int, bytes | PdfError] = {}
+    asked: set[int] = set()
     shown = ""
     with click.progressbar(length=len(wanted), label=label) as bar:
         while len(results) < len(wanted):
@@ -250,7 +251,9 @@ def _obtain_all(wanted: list, label: str) -> list:
                     continue
                 try:
                     with budget():
-                        result = documents.obtain(document, 0)
+                        # A job that failed is tried once more, on the first look only.
+                        result = documents.obtain(document, 0, retry=n not in asked)
+                        asked.add(n)
                 except PdfError as error:
                     result = error
                 if isinstance(result, jobs.Status):

@@ -442,3 +442,19 @@ def test_progress_is_no_way_around_access(
     assert jobs.idle(30)
     with app.app_context():
         assert jobs.status(f"packet:{panel.candidate_id}:UTC:all:0").state == "none"
+
+
+def test_export_packets_reports_a_failed_render_instead_of_retrying_it(
+    app, runner, client, login, users, panel, monkeypatch, tmp_path
+):
+    submit(client, login, users["interviewer"], panel)
+    calls = []
+
+    def broken(*args, **kwargs):
+        calls.append(1)
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(documents, "assemble", broken)
+    result = runner.invoke(args=["export-packets", "--out", str(tmp_path / "out")])
+    assert result.exit_code != 0 and "error on our side" in result.output
+    assert jobs.idle(30) and len(calls) == 1
