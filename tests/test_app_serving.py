@@ -40,6 +40,8 @@ def test_the_gunicorn_settings_serve_the_app(tmp_path, database_uri):
         "HIRING_DATABASE_URL": database_uri,
         "HIRING_INSTANCE_PATH": str(tmp_path),
         "HIRING_SECRET_KEY": "serving-test",
+        # Workers are replaced (as they are, more rarely, in production) while it serves.
+        "HIRING_MAX_REQUESTS": "20",
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "hiring:create_app()"],
@@ -59,7 +61,11 @@ def test_the_gunicorn_settings_serve_the_app(tmp_path, database_uri):
                 time.sleep(0.1)
         assert answer is not None, "gunicorn did not answer"
         assert b'"database":"ok"' in answer.replace(b" ", b"")
+        for _ in range(60):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as r:
+                assert r.status == 200
     finally:
-        server.send_signal(signal.SIGINT)  # quick shutdown
+        server.send_signal(signal.SIGTERM)  # graceful: requests in flight finish
         _, errors = server.communicate(timeout=30)
     assert b"Traceback" not in errors, errors.decode()[-2000:]
+    assert b"Autorestarting worker" in errors
