@@ -9,6 +9,7 @@ from hiring.audit.models import AuditEvent
 from hiring.auth import views as auth_views
 from hiring.auth.models import Role, User
 from hiring.extensions import db
+from tests.scoring import make_panel
 
 
 def sign_in(client, email, password="correct horse battery", **headers):
@@ -241,6 +242,22 @@ def test_one_log_line_per_request_without_tokens(app, client, login, users, capl
     with app.app_context():
         token = db.session.get(User, users["manager"].id).session_token
     assert token not in line
+
+
+def test_the_log_line_names_the_user_without_reloading_them(
+    app, client, login, users, make_question, caplog, count_queries
+):
+    panel = make_panel(app, make_question, [users["interviewer"]])
+    login(users["interviewer"])
+    sid = panel.scorecards[users["interviewer"].id]
+    note = {f"item:{panel.items[0]}:notes": "Walked through the outage calmly."}
+    with caplog.at_level("INFO", logger="hiring.requests"), count_queries() as counter:
+        r = client.post(f"/scorecards/{sid}/save", json={"base": 0, "changes": note})
+    assert r.status_code == 200
+    (line,) = [rec.getMessage() for rec in caplog.records if rec.name == "hiring.requests"]
+    assert f"user={users['interviewer'].id} " in line
+    # The save committed, which expired the user's record: the log line did not reload it.
+    assert sum("FROM users" in s for s in counter.statements) == 1, counter.statements
 
 
 def test_admins_and_the_command_line_refuse_common_passwords(app, client, login, users, runner):

@@ -498,3 +498,48 @@ def test_live_page_runs_a_bounded_number_of_queries(
     with count_queries() as counter:
         assert client.get(f"/scorecards/{sid}").status_code == 200
     assert counter.count <= 12, counter.statements
+
+
+def test_an_autosave_reads_only_what_it_writes(
+    app, client, login, users, make_question, count_queries
+):
+    """The published kit version's shape is read by the first save and kept: later saves
+    read the user, the scorecard and the rows they change, and write."""
+    panel = make_panel(app, make_question, [users["interviewer"]], questions=3)
+    login(users["interviewer"])
+    sid = panel.scorecards[users["interviewer"].id]
+    note = f"item:{panel.items[0]}:notes"
+    assert save(client, sid, 0, {note: "First words."}).status_code == 200
+    with count_queries() as counter:
+        r = save(client, sid, 1, {note: "First words, then more."})
+    assert r.status_code == 200 and r.get_json()["version"] == 2
+    assert counter.count <= 5, counter.statements
+    assert not any("kit_items" in s for s in counter.statements), counter.statements
+    # The kept shape still refuses what is not part of the kit version.
+    rating = f"rating:{panel.competencies[0]}:value"
+    r = save(client, sid, 2, {"item:999999:notes": "x", rating: 99})
+    assert r.status_code == 422
+    assert set(r.get_json()["errors"]) == {"item:999999:notes", rating}
+    assert stored(app, sid).item_notes[0].notes == "First words, then more."
+
+
+def test_a_draft_kit_versions_shape_is_read_each_time(app, make_question, users, count_queries):
+    from hiring.interviews import operations as ops
+    from hiring.kits import operations as kit_ops
+    from hiring.kits.models import KitVersion
+
+    panel = make_panel(app, make_question, [users["interviewer"]])
+    with app.app_context():
+        kit = db.session.get(KitVersion, panel.kit_version_id).kit
+        draft = kit_ops.draft_of(kit)
+        db.session.commit()
+        published, draft_id = panel.kit_version_id, draft.id
+        ops.shape_of(published)
+        ops.shape_of(draft_id)
+        with count_queries() as counter:
+            assert ops.shape_of(published).items == frozenset(panel.items)
+        assert counter.count == 0
+        draft_items = frozenset(item.id for item in db.session.get(KitVersion, draft_id).items)
+        with count_queries() as counter:
+            assert ops.shape_of(draft_id).items == draft_items
+        assert counter.count == 1

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import literal, or_, select, union_all, update
 
 from hiring import pdf
@@ -437,8 +438,17 @@ class Shape:
     kit_version_id: int = 0
 
 
+# Shapes of published kit versions, which never change, by version id; per app.
+SHAPES_KEPT = 1000
+
+
 def shape_of(kit_version_id: int) -> Shape:
-    """Read a kit version's shape in one query."""
+    """A kit version's shape, read in one query; kept in memory once the version is
+    published, which then never changes: an autosave reads only what it writes."""
+    kept = current_app.extensions.setdefault("hiring.shapes", {})
+    shape = kept.get(kit_version_id)
+    if shape is not None:
+        return shape
     rows = db.session.execute(
         union_all(
             select(literal("item"), KitItem.id).where(KitItem.kit_version_id == kit_version_id),
@@ -451,19 +461,27 @@ def shape_of(kit_version_id: int) -> Shape:
             select(literal("recommendations"), KitVersion.recommendation_points).where(
                 KitVersion.id == kit_version_id
             ),
+            select(literal("draft"), literal(1)).where(
+                KitVersion.id == kit_version_id, KitVersion.published_at.is_(None)
+            ),
         )
     ).all()
     found = {"item": set(), "rating": set(), "point": set(), "recommendations": set()}
     for kind, value in rows:
-        found[kind].add(value)
+        found.setdefault(kind, set()).add(value)
     points = next(iter(found["recommendations"]), 4)
-    return Shape(
+    shape = Shape(
         frozenset(found["item"]),
         frozenset(found["rating"]),
         frozenset(found["point"]),
         frozenset(r.value for r in SCALES.get(points, SCALES[4])),
         kit_version_id,
     )
+    if found["recommendations"] and "draft" not in found:
+        if len(kept) >= SHAPES_KEPT:
+            kept.clear()
+        kept[kit_version_id] = shape
+    return shape
 
 
 def field_labels(scorecard: Scorecard) -> dict[str, str]:
