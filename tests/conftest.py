@@ -286,6 +286,7 @@ def world(app, make_user, make_question) -> World:
             "section_id": version.sections[0].id,
             "item_id": item.id,
             "kc_id": version.competencies[0].id,
+            "which": "overdue",
         }
     return World(
         app,

@@ -98,6 +98,7 @@ def test_every_main_page_and_state(view, live_server, users, scene, app):
         "submitted scorecard": f"/scorecards/{scene['submitted']}",
         "interview": f"/interviews/{scene['panel'].interview_id}/edit",
         "settings": "/account/settings",
+        "one's own list": "/scorecards/mine/submitted",
     }
     for label, path in manager_pages.items():
         response = page.goto(f"{live_server}{path}")

@@ -2,6 +2,7 @@
 form run the same number of SQL statements at 10 and at 200 rows, and their lists are
 bounded in SQL."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from hiring.auth.models import User
 from hiring.extensions import db, utcnow
 from hiring.interviews.models import Candidate
 from hiring.interviews.operations import schedule
-from hiring.interviews.queries import LIST_LIMIT, PICKER_LIMIT
+from hiring.interviews.queries import BOARD_LIMIT, LIST_LIMIT, MY_COUNT_CAP, PICKER_LIMIT
 from hiring.kits.models import KitVersion
 from tests.scoring import make_panel
 
@@ -47,14 +48,43 @@ def test_the_dashboard_is_bounded(app, client, login, users, make_question, coun
     assert large == small
     page = client.get("/").get_data(as_text=True)
     overdue = page.split('id="overdue-h"')[1].split("</section>")[0]
-    assert overdue.count('class="list-title"') == LIST_LIMIT
-    assert f"The {LIST_LIMIT} oldest of 200." in overdue
+    assert overdue.count('class="list-title"') == BOARD_LIMIT
+    assert f"The {BOARD_LIMIT} oldest of {MY_COUNT_CAP}+." in overdue
+    assert 'href="/scorecards/mine/overdue"' in overdue
     if who == "manager":
         team = page.split('id="team-h"')[1].split("</section>")[0]
         assert team.count('class="list-title"') == LIST_LIMIT and "Page 1 of 20" in team
         second = client.get("/?overdue_page=2").get_data(as_text=True)
         assert "Page 2 of 20" in second
         assert client.get("/?overdue_page=999").status_code == 200
+
+
+def test_each_of_ones_lists_pages_through_all_of_it(
+    app, client, login, users, make_question, count_queries
+):
+    people = [users["interviewer"], users["manager"]]
+    panel = make_panel(app, make_question, people, hours_ago=2)
+    add_interviews(app, panel, people, 10)
+    add_interviews(app, panel, [users["manager"]], 5, prefix="Only the manager's")
+    login(users["interviewer"])
+    small = count(client, count_queries, "/scorecards/mine/overdue")
+    add_interviews(app, panel, people, 35, prefix="Later")
+    assert count(client, count_queries, "/scorecards/mine/overdue?page=2") == small
+    board = client.get("/").get_data(as_text=True)
+    assert "The 10 oldest of 45." in board.split('id="overdue-h"')[1].split("</section>")[0]
+    names, url = [], "/scorecards/mine/overdue"
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        names += re.findall(r'class="list-title"[^>]*>([^<]+)<', page)
+        url = (re.search(r'href="([^"]+)" rel="next"', page) or [None, None])[1]
+        url = url and url.replace("&amp;", "&")
+    # Every overdue scorecard of the interviewer's, once, the oldest first; none of others'.
+    assert len(names) == len(set(names)) == 45
+    assert names[0].startswith("Later 0034") and not any("manager" in n for n in names)
+    assert client.get("/scorecards/mine/overdue?page=99").status_code == 200
+    assert client.get("/scorecards/mine/everything").status_code == 404
+    submitted = client.get("/scorecards/mine/submitted").get_data(as_text=True)
+    assert "Nothing here now." in submitted
 
 
 def test_the_candidates_list_and_interview_form_are_bounded(

@@ -75,6 +75,7 @@ TABLE = {
     "interviews.interview_new": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
     # The world's scorecard belongs to another interviewer: only managers may read it,
     # and nobody but its owner may change it.
+    "scorecards.mine": ("GET", {ANON: LOGIN, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
     "scorecards.live": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
     "scorecards.as_json": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
     "scorecards.save": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 403}),

@@ -173,6 +173,23 @@ class ScorecardState(enum.StrEnum):
             return "Removed from the panel (draft kept)"
         return self.value.capitalize()
 
+    @classmethod
+    def of(
+        cls,
+        submitted_at: datetime | None,
+        withdrawn_at: datetime | None,
+        removed_at: datetime | None,
+        version: int,
+    ) -> "ScorecardState":
+        """The state of a scorecard with these columns (a row read without its record)."""
+        if submitted_at is not None:
+            return cls.SUBMITTED
+        if withdrawn_at is not None:
+            return cls.WITHDRAWN
+        if removed_at is not None:
+            return cls.REMOVED
+        return cls.DRAFT if version > 0 else cls.NOT_STARTED
+
 
 # A scorecard still to be done: not submitted, withdrawn or removed from the panel.
 OPEN = "submitted_at IS NULL AND withdrawn_at IS NULL AND removed_at IS NULL"
@@ -204,6 +221,9 @@ class Scorecard(db.Model):
         # A person's scorecards in interview order: each dashboard list is a range of this
         # index, read up to its limit, however many scorecards the person has.
         Index("ix_scorecards_interviewer_scheduled", "interviewer_id", "scheduled_at"),
+        # A person's submitted scorecards, the latest submission first: the dashboard's
+        # "Recently submitted" reads the top of this range, past any number of drafts.
+        Index("ix_scorecards_interviewer_submitted", "interviewer_id", "submitted_at"),
         # Dashboards, overdue lists and reminders read the open scorecards only: partial
         # indexes keep them fast however many are submitted.
         Index(
@@ -275,15 +295,9 @@ class Scorecard(db.Model):
 
     @property
     def state(self) -> ScorecardState:
-        if self.submitted_at is not None:
-            return ScorecardState.SUBMITTED
-        if self.withdrawn_at is not None:
-            return ScorecardState.WITHDRAWN
-        if self.removed_at is not None:
-            return ScorecardState.REMOVED
-        if self.version > 0:
-            return ScorecardState.DRAFT
-        return ScorecardState.NOT_STARTED
+        return ScorecardState.of(
+            self.submitted_at, self.withdrawn_at, self.removed_at, self.version
+        )
 
     def timer_elapsed(self, now: datetime) -> int:
         """Seconds on the interview timer at `now`."""

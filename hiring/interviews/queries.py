@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from hiring.auth.models import User
 from hiring.extensions import db, utcnow
 from hiring.interviews import search
-from hiring.interviews.models import Candidate, Interview, Scorecard
+from hiring.interviews.models import Candidate, Interview, Scorecard, ScorecardState
 from hiring.kits.models import Kit, KitVersion
 from hiring.kits.queries import with_content
 from hiring.timezones import reader_zone
@@ -310,18 +310,69 @@ def candidates_with_submissions(ids: Iterable[int] = (), kit_id: int | None = No
     return stmt
 
 
+@dataclass(frozen=True)
+class BoardRow:
+    """A scorecard as a list of them shows it: read as one row of plain values, not as
+    records, so that a full list costs little more than an empty one."""
+
+    id: int
+    interview_id: int
+    scheduled_at: datetime
+    location: str
+    candidate: str
+    kit: str
+    interviewer: str
+    state: ScorecardState
+    reminded_at: datetime | None
+
+
+@dataclass
+class Page:
+    """One page of a list, and whether there are others; `total` when it was counted (up
+    to a cap)."""
+
+    items: list[BoardRow]
+    page: int
+    per_page: int
+    has_next: bool
+    total: int | None = None
+    capped: bool = False
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+    @property
+    def pages(self) -> int:
+        """How many pages, when counted; else at least this one and the next if any."""
+        if self.total is None:
+            return self.page + self.has_next
+        return max(1, -(-self.total // self.per_page))
+
+
 @dataclass
 class Dashboard:
-    """One user's scorecards by what they need next; the team's overdue for managers."""
+    """One user's scorecards by what they need next; the team's overdue for managers.
+    `more` names the user's lists that go on past what the dashboard shows."""
 
-    today: list[Scorecard]
-    upcoming: list[Scorecard]
-    drafts: list[Scorecard]
-    overdue: list[Scorecard]
+    today: list[BoardRow]
+    upcoming: list[BoardRow]
+    drafts: list[BoardRow]
+    overdue: list[BoardRow]
     overdue_total: int
-    submitted: list[Scorecard]
-    team_overdue: list[Scorecard]
-    team_page: object = None  # the team's overdue list, a page of it
+    overdue_capped: bool
+    submitted: list[BoardRow]
+    more: frozenset[str]
+    team_overdue: list[BoardRow]
+    team_page: Page | None = None
 
 
 def _listed() -> Select:
@@ -342,6 +393,58 @@ def _listed() -> Select:
         .join(Interview)
         .order_by(Scorecard.scheduled_at, Scorecard.id)
     )
+
+
+def _board_rows() -> Select:
+    """Scorecards as a list shows them, in interview order: the columns its rows read
+    (a scorecard's state, its interview's place, the candidate's, kit's and interviewer's
+    names), one row each."""
+    return (
+        select(
+            Scorecard.id,
+            Scorecard.interview_id,
+            Scorecard.scheduled_at,
+            Interview.location,
+            Candidate.name,
+            Kit.title,
+            User.name,
+            Scorecard.submitted_at,
+            Scorecard.withdrawn_at,
+            Scorecard.removed_at,
+            Scorecard.version,
+            Scorecard.reminded_at,
+        )
+        .join(Interview, Scorecard.interview_id == Interview.id)
+        .join(Candidate, Interview.candidate_id == Candidate.id)
+        .join(KitVersion, Interview.kit_version_id == KitVersion.id)
+        .join(Kit, KitVersion.kit_id == Kit.id)
+        .join(User, Scorecard.interviewer_id == User.id)
+        .order_by(Scorecard.scheduled_at, Scorecard.id)
+    )
+
+
+def _board(stmt: Select) -> list[BoardRow]:
+    return [
+        BoardRow(*head, ScorecardState.of(submitted, withdrawn, removed, version), reminded)
+        for *head, submitted, withdrawn, removed, version, reminded in db.session.execute(stmt)
+    ]
+
+
+def _page(stmt: Select, page: int, per_page: int) -> Page:
+    """Page `page` of `stmt`'s rows; one row more tells whether another page follows."""
+    rows = _board(stmt.limit(per_page + 1).offset((page - 1) * per_page))
+    return Page(rows[:per_page], page, per_page, has_next=len(rows) > per_page)
+
+
+def _capped_count(stmt: Select, cap: int) -> tuple[int, bool]:
+    """How many rows `stmt` has, counted up to `cap`, and whether there are more: a
+    backlog of thousands costs no more than one of `cap`."""
+    counted = db.session.scalar(
+        select(func.count()).select_from(
+            stmt.order_by(None).with_only_columns(Scorecard.id).limit(cap + 1).subquery()
+        )
+    )
+    return min(counted, cap), counted > cap
 
 
 def _overdue(before: datetime) -> list:
@@ -378,18 +481,30 @@ def due_reminders(now: datetime, overdue_hours: int, reminder_hours: int) -> lis
     )
 
 
-# Rows each dashboard list shows; the team's overdue list pages on.
+# Rows a list page shows, and the team's overdue list on the dashboard; each of the
+# user's own lists there shows fewer, and links to its whole list when there are more.
 LIST_LIMIT = 20
+BOARD_LIMIT = 10
+RECENT_LIMIT = 5
 
-
-# Overdue scorecards are counted up to this many ("1,000+").
+# Overdue scorecards are counted up to this many ("1,000+"); one's own up to MY_COUNT_CAP,
+# past which the number tells nothing more ("100+").
 COUNT_CAP = 1000
+MY_COUNT_CAP = 100
+
+# The user's own lists, by name: what the dashboard shows the first of, each a page too.
+MY_LISTS = {
+    "upcoming": "Upcoming interviews",
+    "drafts": "Drafts to finish",
+    "overdue": "Overdue scorecards",
+    "submitted": "Submitted scorecards",
+}
 
 
-def dashboard(user, now: datetime, overdue_hours: int, team_page: int = 1) -> Dashboard:
-    """The user's dashboard: a scorecard is overdue `overdue_hours` after its interview.
-    Every list is bounded in SQL, one query each, whatever the data size; "today" is the
-    reader's day."""
+def _my_lists(user, now: datetime, overdue_hours: int) -> dict[str, Select]:
+    """The user's lists (`today` and MY_LISTS), as statements: a scorecard is overdue
+    `overdue_hours` after its interview; "today" is the reader's day. Submitted ones
+    come the latest submission first."""
     zone = reader_zone()
     day = now.astimezone(zone).date()
     start_today = datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
@@ -397,53 +512,74 @@ def dashboard(user, now: datetime, overdue_hours: int, team_page: int = 1) -> Da
         UTC
     )
     overdue_before = now - timedelta(hours=overdue_hours)
-    mine = (
+    mine = _board_rows().where(
         Scorecard.interviewer_id == user.id,
         Scorecard.removed_at.is_(None),
         Interview.cancelled_at.is_(None),
     )
     still_open = (Scorecard.submitted_at.is_(None), Scorecard.withdrawn_at.is_(None))
-
-    def rows(*where, limit: int = LIST_LIMIT, latest: bool = False) -> list[Scorecard]:
-        stmt = _listed().where(*mine, *where)
-        if latest:
-            stmt = stmt.order_by(None).order_by(Scorecard.scheduled_at.desc(), Scorecard.id.desc())
-        return db.session.scalars(stmt.limit(limit)).unique().all()
-
-    overdue_where = (*still_open, Scorecard.scheduled_at < overdue_before)
-    team = None
-    if user.is_manager:
-        overdue = _listed().where(*_overdue(overdue_before))
-        team = db.paginate(
-            overdue, page=team_page, per_page=LIST_LIMIT, error_out=False, count=False
-        )
-        # Counted up to a cap: a backlog of thousands costs no more than one of a thousand.
-        counted = db.session.scalar(
-            select(func.count()).select_from(
-                overdue.order_by(None)
-                .with_only_columns(Scorecard.id)
-                .limit(COUNT_CAP + 1)
-                .subquery()
-            )
-        )
-        team.total, team.capped = min(counted, COUNT_CAP), counted > COUNT_CAP
-    return Dashboard(
-        today=rows(Scorecard.scheduled_at >= start_today, Scorecard.scheduled_at < start_tomorrow),
-        upcoming=rows(Scorecard.scheduled_at >= start_tomorrow),
-        drafts=rows(
+    return {
+        "today": mine.where(
+            Scorecard.scheduled_at >= start_today, Scorecard.scheduled_at < start_tomorrow
+        ),
+        "upcoming": mine.where(Scorecard.scheduled_at >= start_tomorrow),
+        "drafts": mine.where(
             *still_open,
             Scorecard.version > 0,
             Scorecard.scheduled_at < start_today,
             Scorecard.scheduled_at >= overdue_before,
         ),
-        overdue=rows(*overdue_where),
-        overdue_total=db.session.scalar(
-            select(func.count()).select_from(Scorecard).join(Interview).where(*mine, *overdue_where)
-        ),
-        submitted=list(reversed(rows(Scorecard.submitted_at.is_not(None), limit=5, latest=True))),
+        "overdue": mine.where(*still_open, Scorecard.scheduled_at < overdue_before),
+        "submitted": mine.where(Scorecard.submitted_at.is_not(None))
+        .order_by(None)
+        .order_by(Scorecard.submitted_at.desc(), Scorecard.id.desc()),
+    }
+
+
+def dashboard(user, now: datetime, overdue_hours: int, team_page: int = 1) -> Dashboard:
+    """The user's dashboard: the first of each of their lists, and for managers a page of
+    the team's overdue. Every list is bounded in SQL, one query each, whatever the data
+    size."""
+    lists = _my_lists(user, now, overdue_hours)
+    shown = {
+        name: _board(lists[name].limit(limit + 1))
+        for name, limit in (
+            ("today", LIST_LIMIT),
+            ("upcoming", BOARD_LIMIT),
+            ("drafts", BOARD_LIMIT),
+            ("overdue", BOARD_LIMIT),
+            ("submitted", RECENT_LIMIT),
+        )
+    }
+    limits = {"today": LIST_LIMIT, "submitted": RECENT_LIMIT}
+    more = frozenset(
+        name for name, rows in shown.items() if len(rows) > limits.get(name, BOARD_LIMIT)
+    )
+    shown = {name: rows[: limits.get(name, BOARD_LIMIT)] for name, rows in shown.items()}
+    overdue_total, overdue_capped = _capped_count(lists["overdue"], MY_COUNT_CAP)
+    team = None
+    if user.is_manager:
+        overdue = _board_rows().where(*_overdue(now - timedelta(hours=overdue_hours)))
+        team = _page(overdue, team_page, LIST_LIMIT)
+        team.total, team.capped = _capped_count(overdue, COUNT_CAP)
+    return Dashboard(
+        today=shown["today"],
+        upcoming=shown["upcoming"],
+        drafts=shown["drafts"],
+        overdue=shown["overdue"],
+        overdue_total=overdue_total,
+        overdue_capped=overdue_capped,
+        # The latest few, shown in the order they happened.
+        submitted=list(reversed(shown["submitted"])),
+        more=more,
         team_overdue=team.items if team else [],
         team_page=team,
     )
+
+
+def my_list(user, name: str, now: datetime, overdue_hours: int, page: int) -> Page:
+    """A page of one of the user's lists (a key of MY_LISTS)."""
+    return _page(_my_lists(user, now, overdue_hours)[name], page, LIST_LIMIT)
 
 
 def candidates_untouched_since(cutoff: datetime) -> list[Candidate]:

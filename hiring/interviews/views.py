@@ -25,7 +25,7 @@ from hiring.debrief import documents
 from hiring.debrief.aggregate import aggregate
 from hiring.domain import DomainError
 from hiring.errors import render_error
-from hiring.extensions import db
+from hiring.extensions import db, utcnow
 from hiring.interviews import calendar, queries
 from hiring.interviews import operations as ops
 from hiring.interviews.forms import (
@@ -462,6 +462,24 @@ def _problem_anchors(version) -> dict[str, str]:
     for item in version.items:
         anchors[f"item:{item.id}:notes"] = f"notes-{item.id}"
     return anchors
+
+
+@scorecards_bp.get("/mine/<which>")
+@allow(EVERYONE)
+def mine(which: str):
+    """One of the user's own lists in full, a page at a time: what the dashboard shows
+    the first of."""
+    if which not in queries.MY_LISTS:
+        abort(404)
+    hours = current_app.config["OVERDUE_HOURS"]
+    page = queries.my_list(current_user, which, utcnow(), hours, inputs.page_arg())
+    return render_template(
+        "interviews/mine.html",
+        which=which,
+        title=queries.MY_LISTS[which],
+        page=page,
+        overdue_hours=hours,
+    )
 
 
 @scorecards_bp.get("/<int:scorecard_id>")
