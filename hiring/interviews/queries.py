@@ -436,12 +436,17 @@ def _page(stmt: Select, page: int, per_page: int) -> Page:
     return Page(rows[:per_page], page, per_page, has_next=len(rows) > per_page)
 
 
-def _capped_count(stmt: Select, cap: int) -> tuple[int, bool]:
-    """How many rows `stmt` has, counted up to `cap`, and whether there are more: a
-    backlog of thousands costs no more than one of `cap`."""
+def _capped_count(where: Iterable, cap: int) -> tuple[int, bool]:
+    """How many scorecards meet `where` (on them and their interview), counted up to
+    `cap`, and whether there are more: a backlog of thousands costs no more than one of
+    `cap`. The count reads the two tables, not the names a list shows."""
     counted = db.session.scalar(
         select(func.count()).select_from(
-            stmt.order_by(None).with_only_columns(Scorecard.id).limit(cap + 1).subquery()
+            select(Scorecard.id)
+            .join(Interview, Scorecard.interview_id == Interview.id)
+            .where(*where)
+            .limit(cap + 1)
+            .subquery()
         )
     )
     return min(counted, cap), counted > cap
@@ -501,10 +506,9 @@ MY_LISTS = {
 }
 
 
-def _my_lists(user, now: datetime, overdue_hours: int) -> dict[str, Select]:
-    """The user's lists (`today` and MY_LISTS), as statements: a scorecard is overdue
-    `overdue_hours` after its interview; "today" is the reader's day. Submitted ones
-    come the latest submission first."""
+def _my_lists(user, now: datetime, overdue_hours: int) -> dict[str, tuple]:
+    """What puts a scorecard on each of the user's lists (`today` and MY_LISTS): it is
+    overdue `overdue_hours` after its interview; "today" is the reader's day."""
     zone = reader_zone()
     day = now.astimezone(zone).date()
     start_today = datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
@@ -512,28 +516,38 @@ def _my_lists(user, now: datetime, overdue_hours: int) -> dict[str, Select]:
         UTC
     )
     overdue_before = now - timedelta(hours=overdue_hours)
-    mine = _board_rows().where(
+    mine = (
         Scorecard.interviewer_id == user.id,
         Scorecard.removed_at.is_(None),
         Interview.cancelled_at.is_(None),
     )
     still_open = (Scorecard.submitted_at.is_(None), Scorecard.withdrawn_at.is_(None))
     return {
-        "today": mine.where(
-            Scorecard.scheduled_at >= start_today, Scorecard.scheduled_at < start_tomorrow
+        "today": (
+            *mine,
+            Scorecard.scheduled_at >= start_today,
+            Scorecard.scheduled_at < start_tomorrow,
         ),
-        "upcoming": mine.where(Scorecard.scheduled_at >= start_tomorrow),
-        "drafts": mine.where(
+        "upcoming": (*mine, Scorecard.scheduled_at >= start_tomorrow),
+        "drafts": (
+            *mine,
             *still_open,
             Scorecard.version > 0,
             Scorecard.scheduled_at < start_today,
             Scorecard.scheduled_at >= overdue_before,
         ),
-        "overdue": mine.where(*still_open, Scorecard.scheduled_at < overdue_before),
-        "submitted": mine.where(Scorecard.submitted_at.is_not(None))
-        .order_by(None)
-        .order_by(Scorecard.submitted_at.desc(), Scorecard.id.desc()),
+        "overdue": (*mine, *still_open, Scorecard.scheduled_at < overdue_before),
+        "submitted": (*mine, Scorecard.submitted_at.is_not(None)),
     }
+
+
+def _my_list(name: str, where: tuple) -> Select:
+    """One of the user's lists in its order: interview order, but submitted ones the
+    latest submission first."""
+    stmt = _board_rows().where(*where)
+    if name == "submitted":
+        stmt = stmt.order_by(None).order_by(Scorecard.submitted_at.desc(), Scorecard.id.desc())
+    return stmt
 
 
 def dashboard(user, now: datetime, overdue_hours: int, team_page: int = 1) -> Dashboard:
@@ -542,7 +556,7 @@ def dashboard(user, now: datetime, overdue_hours: int, team_page: int = 1) -> Da
     size."""
     lists = _my_lists(user, now, overdue_hours)
     shown = {
-        name: _board(lists[name].limit(limit + 1))
+        name: _board(_my_list(name, lists[name]).limit(limit + 1))
         for name, limit in (
             ("today", LIST_LIMIT),
             ("upcoming", BOARD_LIMIT),
@@ -559,8 +573,8 @@ def dashboard(user, now: datetime, overdue_hours: int, team_page: int = 1) -> Da
     overdue_total, overdue_capped = _capped_count(lists["overdue"], MY_COUNT_CAP)
     team = None
     if user.is_manager:
-        overdue = _board_rows().where(*_overdue(now - timedelta(hours=overdue_hours)))
-        team = _page(overdue, team_page, LIST_LIMIT)
+        overdue = _overdue(now - timedelta(hours=overdue_hours))
+        team = _page(_board_rows().where(*overdue), team_page, LIST_LIMIT)
         team.total, team.capped = _capped_count(overdue, COUNT_CAP)
     return Dashboard(
         today=shown["today"],
@@ -579,7 +593,7 @@ def dashboard(user, now: datetime, overdue_hours: int, team_page: int = 1) -> Da
 
 def my_list(user, name: str, now: datetime, overdue_hours: int, page: int) -> Page:
     """A page of one of the user's lists (a key of MY_LISTS)."""
-    return _page(_my_lists(user, now, overdue_hours)[name], page, LIST_LIMIT)
+    return _page(_my_list(name, _my_lists(user, now, overdue_hours)[name]), page, LIST_LIMIT)
 
 
 def candidates_untouched_since(cutoff: datetime) -> list[Candidate]:
