@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from functools import cache
 
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -395,10 +396,11 @@ def _listed() -> Select:
     )
 
 
+@cache
 def _board_rows() -> Select:
     """Scorecards as a list shows them, in interview order: the columns its rows read
     (a scorecard's state, its interview's place, the candidate's, kit's and interviewer's
-    names), one row each."""
+    names), one row each. Built once: a statement never changes, each list adds to it."""
     return (
         select(
             Scorecard.id,
