@@ -65,7 +65,15 @@ def test_the_gunicorn_settings_serve_the_app(tmp_path, database_uri):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as r:
                 assert r.status == 200
     finally:
+        # A worker forked a moment ago has not yet set its signal handlers, and would miss
+        # the stop (the master then kills it after graceful_timeout): let it boot.
+        time.sleep(1)
         server.send_signal(signal.SIGTERM)  # graceful: requests in flight finish
-        _, errors = server.communicate(timeout=30)
+        try:
+            _, errors = server.communicate(timeout=45)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.communicate()
+            raise
     assert b"Traceback" not in errors, errors.decode()[-2000:]
     assert b"Autorestarting worker" in errors
