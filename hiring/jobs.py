@@ -102,6 +102,11 @@ def runnable() -> bool:
         return False
 
 
+def worker_count() -> int:
+    """How many RQ workers are alive (none without Redis, where the pool runs jobs)."""
+    return _Rq.workers() if redis_url() else 0
+
+
 def report(done: int, total: int, label: str) -> None:
     """From inside a job: how far it has come, shown to whoever waits for it."""
     if redis_url():

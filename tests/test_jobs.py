@@ -367,6 +367,24 @@ def test_export_packets_with_no_worker_renders_itself(
     assert (out / f"packet-{panel.candidate_id}.pdf").exists()
 
 
+def test_healthz_says_how_many_job_workers_are_alive(app, client, rq_config):
+    from rq import Worker
+
+    app.config.update(rq_config)
+    answer = client.get("/healthz")
+    # No worker is a warning for whoever watches, not a reason to take the server out.
+    assert answer.status_code == 200
+    assert answer.get_json() == {"status": "ok", "database": "ok", "jobs": "ok", "job_workers": 0}
+    with app.app_context():
+        worker = Worker([jobs._Rq.queue()], connection=Redis.from_url(rq_config["REDIS_URL"]))
+    worker.register_birth()
+    try:
+        assert client.get("/healthz").get_json()["job_workers"] == 1
+    finally:
+        worker.register_death()
+    assert client.get("/healthz").get_json()["job_workers"] == 0
+
+
 def test_the_worker_command_needs_redis(runner):
     result = runner.invoke(args=["worker", "--burst"])
     assert result.exit_code != 0 and "HIRING_REDIS_URL is not set" in result.output

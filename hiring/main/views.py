@@ -7,7 +7,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from hiring import inputs, mail
+from hiring import inputs, jobs, mail
 from hiring.extensions import db, utcnow
 from hiring.interviews import queries
 from hiring.security import EVERYONE, allow, public
@@ -29,11 +29,26 @@ def index():
     )
 
 
+# One client (with its connection pool) per Redis URL: a load balancer asks often.
+_redis_clients: dict[str, Redis] = {}
+
+
+def _redis(url: str) -> Redis:
+    client = _redis_clients.get(url)
+    if client is None:
+        client = _redis_clients[url] = Redis.from_url(
+            url, socket_connect_timeout=1, socket_timeout=1
+        )
+    return client
+
+
 @bp.get("/healthz")
 @public
 def healthz():
     """For load balancers: the database answers, and Redis when limits or jobs are kept
-    there. 503 names what does not answer."""
+    there. 503 names what does not answer. With job workers, how many are alive: none is
+    a warning for whoever watches (documents are then laid out on request in the app
+    servers), not a reason to stop sending users here."""
     checks = {"database": "ok"}
     try:
         db.session.execute(text("SELECT 1"))
@@ -44,12 +59,21 @@ def healthz():
     for name, url in (("redis", storage), ("jobs", current_app.config["REDIS_URL"])):
         if url.startswith(("redis://", "rediss://")):
             try:
-                Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+                _redis(url).ping()
                 checks[name] = "ok"
             except RedisError:
                 checks[name] = "unreachable"
+    extra = {}
+    if checks.get("jobs") == "ok":
+        try:
+            extra["job_workers"] = jobs.worker_count()
+        except RedisError:
+            checks["jobs"] = "unreachable"
     healthy = all(value == "ok" for value in checks.values())
-    return {"status": "ok" if healthy else "failing", **checks}, 200 if healthy else 503
+    return (
+        {"status": "ok" if healthy else "failing", **checks, **extra},
+        200 if healthy else 503,
+    )
 
 
 @bp.get("/favicon.ico")
