@@ -353,10 +353,12 @@ class Page:
 
     @property
     def pages(self) -> int:
-        """How many pages, when counted; else at least this one and the next if any."""
+        """How many pages, when counted (and at least as far as rows go on, past a capped
+        count); else this one and the next if any."""
+        known = self.page + self.has_next
         if self.total is None:
-            return self.page + self.has_next
-        return max(1, -(-self.total // self.per_page))
+            return known
+        return max(1, -(-self.total // self.per_page), known)
 
 
 @dataclass
@@ -499,6 +501,15 @@ RECENT_LIMIT = 5
 COUNT_CAP = 1000
 MY_COUNT_CAP = 100
 
+# How many of each of the user's lists the dashboard shows.
+BOARD_SHOWS = {
+    "today": LIST_LIMIT,
+    "upcoming": BOARD_LIMIT,
+    "drafts": BOARD_LIMIT,
+    "overdue": BOARD_LIMIT,
+    "submitted": RECENT_LIMIT,
+}
+
 # The user's own lists, by name: what the dashboard shows the first of, each a page too.
 MY_LISTS = {
     "upcoming": "Upcoming interviews",
@@ -557,21 +568,13 @@ def dashboard(user, now: datetime, overdue_hours: int, team_page: int = 1) -> Da
     the team's overdue. Every list is bounded in SQL, one query each, whatever the data
     size."""
     lists = _my_lists(user, now, overdue_hours)
-    shown = {
+    # One row more than shown tells whether the list goes on.
+    read = {
         name: _board(_my_list(name, lists[name]).limit(limit + 1))
-        for name, limit in (
-            ("today", LIST_LIMIT),
-            ("upcoming", BOARD_LIMIT),
-            ("drafts", BOARD_LIMIT),
-            ("overdue", BOARD_LIMIT),
-            ("submitted", RECENT_LIMIT),
-        )
+        for name, limit in BOARD_SHOWS.items()
     }
-    limits = {"today": LIST_LIMIT, "submitted": RECENT_LIMIT}
-    more = frozenset(
-        name for name, rows in shown.items() if len(rows) > limits.get(name, BOARD_LIMIT)
-    )
-    shown = {name: rows[: limits.get(name, BOARD_LIMIT)] for name, rows in shown.items()}
+    more = frozenset(name for name, rows in read.items() if len(rows) > BOARD_SHOWS[name])
+    shown = {name: rows[: BOARD_SHOWS[name]] for name, rows in read.items()}
     overdue_total, overdue_capped = _capped_count(lists["overdue"], MY_COUNT_CAP)
     team = None
     if user.is_manager:
