@@ -22,7 +22,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from hashlib import sha256
 
 from flask import current_app
@@ -119,7 +119,7 @@ def report(done: int, total: int, label: str) -> None:
         return
     entry = getattr(_local, "entry", None)
     if entry is not None:
-        entry.done, entry.total, entry.label = done, total, label
+        entry.status = replace(entry.status, done=done, total=total, label=label)
 
 
 def run(target: str, key: str, args: tuple) -> str | None:
@@ -241,11 +241,9 @@ def _rq_run(target: str, key: str, args: tuple) -> str | None:
 
 @dataclass(eq=False)
 class _Entry:
-    state: str = "queued"
-    done: int = 0
-    total: int = 0
-    label: str = ""
-    error: str = ""
+    """A pool job: its status, replaced whole as it moves (readers see one or the other)."""
+
+    status: Status = Status("queued")
     ended_at: float = 0.0
     ended: threading.Event = field(default_factory=threading.Event)
 
@@ -302,15 +300,15 @@ def _pool_run(app, entry: _Entry, target: str, key: str, args: tuple) -> None:
     with _lock:
         if _waiting.get(key) is entry:
             del _waiting[key]
-        entry.state = "started"
+        entry.status = replace(entry.status, state="started")
     _local.entry = entry
     try:
         with app.app_context():
-            entry.error = run(target, key, args) or ""
-        entry.state = "finished"
+            error = run(target, key, args) or ""
+        entry.status = replace(entry.status, state="finished", error=error)
     except Exception:  # noqa: BLE001 (a pool thread has no one to raise to: log it)
         log.exception("job %s failed", key)
-        entry.error, entry.state = FAILED, "failed"
+        entry.status = replace(entry.status, state="failed", error=FAILED)
     finally:
         _local.entry = None
         entry.ended_at = time.monotonic()
@@ -319,9 +317,7 @@ def _pool_run(app, entry: _Entry, target: str, key: str, args: tuple) -> None:
 
 def _pool_status(key: str) -> Status:
     entry = _latest.get(key)
-    if entry is None:
-        return Status()
-    return Status(entry.state, entry.done, entry.total, entry.label, entry.error)
+    return entry.status if entry is not None else Status()
 
 
 def forget() -> None:
