@@ -306,6 +306,16 @@ class QueryCounter:
         return len(self.statements)
 
 
+def queries_of_page(client, count_queries, url: str) -> int:
+    """How many SQL statements a GET of `url` runs, once warm (the first request loads
+    what every request shares); it must answer 200."""
+    client.get(url)
+    with count_queries() as counter:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    return counter.count
+
+
 @pytest.fixture
 def count_queries(app):
     """Count the SQL statements run inside a `with count_queries() as counter:` block."""

@@ -8,6 +8,7 @@ from hiring.extensions import db, utcnow
 from hiring.interviews.models import Candidate
 from hiring.interviews.operations import schedule
 from hiring.kits import operations as kit_ops
+from hiring.kits.models import KitVersion
 from hiring.questions.models import Question
 
 
@@ -20,6 +21,18 @@ class Panel:
     competencies: list[int]
     scale: list[int]
     kit_version_id: int
+
+
+def publish_kit(title: str, question_ids: list[int]) -> KitVersion:
+    """Inside an app context: a kit asking these questions, rating the competencies they
+    suggest, published."""
+    kit = kit_ops.create_kit(title, "Role")
+    version = kit.versions[0]
+    for question_id in question_ids:
+        kit_ops.add_question(version, version.sections[1], db.session.get(Question, question_id))
+    kit_ops.rate_suggested(version)
+    kit_ops.publish(version)
+    return version
 
 
 def make_panel(
@@ -38,14 +51,7 @@ def make_panel(
         for n in range(questions)
     ]
     with app.app_context():
-        kit = kit_ops.create_kit(kit_title, "Role")
-        version = kit.versions[0]
-        for question_id in ids:
-            kit_ops.add_question(
-                version, version.sections[1], db.session.get(Question, question_id)
-            )
-        kit_ops.rate_suggested(version)
-        kit_ops.publish(version)
+        version = publish_kit(kit_title, ids)
         person = Candidate(name=candidate, role="Support")
         db.session.add(person)
         interview = schedule(

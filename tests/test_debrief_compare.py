@@ -18,6 +18,7 @@ from hiring.interviews.operations import schedule
 from hiring.kits import operations as kit_ops
 from hiring.kits.models import KitVersion
 from hiring.questions.operations import competency_named
+from tests.conftest import queries_of_page
 from tests.scoring import make_panel
 
 
@@ -206,14 +207,8 @@ def pages_for(kit_version_id, candidate_id):
 
 
 def count_each(app, client, count_queries, urls, kit_id):
-    counts = {}
-    for url in urls:
-        url = url.format(kit=kit_id)
-        client.get(url)  # warm: the first request loads what every request shares
-        with count_queries() as counter:
-            assert client.get(url).status_code == 200, url
-        counts[url] = counter.count
-    return counts
+    formatted = [url.format(kit=kit_id) for url in urls]
+    return {url: queries_of_page(client, count_queries, url) for url in formatted}
 
 
 def test_pages_run_the_same_number_of_queries_at_5_and_100_candidates(

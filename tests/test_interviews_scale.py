@@ -13,6 +13,7 @@ from hiring.interviews.models import Candidate
 from hiring.interviews.operations import schedule
 from hiring.interviews.queries import BOARD_LIMIT, LIST_LIMIT, MY_COUNT_CAP, PICKER_LIMIT
 from hiring.kits.models import KitVersion
+from tests.conftest import queries_of_page
 from tests.scoring import make_panel
 
 
@@ -28,23 +29,15 @@ def add_interviews(app, panel, people, n: int, hours_ago: float = 48, prefix="Sc
         db.session.commit()
 
 
-def count(client, count_queries, url) -> int:
-    client.get(url)
-    with count_queries() as counter:
-        response = client.get(url)
-        assert response.status_code == 200, url
-    return counter.count
-
-
 @pytest.mark.parametrize("who", ["interviewer", "manager"])
 def test_the_dashboard_is_bounded(app, client, login, users, make_question, count_queries, who):
     people = [users["interviewer"], users["manager"]]
     panel = make_panel(app, make_question, people, hours_ago=2)
     add_interviews(app, panel, people, 10)
     login(users[who])
-    small = count(client, count_queries, "/")
+    small = queries_of_page(client, count_queries, "/")
     add_interviews(app, panel, people, 190)
-    large = count(client, count_queries, "/")
+    large = queries_of_page(client, count_queries, "/")
     assert large == small
     page = client.get("/").get_data(as_text=True)
     overdue = page.split('id="overdue-h"')[1].split("</section>")[0]
@@ -67,9 +60,9 @@ def test_each_of_ones_lists_pages_through_all_of_it(
     add_interviews(app, panel, people, 10)
     add_interviews(app, panel, [users["manager"]], 5, prefix="Only the manager's")
     login(users["interviewer"])
-    small = count(client, count_queries, "/scorecards/mine/overdue")
+    small = queries_of_page(client, count_queries, "/scorecards/mine/overdue")
     add_interviews(app, panel, people, 35, prefix="Later")
-    assert count(client, count_queries, "/scorecards/mine/overdue?page=2") == small
+    assert queries_of_page(client, count_queries, "/scorecards/mine/overdue?page=2") == small
     board = client.get("/").get_data(as_text=True)
     assert "The 10 oldest of 45." in board.split('id="overdue-h"')[1].split("</section>")[0]
     names, url = [], "/scorecards/mine/overdue"
@@ -94,9 +87,9 @@ def test_the_candidates_list_and_interview_form_are_bounded(
     add_interviews(app, panel, [users["interviewer"]], 10)
     login(users["manager"])
     urls = ["/candidates/", "/interviews/new", "/candidates/options.json?q=scale"]
-    small = [count(client, count_queries, url) for url in urls]
+    small = [queries_of_page(client, count_queries, url) for url in urls]
     add_interviews(app, panel, [users["interviewer"]], 190, prefix="More")
-    assert [count(client, count_queries, url) for url in urls] == small
+    assert [queries_of_page(client, count_queries, url) for url in urls] == small
     form = client.get("/interviews/new").get_data(as_text=True)
     options = form.split('id="candidate_id"')[1].split("</select>")[0]
     assert options.count("<option") == PICKER_LIMIT

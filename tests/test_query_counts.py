@@ -13,20 +13,12 @@ from hiring.interviews import operations as ops
 from hiring.interviews.models import Candidate
 from hiring.kits import operations as kit_ops
 from hiring.kits.models import KitVersion
-from hiring.questions.models import Question
-from tests.scoring import complete, make_panel
-
-
-def count(client, count_queries, url) -> int:
-    client.get(url)
-    with count_queries() as counter:
-        response = client.get(url)
-        assert response.status_code == 200, url
-    return counter.count
+from tests.conftest import queries_of_page
+from tests.scoring import complete, make_panel, publish_kit
 
 
 def counts(client, count_queries, urls) -> dict[str, int]:
-    return {url: count(client, count_queries, url) for url in urls}
+    return {url: queries_of_page(client, count_queries, url) for url in urls}
 
 
 def grow(app, panel, people, n: int, start: int) -> None:
@@ -80,34 +72,27 @@ def test_candidate_pages_do_not_query_per_row(
     login(users["admin"])
     small = counts(client, count_queries, urls)
     login(users["interviewer"])
-    small_own = count(client, count_queries, f"/scorecards/{own}")
+    small_own = queries_of_page(client, count_queries, f"/scorecards/{own}")
 
     grow(app, panel, people, 191, 9)
     login(users["admin"])
     assert counts(client, count_queries, urls) == small
     login(users["interviewer"])
-    assert count(client, count_queries, f"/scorecards/{own}") == small_own
+    assert queries_of_page(client, count_queries, f"/scorecards/{own}") == small_own
 
 
 def kit_with(app, question_ids: list[int], title: str, interviewer: User) -> tuple[int, int]:
     """A published kit asking these questions, and an interview with it; returns the kit's
     id and the interviewer's scorecard id."""
     with app.app_context():
-        kit = kit_ops.create_kit(title, "Role")
-        version = kit.versions[0]
-        for question_id in question_ids:
-            kit_ops.add_question(
-                version, version.sections[1], db.session.get(Question, question_id)
-            )
-        kit_ops.rate_suggested(version)
-        kit_ops.publish(version)
+        version = publish_kit(title, question_ids)
         person = Candidate(name=f"Candidate for {title}")
         db.session.add(person)
         interview = ops.schedule(
             person, version, utcnow() - timedelta(hours=1), [db.session.get(User, interviewer.id)]
         )
         db.session.commit()
-        return kit.id, interview.scorecards[0].id
+        return version.kit_id, interview.scorecards[0].id
 
 
 @pytest.mark.parametrize("n", [pytest.param((10, 200), id="10-200")])
@@ -142,7 +127,7 @@ def test_bank_kit_and_admin_pages_do_not_query_per_row(
     login(users["admin"])
     small = list(counts(client, count_queries, pages(small_kit, small_questions[0])).values())
     login(users["interviewer"])
-    small_live = count(client, count_queries, f"/scorecards/{small_card}")
+    small_live = queries_of_page(client, count_queries, f"/scorecards/{small_card}")
 
     large_questions = questions(large_n - small_n, small_n)
     large_kit, large_card = kit_with(
@@ -158,4 +143,4 @@ def test_bank_kit_and_admin_pages_do_not_query_per_row(
     large = list(counts(client, count_queries, pages(large_kit, large_questions[0])).values())
     assert large == small
     login(users["interviewer"])
-    assert count(client, count_queries, f"/scorecards/{large_card}") == small_live
+    assert queries_of_page(client, count_queries, f"/scorecards/{large_card}") == small_live
