@@ -22,22 +22,15 @@ import time
 from pathlib import Path
 
 from bench.common import (
-    PASSWORD,
     ROOT,
-    app_on,
     browser_session,
     export_following,
     gunicorn,
     main_for,
-    make_interviewers,
     pg_scratch,
-    question_maker,
     result,
-    submitted_candidates,
+    saving_world,
 )
-from hiring.auth.models import Role
-from hiring.auth.operations import create_user
-from hiring.extensions import db
 
 CLIENTS = 8
 
@@ -79,26 +72,6 @@ function done(summary, latency, requests)
   io.write(string.format("conflicts %d others %d\n", c, o))
 end
 """
-
-
-def prepare(uri: str, folder: Path, exported: int) -> list[int]:
-    """Schema, users and one scorecard per client, through the app's own operations; and
-    candidates with 5 submitted scorecards whose packets are exported meanwhile, each laid
-    out when first asked for. Returns those candidates' ids."""
-    sys.path.insert(0, str(ROOT))
-    from tests.scoring import make_panel
-
-    app = app_on(uri, folder)
-    users = make_interviewers(app, "i", CLIENTS, PASSWORD)
-    make_question = question_maker(app, ["Skill"])
-    make_panel(app, make_question, users, questions=4)
-    panelists = make_interviewers(app, "e", 5, PASSWORD)
-    ids = submitted_candidates(app, make_question, panelists, exported)
-    with app.app_context():
-        create_user("manager@bench.example", "Manager", Role.MANAGER, PASSWORD)
-        db.session.commit()
-        db.engine.dispose()
-    return ids
 
 
 class Exporter(threading.Thread):
@@ -176,7 +149,11 @@ def run(name: str, uri: str, seconds: int, redis_url: str = "") -> dict:
     `redis_url`, renders run on one RQ job worker (as in production), else in the app's
     in-process pool."""
     folder = Path(tempfile.mkdtemp(prefix=f"bench-autosave-{name}-"))
-    exported = prepare(uri, folder, 40)
+    # One scorecard per client; candidates with 5 submitted scorecards, each packet laid
+    # out when first asked for.
+    exported = saving_world(
+        uri, folder, savers=CLIENTS, competencies=["Skill"], panelists=5, exported=40
+    )
     env = {
         "HIRING_DATABASE_URL": uri,
         "HIRING_SECRET_KEY": "bench-secret",

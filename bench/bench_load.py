@@ -35,22 +35,15 @@ from pathlib import Path
 from sqlalchemy import create_engine, select
 
 from bench.common import (
-    PASSWORD,
     ROOT,
-    app_on,
     browser_session,
     export_following,
     gunicorn,
     main_for,
-    make_interviewers,
     pg_scratch,
-    question_maker,
     result,
-    submitted_candidates,
+    saving_world,
 )
-from hiring.auth.models import Role
-from hiring.auth.operations import create_user
-from hiring.extensions import db
 from hiring.interviews.models import ItemNote, Scorecard
 
 PG_URL = os.environ.get("HIRING_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -79,22 +72,16 @@ class Outcome:
 
 
 def prepare(uri: str, folder: Path, plan: Plan) -> list[int]:
-    """Users, one scorecard per interviewer, and candidates with submitted scorecards
-    whose packets are exported. Returns those candidates' ids."""
-    sys.path.insert(0, str(ROOT))
-    from tests.scoring import make_panel
-
-    app = app_on(uri, folder)
-    users = make_interviewers(app, "i", plan.interviewers, PASSWORD)
-    make_question = question_maker(app, ["Skill", "Care"])
-    make_panel(app, make_question, users, questions=4)
-    panelists = make_interviewers(app, "e", 3, PASSWORD)
-    exported = submitted_candidates(app, make_question, panelists, plan.exported)
-    with app.app_context():
-        create_user("manager@bench.example", "Manager", Role.MANAGER, PASSWORD)
-        db.session.commit()
-        db.engine.dispose()
-    return exported
+    """The plan's interviewers on one panel, a manager, and candidates with 3 submitted
+    scorecards whose packets are exported. Returns those candidates' ids."""
+    return saving_world(
+        uri,
+        folder,
+        savers=plan.interviewers,
+        competencies=["Skill", "Care"],
+        panelists=3,
+        exported=plan.exported,
+    )
 
 
 class Tab(threading.Thread):

@@ -137,6 +137,28 @@ def export_following(url: str, cookie: str, give_up_at: float) -> tuple[int, str
     return answer
 
 
+def saving_world(
+    uri: str, folder: Path, *, savers: int, competencies: list[str], panelists: int, exported: int
+) -> list[int]:
+    """A scratch schema with `savers` interviewers (i0@, i1@, ...) on one shared panel, a
+    manager (manager@), and `exported` candidates each with `panelists` submitted
+    scorecards, whose packets are exported meanwhile. Returns those candidates' ids."""
+    sys.path.insert(0, str(ROOT))
+    from tests.scoring import make_panel
+
+    app = app_on(uri, folder)
+    users = make_interviewers(app, "i", savers, PASSWORD)
+    make_question = question_maker(app, competencies)
+    make_panel(app, make_question, users, questions=4)
+    people = make_interviewers(app, "e", panelists, PASSWORD)
+    ids = submitted_candidates(app, make_question, people, exported)
+    with app.app_context():
+        create_user("manager@bench.example", "Manager", Role.MANAGER, PASSWORD)
+        db.session.commit()
+        db.engine.dispose()
+    return ids
+
+
 def signed_in_client(app, role: Role = Role.MANAGER):
     with app.app_context():
         user = create_user(f"{role.value}@bench.example", "Bench", role, "bench password!")
