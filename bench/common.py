@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from hiring import create_app
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user
+from hiring.config import database_uri
 from hiring.extensions import db
 from hiring.interviews import operations as scoring
 from hiring.interviews.models import Scorecard
@@ -62,7 +63,7 @@ def scratch_app(name: str, **config):
 def pg_scratch(url: str, name: str):
     """A PostgreSQL database `name` made afresh on the server at `url`, dropped after;
     yields its SQLAlchemy URL."""
-    base = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    base = make_url(database_uri(url, ""))
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))

@@ -7,11 +7,10 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect
 
+from bench.common import pg_scratch
 from hiring import create_app
-from hiring.config import database_uri
 from hiring.extensions import db, not_in_models
 
 PG_URL = os.environ.get("HIRING_TEST_DATABASE_URL", "")
@@ -24,17 +23,8 @@ def empty_database(request, tmp_path):
         return
     if not PG_URL:
         pytest.skip("PostgreSQL runs when HIRING_TEST_DATABASE_URL is set (CI's second run)")
-    url = make_url(database_uri(PG_URL, ""))
-    name = f"hiring_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with pg_scratch(PG_URL, f"hiring_migrations_{uuid.uuid4().hex[:8]}") as uri:
+        yield uri
 
 
 def test_upgrade_builds_the_schema_the_models_describe(empty_database, tmp_path):
