@@ -419,11 +419,8 @@ def test_with_redis_down_nothing_is_lost_and_documents_render_on_request(
     assert health.status_code == 503 and health.get_json()["jobs"] == "unreachable"
 
 
-@pytest.mark.parametrize("config_overrides", [{"PDF_WAIT_SECONDS": 0}])
-def test_a_failed_job_is_reported_to_the_waiting_page_not_queued_again(
-    app, client, login, users, panel, monkeypatch, config_overrides
-):
-    submit(client, login, users["interviewer"], panel)
+def break_assembly(monkeypatch) -> list:
+    """Make every packet assembly fail; returns the list each attempt appends to."""
     calls = []
 
     def broken(*args, **kwargs):
@@ -431,6 +428,15 @@ def test_a_failed_job_is_reported_to_the_waiting_page_not_queued_again(
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(documents, "assemble", broken)
+    return calls
+
+
+@pytest.mark.parametrize("config_overrides", [{"PDF_WAIT_SECONDS": 0}])
+def test_a_failed_job_is_reported_to_the_waiting_page_not_queued_again(
+    app, client, login, users, panel, monkeypatch, config_overrides
+):
+    submit(client, login, users["interviewer"], panel)
+    calls = break_assembly(monkeypatch)
     login(users["manager"])
     url = f"/candidates/{panel.candidate_id}/packet.pdf"
     assert client.get(url).status_code == 202
@@ -466,13 +472,7 @@ def test_export_packets_reports_a_failed_render_instead_of_retrying_it(
     app, runner, client, login, users, panel, monkeypatch, tmp_path
 ):
     submit(client, login, users["interviewer"], panel)
-    calls = []
-
-    def broken(*args, **kwargs):
-        calls.append(1)
-        raise RuntimeError("disk on fire")
-
-    monkeypatch.setattr(documents, "assemble", broken)
+    calls = break_assembly(monkeypatch)
     result = runner.invoke(args=["export-packets", "--out", str(tmp_path / "out")])
     assert result.exit_code != 0 and "error on our side" in result.output
     assert jobs.idle(30) and len(calls) == 1
