@@ -134,8 +134,24 @@ def redis_url() -> str:
     return current_app.config["REDIS_URL"]
 
 
+# One client, with its connection pool, per Redis URL and timeout in this process:
+# progress is polled and jobs submitted on every request that asks (redis-py opens its
+# connections afresh after a fork).
+_clients: dict[tuple[str, float], Redis] = {}
+
+
+def client(url: str, timeout: float = 10) -> Redis:
+    """A Redis client for `url` whose replies may take up to `timeout` seconds."""
+    found = _clients.get((url, timeout))
+    if found is None:
+        found = _clients[url, timeout] = Redis.from_url(
+            url, socket_connect_timeout=min(2, timeout), socket_timeout=timeout
+        )
+    return found
+
+
 def redis() -> Redis:
-    return Redis.from_url(redis_url(), socket_connect_timeout=2, socket_timeout=10)
+    return client(redis_url())
 
 
 def work(burst: bool = False) -> None:

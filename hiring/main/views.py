@@ -2,7 +2,6 @@
 
 from flask import Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user
-from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -29,19 +28,6 @@ def index():
     )
 
 
-# One client (with its connection pool) per Redis URL: a load balancer asks often.
-_redis_clients: dict[str, Redis] = {}
-
-
-def _redis(url: str) -> Redis:
-    client = _redis_clients.get(url)
-    if client is None:
-        client = _redis_clients[url] = Redis.from_url(
-            url, socket_connect_timeout=1, socket_timeout=1
-        )
-    return client
-
-
 @bp.get("/healthz")
 @public
 def healthz():
@@ -59,7 +45,7 @@ def healthz():
     for name, url in (("redis", storage), ("jobs", current_app.config["REDIS_URL"])):
         if url.startswith(("redis://", "rediss://")):
             try:
-                _redis(url).ping()
+                jobs.client(url, timeout=1).ping()
                 checks[name] = "ok"
             except RedisError:
                 checks[name] = "unreachable"
