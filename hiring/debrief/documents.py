@@ -120,6 +120,13 @@ def _guide_part(version: KitVersion) -> bytes:
     return cached(key, lambda: render_pdf("pdf/guide.html", version=version, kit=version.kit))
 
 
+def _made_once(key: str, make: Callable[[], bytes], owner: str = SHARED) -> bytes:
+    """The rendering kept under `key`, made when missing; a document that failed its
+    limits lately is refused at once."""
+    with failures_remembered(key, owner):
+        return cached(key, make, owner)
+
+
 def _scorecard_key(scorecard: Scorecard) -> str:
     interview = scorecard.interview
     return ":".join(
@@ -158,8 +165,7 @@ def scorecard_pdf(scorecard: Scorecard) -> bytes:
             owner=owner,
         )
 
-    with failures_remembered(key, owner):
-        return cached(key, make, owner)
+    return _made_once(key, make, owner)
 
 
 def _guide_key(version: KitVersion) -> str:
@@ -181,9 +187,7 @@ def guide_pdf(version: KitVersion) -> bytes:
             draft=version.published_at is None,
         )
 
-    key = _guide_key(version)
-    with failures_remembered(key):
-        return cached(key, make)
+    return _made_once(_guide_key(version), make)
 
 
 def packet_pdf(
@@ -215,24 +219,47 @@ class Document:
         return stored(self.key, self.owner)
 
 
+# Each document's job: its key and render_job's arguments, the same whether a change
+# queues it ahead or a reader asks for it.
+
+
+def _scorecard_job(scorecard_id: int, zone: str) -> tuple[str, tuple]:
+    return f"scorecard:{scorecard_id}:{zone}", ("scorecard", scorecard_id, zone)
+
+
+def _guide_job(version_id: int, zone: str) -> tuple[str, tuple]:
+    return f"guide:{version_id}:{zone}", ("guide", version_id, zone)
+
+
+def _packet_job(
+    candidate_id: int, zone: str, reader_id: int | None, with_guide: bool
+) -> tuple[str, tuple]:
+    scope = "all" if reader_id is None else f"user-{reader_id}"
+    return (
+        f"packet:{candidate_id}:{zone}:{scope}:{int(with_guide)}",
+        ("packet", candidate_id, zone, reader_id, with_guide),
+    )
+
+
+def _queue(job: tuple[str, tuple]) -> None:
+    key, args = job
+    jobs.submit(RENDER, *args, key=key)
+
+
 def scorecard_document(scorecard: Scorecard) -> Document:
-    zone = reader_zone().key
     return Document(
         _scorecard_key(scorecard),
         renderings_of(scorecard.interview.candidate_id),
-        f"scorecard:{scorecard.id}:{zone}",
-        ("scorecard", scorecard.id, zone),
+        *_scorecard_job(scorecard.id, reader_zone().key),
         lambda: scorecard_pdf(scorecard),
     )
 
 
 def guide_document(version: KitVersion) -> Document:
-    zone = reader_zone().key
     return Document(
         _guide_key(version),
         SHARED,
-        f"guide:{version.id}:{zone}",
-        ("guide", version.id, zone),
+        *_guide_job(version.id, reader_zone().key),
         lambda: guide_pdf(version),
     )
 
@@ -308,17 +335,11 @@ def packet_document(
             owner=owner,
         )
 
-    def make() -> bytes:
-        with failures_remembered(key, owner):
-            return cached(key, make_parts, owner)
-
-    scope = "all" if reader_id is None else f"user-{reader_id}"
     return Document(
         key,
         owner,
-        f"packet:{candidate.id}:{zone}:{scope}:{int(with_guide)}",
-        ("packet", candidate.id, zone, reader_id, with_guide),
-        make,
+        *_packet_job(candidate.id, zone, reader_id, with_guide),
+        lambda: _made_once(key, make_parts, owner),
     )
 
 
@@ -392,7 +413,7 @@ def _follow(document: Document, wait: float, retry: bool) -> bytes | jobs.Status
                 raise PdfError(state.error)
             if queued > 1:
                 raise PdfError(jobs.FAILED)
-            jobs.submit(RENDER, *document.args, key=document.job)
+            _queue((document.job, document.args))
             queued += 1
             continue
         left = deadline - time.monotonic()
@@ -456,8 +477,7 @@ def calibration_document(kit_id: int | None, reader, people, kits, choices) -> D
                 subject="Ratings against co-panelists, and agreement per kit",
             )
 
-        with failures_remembered(key):
-            return cached(key, parts)
+        return _made_once(key, parts)
 
     return Document(
         key,
@@ -555,19 +575,9 @@ def prepare_candidate(candidate_id: int, scorecard_id: int | None = None) -> Non
         return
     try:
         for zone in reader_zones(candidate_id):
-            jobs.submit(
-                RENDER,
-                "packet",
-                candidate_id,
-                zone,
-                None,
-                False,
-                key=f"packet:{candidate_id}:{zone}:all:0",
-            )
+            _queue(_packet_job(candidate_id, zone, None, False))
             if scorecard_id is not None:
-                jobs.submit(
-                    RENDER, "scorecard", scorecard_id, zone, key=f"scorecard:{scorecard_id}:{zone}"
-                )
+                _queue(_scorecard_job(scorecard_id, zone))
     except RedisError:
         # The change is saved; its documents will be made when someone asks for them.
         log.warning("could not queue renders for candidate %s: Redis is unreachable", candidate_id)
@@ -579,7 +589,7 @@ def prepare_guide(version_id: int) -> None:
         return
     try:
         for zone in reader_zones():
-            jobs.submit(RENDER, "guide", version_id, zone, key=f"guide:{version_id}:{zone}")
+            _queue(_guide_job(version_id, zone))
     except RedisError:
         log.warning("could not queue the guide of version %s: Redis is unreachable", version_id)
 
