@@ -32,6 +32,8 @@ from redis.exceptions import RedisError
 log = logging.getLogger("hiring.jobs")
 
 QUEUE = "hiring"
+# The in-process pool's threads are named with this prefix.
+THREAD_PREFIX = "job"
 # How long a finished job's state and a waiting marker are kept, in seconds.
 KEEP = 3600
 FAILED = "This could not be done because of an error on our side; it was logged. Try again later."
@@ -280,7 +282,7 @@ def _executor(app) -> ThreadPoolExecutor:
         _waiting.clear()
         _latest.clear()
         _pool[pid] = ThreadPoolExecutor(
-            max_workers=max(1, int(app.config["JOB_THREADS"])), thread_name_prefix="job"
+            max_workers=max(1, int(app.config["JOB_THREADS"])), thread_name_prefix=THREAD_PREFIX
         )
     return _pool[pid]
 

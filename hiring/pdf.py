@@ -34,6 +34,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from hiring.jobs import THREAD_PREFIX
 from hiring.text import disposition
 
 BASE_URL = "https://pdf.invalid/"
@@ -247,7 +248,9 @@ def _collector_paused():
     on; it is back on, and has collected, when the render ends however it ends.
     """
     thread = threading.current_thread()
-    pause = gc.isenabled() and (thread is threading.main_thread() or thread.name.startswith("job"))
+    pause = gc.isenabled() and (
+        thread is threading.main_thread() or thread.name.startswith(THREAD_PREFIX)
+    )
     if pause:
         gc.disable()
     try:
@@ -319,9 +322,13 @@ def cached(key: str, make: Callable[[], bytes], owner: str = SHARED) -> bytes:
     return data
 
 
+def _failure_marker(key: str, owner: str) -> Path:
+    return _cache_path(key, owner).with_suffix(".failed")
+
+
 def failure(key: str, owner: str = SHARED) -> str | None:
     """Why the document under `key` failed its limits lately, if it did."""
-    marker = _cache_path(key, owner).with_suffix(".failed")
+    marker = _failure_marker(key, owner)
     try:
         if time.time() - marker.stat().st_mtime < FAILURE_MEMORY_SECONDS:
             return marker.read_text(encoding="utf-8")
@@ -341,7 +348,7 @@ def failures_remembered(key: str, owner: str = SHARED):
     except PdfBusy:
         raise
     except PdfError as error:
-        _cache_path(key, owner).with_suffix(".failed").write_text(str(error), encoding="utf-8")
+        _failure_marker(key, owner).write_text(str(error), encoding="utf-8")
         raise
 
 
