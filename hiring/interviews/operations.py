@@ -87,19 +87,23 @@ def schedule(
     db.session.add(interview)
     db.session.flush()
     for user in panel:
-        db.session.add(
-            Scorecard(
-                interview_id=interview.id,
-                kit_version_id=version.id,
-                interviewer_id=user.id,
-                scheduled_at=interview.scheduled_at,
-            )
-        )
+        db.session.add(_panel_scorecard(interview, user.id))
     db.session.flush()
     record("interview.schedule", "interview", interview.id, panel=[u.id for u in panel])
     for scorecard in interview.panel:
         notices.invite(interview, scorecard)
     return interview
+
+
+def _panel_scorecard(interview: Interview, interviewer_id: int) -> Scorecard:
+    """A panelist's empty scorecard on the interview (flushed, with its kit version), which
+    keeps the interview's time for the dashboards' indexes."""
+    return Scorecard(
+        interview_id=interview.id,
+        kit_version_id=interview.kit_version_id,
+        interviewer_id=interviewer_id,
+        scheduled_at=interview.scheduled_at,
+    )
 
 
 def _check_version(version: KitVersion) -> None:
@@ -178,14 +182,7 @@ def _replace_kit(interview: Interview, version: KitVersion) -> None:
     interview.kit_version = version
     db.session.flush()
     for user_id in people:
-        db.session.add(
-            Scorecard(
-                interview_id=interview.id,
-                kit_version_id=version.id,
-                interviewer_id=user_id,
-                scheduled_at=interview.scheduled_at,
-            )
-        )
+        db.session.add(_panel_scorecard(interview, user_id))
     db.session.flush()
     db.session.refresh(interview)
 
@@ -235,12 +232,7 @@ def add_panelist(interview: Interview, user: User) -> Scorecard:
         existing.removed_at = None
         scorecard = existing
     else:
-        scorecard = Scorecard(
-            interview_id=interview.id,
-            kit_version_id=interview.kit_version_id,
-            interviewer_id=user.id,
-            scheduled_at=interview.scheduled_at,
-        )
+        scorecard = _panel_scorecard(interview, user.id)
         db.session.add(scorecard)
     db.session.flush()
     db.session.refresh(interview)
