@@ -92,16 +92,25 @@ def test_offline_typing_reaches_the_server_when_back(app, page, context, console
 
 
 def test_a_crashed_tab_loses_nothing(app, page, context, console_errors, live):
-    """Typed offline, tab closed before anything was sent: the next visit sends it."""
+    """Typed offline, then the tab hung and was closed before anything was sent: the next
+    visit sends it.
+
+    The tab's script is stuck in a loop before it is closed, as a crashed tab's would be:
+    a tab that closes normally still runs its hidden-page flush, and on a busy machine that
+    request could reach the server once the network is back, leaving the next visit
+    nothing to send.
+    """
     _, scorecard_id, url = live
     context.set_offline(True)
     page.get_by_label("Notes: what the candidate said and did").first.fill("Kept on the device.")
     expect(page.locator("[data-save-state]")).to_have_text(re.compile("Offline"))
+    page.evaluate("setTimeout(() => { for (;;) {} }, 0)")
     page.close()
     context.set_offline(False)
+    assert notes_on_server(app, scorecard_id) == []
     again = context.new_page()
     again.goto(url)
-    # The closed tab's lock may outlive it a moment (seconds on a busy machine); the page
+    # The crashed tab's lock may outlive it a moment (seconds on a busy machine); the page
     # looks again after 0.5 and 1 s, then every 2 s, so the save can come after the
     # default 5 s wait.
     expect(again.locator("[data-save-state]")).to_have_text(re.compile("Saved at"), timeout=15000)
