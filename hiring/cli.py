@@ -220,7 +220,7 @@ def export_packets(candidate_ids, kit_id, guide, out: Path) -> None:
     with current_app.test_request_context():
         wanted = [
             documents.packet_document(
-                candidate, interview_queries.submitted_with_content(candidate.id), guide
+                candidate, interview_queries.submitted_for_packet(candidate.id, guide), guide
             )
             for candidate in candidates
         ]

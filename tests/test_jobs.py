@@ -111,6 +111,32 @@ def test_submitting_renders_the_packet_before_anyone_asks(
 
 
 @pytest.mark.parametrize("config_overrides", [{"PREPARE_DOCUMENTS": True}])
+def test_a_ready_packet_is_sent_without_reading_the_scorecards_content(
+    app, client, login, users, panel, config_overrides, monkeypatch, count_queries
+):
+    submit(client, login, users["interviewer"], panel)
+    submit(client, login, users["colleague"], panel, value=4)
+    login(users["manager"])
+    url = f"/candidates/{panel.candidate_id}/packet.pdf"
+    client.get(f"{url}?guide=1")  # the packet with the guide is made when first asked for
+    assert jobs.idle(60)
+    no_layout(monkeypatch)
+    assert client.get(url).mimetype == "application/pdf"
+    with count_queries() as counter:
+        r = client.get(url)
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    read = " ".join(counter.statements).lower()
+    for table in ("item_notes", "ratings", "scorecard_revisions", "kit_items", "scale_points"):
+        assert f" {table}." not in read, table
+    assert counter.count <= 10, counter.statements
+    # The guide's fingerprint reads the kit's content; that packet is sent ready too.
+    r = client.get(f"{url}?guide=1")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.data)).pages)
+    assert "interview kit guide" in text.lower()
+
+
+@pytest.mark.parametrize("config_overrides", [{"PREPARE_DOCUMENTS": True}])
 def test_a_decision_and_an_amendment_render_the_packet_again(
     app, client, login, users, panel, config_overrides
 ):

@@ -272,7 +272,10 @@ def packet_document(
     reader_id: int | None = None,
 ) -> Document:
     """The packet; `reader_id` names the reader when they may not read the whole panel
-    (None: the whole panel, as a manager reads it)."""
+    (None: the whole panel, as a manager reads it).
+
+    Telling whether the packet is ready reads no scorecard content (unless a guide is
+    in it, whose fingerprint reads its kit's): the content is loaded only to lay it out."""
     hidden = hidden or {}
     zone = reader_zone().key
     owner = renderings_of(candidate.id)
@@ -283,6 +286,7 @@ def packet_document(
             raise PdfError(message)
 
         return Document(f"empty-packet:{candidate.id}", owner, "", (), refuse)
+    readable = scorecards
     versions = {s.interview.kit_version.id: s.interview.kit_version for s in scorecards}
     panel = progress(candidate)
     history = decisions(candidate.id)
@@ -302,6 +306,7 @@ def packet_document(
     )
 
     def make_parts() -> bytes:
+        scorecards = interview_queries.with_content_of(readable)
         guides = list(versions.values()) if with_guide else []
         total = 2 + len(scorecards) + len(guides)
         jobs.report(0, total, "Laying out the cover")
@@ -520,7 +525,7 @@ def render_job(
                     candidate = db.session.get(Candidate, ident)
                     if candidate is None:
                         return "This candidate no longer exists."
-                    scorecards = interview_queries.submitted_with_content(ident)
+                    scorecards = interview_queries.submitted_for_packet(ident, with_guide)
                     hidden: dict[int, str] = {}
                     if reader_id is not None:
                         reader = db.session.get(User, reader_id)

@@ -114,9 +114,30 @@ def may_read(user, scorecard: Scorecard) -> bool:
 def submitted_with_content(candidate_id: int) -> list[Scorecard]:
     """A candidate's submitted scorecards with all a document shows, in interview order;
     a cancelled interview's are left out of what is aggregated."""
+    return _submitted(scorecards_with_content(), candidate_id)
+
+
+def submitted_scorecards(candidate_id: int) -> list[Scorecard]:
+    """The same scorecards with their interview, candidate and kit version but not their
+    content: enough to tell who may read them and whether a document on them is ready."""
+    stmt = select(Scorecard).options(
+        joinedload(Scorecard.interviewer),
+        joinedload(Scorecard.interview).options(
+            joinedload(Interview.candidate), joinedload(Interview.kit_version)
+        ),
+    )
+    return _submitted(stmt, candidate_id)
+
+
+def submitted_for_packet(candidate_id: int, with_guide: bool) -> list[Scorecard]:
+    """What tells whether a candidate's packet is ready: the submitted scorecards, with
+    their kits' content only when the packet holds the guides, whose fingerprint reads it."""
+    return (submitted_with_content if with_guide else submitted_scorecards)(candidate_id)
+
+
+def _submitted(stmt: Select, candidate_id: int) -> list[Scorecard]:
     stmt = (
-        scorecards_with_content()
-        .join(Interview)
+        stmt.join(Interview)
         .where(
             Interview.candidate_id == candidate_id,
             Scorecard.submitted_at.is_not(None),
@@ -125,6 +146,16 @@ def submitted_with_content(candidate_id: int) -> list[Scorecard]:
         .order_by(Interview.scheduled_at, Scorecard.id)
     )
     return db.session.scalars(stmt).unique().all()
+
+
+def with_content_of(scorecards: list[Scorecard]) -> list[Scorecard]:
+    """These scorecards, in this order, with all a document shows loaded (one round of
+    queries, however many there are)."""
+    if not scorecards:
+        return []
+    stmt = scorecards_with_content().where(Scorecard.id.in_([s.id for s in scorecards]))
+    found = {s.id: s for s in db.session.scalars(stmt).unique()}
+    return [found[s.id] for s in scorecards if s.id in found]
 
 
 def colleagues_visible(scorecard: Scorecard, access: PanelAccess) -> bool:

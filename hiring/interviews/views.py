@@ -129,14 +129,14 @@ def packet(candidate_id: int):
     access = queries.access_to(current_user, candidate.id)
     if not access.may_open_candidate():
         abort(403)
-    submitted = queries.submitted_with_content(candidate.id)
+    guide = request.args.get("guide") == "1"
+    submitted = queries.submitted_for_packet(candidate.id, guide)
     readable = access.readable(submitted)
     hidden = access.hidden_interviews()
     if hidden and not readable:
         return render_error(
             403, f"The panel's scorecards on {candidate.name} are {next(iter(hidden.values()))}."
         )
-    guide = request.args.get("guide") == "1"
     whole_panel = not hidden and len(readable) == len(submitted)
     document = documents.packet_document(
         candidate, readable, guide, hidden, None if whole_panel else current_user.id
