@@ -5,7 +5,7 @@ about independent judgement, before anyone read the panel."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from statistics import mean, median
+from statistics import fmean, median
 
 from hiring.debrief.reliability import Agreement, alpha, rescale
 
@@ -54,7 +54,7 @@ class Rater:
 
     @property
     def leaning(self) -> float | None:
-        return float(mean(self.differences)) if self.differences else None
+        return fmean(self.differences) if self.differences else None
 
     @property
     def not_assessed_share(self) -> float | None:
@@ -122,7 +122,7 @@ def raters(facts: list[Fact], names: dict[int, str], overdue_hours: int) -> list
             if other.interviewer_id != fact.interviewer_id and other.value is not None
         ]
         if others:
-            rater.differences.append(fact.value - mean(others))
+            rater.differences.append(fact.value - fmean(others))
     for rater_id, hours in timings.items():
         people[rater_id].hours = list(hours.values())
     for rater in people.values():

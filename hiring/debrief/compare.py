@@ -4,7 +4,8 @@ share. Current (submitted) ratings: this is what the decision is made on."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from statistics import mean
+from functools import cached_property
+from statistics import fmean
 
 from hiring.debrief.models import Decision
 from hiring.debrief.reliability import rescale
@@ -32,10 +33,9 @@ class Row:
     hidden: int = 0
     too_few: bool = False
 
-    @property
+    @cached_property
     def overall(self) -> float | None:
-        values = [v for v in self.means.values() if v is not None]
-        return float(mean(values)) if values else None
+        return _mean([v for v in self.means.values() if v is not None])
 
     @property
     def outcome(self) -> str:
@@ -72,9 +72,14 @@ class Comparison:
 SORTS = {"name", "overall", "scorecards", "decision", "date"}
 
 
+def _mean(values: list[float]) -> float | None:
+    return fmean(values) if values else None
+
+
 def compare(
     versions: list[KitVersion],
     scorecards: list[Scorecard],
+    ratings: dict[int, list[tuple[int, int]]],
     decisions: dict[int, Decision],
     reader,
     min_scorecards: int,
@@ -82,7 +87,8 @@ def compare(
     until: date | None = None,
     outcome: str = "",
 ) -> Comparison:
-    """One row per candidate with a submitted scorecard readable to `reader`."""
+    """One row per candidate with a submitted scorecard readable to `reader`; `ratings`
+    holds the submitted scorecards' rating values, as (kit competency, value) pairs."""
     used = {s.interview.kit_version_id for s in scorecards}
     in_use = [v for v in versions if v.id in used] or versions
     shared = set.intersection(*({kc.competency_id for kc in v.competencies} for v in in_use))
@@ -122,19 +128,14 @@ def compare(
         values: dict[int, list[float]] = defaultdict(list)
         for scorecard in readable:
             size = sizes.get(scorecard.interview.kit_version_id, target)
-            for rating in scorecard.ratings:
-                competency = competency_of.get(rating.kit_competency_id)
-                if competency in shared and rating.value is not None:
-                    values[competency].append(rescale(rating.value, size, target))
+            for kit_competency_id, value in ratings.get(scorecard.id, ()):
+                competency = competency_of.get(kit_competency_id)
+                if competency in shared:
+                    values[competency].append(rescale(value, size, target))
         rows.append(
             Row(
                 candidate=candidate,
-                means={
-                    c.competency_id: float(mean(values[c.competency_id]))
-                    if values[c.competency_id]
-                    else None
-                    for c in columns
-                },
+                means={c.competency_id: _mean(values[c.competency_id]) for c in columns},
                 tally=Counter(s.recommendation for s in readable if s.recommendation),
                 scorecards=len(readable),
                 last_interview=last,

@@ -1,10 +1,11 @@
 """Reads for the debrief: decisions, a kit's candidates to compare, first-submitted
 ratings for calibration and reliability. Each in a fixed number of queries."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload, subqueryload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from hiring.auth.models import User
 from hiring.debrief.calibration import Fact
@@ -41,26 +42,63 @@ def current_decisions(candidate_ids: Iterable[int]) -> dict[int, Decision]:
     return found
 
 
+def _held_with_kit(stmt, kit_id: int):
+    """`stmt` on scorecards, narrowed to interviews held (not cancelled) with the kit."""
+    return (
+        stmt.join(Interview, Scorecard.interview_id == Interview.id)
+        .join(KitVersion, Interview.kit_version_id == KitVersion.id)
+        .where(KitVersion.kit_id == kit_id, Interview.cancelled_at.is_(None))
+    )
+
+
 def kit_scorecards(kit_id: int) -> list[Scorecard]:
-    """Every scorecard of interviews held (not cancelled) with any version of the kit,
-    with candidate, interviewer and ratings."""
+    """Every scorecard of interviews held with any version of the kit, with interview and
+    candidate: what tells who may read which. Their ratings are read by `kit_ratings`."""
     return (
         db.session.scalars(
-            select(Scorecard)
-            .join(Interview, Scorecard.interview_id == Interview.id)
-            .join(KitVersion, Interview.kit_version_id == KitVersion.id)
-            .where(KitVersion.kit_id == kit_id, Interview.cancelled_at.is_(None))
+            _held_with_kit(select(Scorecard), kit_id)
             .options(
-                joinedload(Scorecard.interviewer),
-                joinedload(Scorecard.interview).joinedload(Interview.candidate),
-                # One query for every rating, where selectinload asks once per 500 scorecards.
-                subqueryload(Scorecard.ratings),
+                # The columns that say who may read it and what it counts for, no more:
+                # the kit may have many thousand scorecards.
+                load_only(
+                    Scorecard.interview_id,
+                    Scorecard.interviewer_id,
+                    Scorecard.kit_version_id,
+                    Scorecard.recommendation,
+                    Scorecard.submitted_at,
+                    Scorecard.first_submitted_at,
+                    Scorecard.withdrawn_at,
+                    Scorecard.removed_at,
+                ),
+                joinedload(Scorecard.interview)
+                .load_only(
+                    Interview.candidate_id,
+                    Interview.kit_version_id,
+                    Interview.scheduled_at,
+                    Interview.cancelled_at,
+                )
+                .joinedload(Interview.candidate),
             )
             .order_by(Interview.scheduled_at, Scorecard.id)
         )
         .unique()
         .all()
     )
+
+
+def kit_ratings(kit_id: int) -> dict[int, list[tuple[int, int]]]:
+    """The current rating values of the kit's submitted scorecards, as (kit competency,
+    value) pairs by scorecard, in one query: plain rows, as a kit may have many thousand."""
+    stmt = _held_with_kit(
+        select(Rating.scorecard_id, Rating.kit_competency_id, Rating.value)
+        .select_from(Rating)
+        .join(Scorecard, Rating.scorecard_id == Scorecard.id),
+        kit_id,
+    ).where(Scorecard.submitted_at.is_not(None), Rating.value.is_not(None))
+    found: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for scorecard_id, competency_id, value in db.session.execute(stmt):
+        found[scorecard_id].append((competency_id, value))
+    return found
 
 
 def kit_versions(kit_id: int) -> list[KitVersion]:

@@ -236,6 +236,7 @@ def compare_kit(kit_id: int, fmt: str):
     result = compare(
         queries.kit_versions(kit.id),
         scorecards,
+        queries.kit_ratings(kit.id),
         decisions,
         current_user,
         current_app.config["COMPARE_MIN_SCORECARDS"],

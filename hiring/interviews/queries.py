@@ -40,9 +40,13 @@ class PanelAccess:
 
     def __init__(self, user, scorecards: Iterable[Scorecard]):
         self.user = user
+        # Read once: a kit's comparison asks about many thousand scorecards.
+        self.user_id, self.is_manager = user.id, user.is_manager
         self.scorecards = list(scorecards)
         # Someone taken off a panel is off it: their kept draft opens and hides nothing.
-        mine = [s for s in self.scorecards if s.interviewer_id == user.id and s.removed_at is None]
+        mine = [
+            s for s in self.scorecards if s.interviewer_id == self.user_id and s.removed_at is None
+        ]
         self.panels = {s.interview_id: s for s in mine}
         self.pending = any(not s.sees_panel for s in mine)
         self.scored = any(s.sees_panel for s in mine)
@@ -52,7 +56,7 @@ class PanelAccess:
         own = self.panels.get(interview_id)
         if own is not None:
             return None if own.sees_panel else HIDDEN_ON_PANEL
-        if self.user.is_manager:
+        if self.is_manager:
             return None
         if self.pending:
             return HIDDEN_PENDING
@@ -60,11 +64,11 @@ class PanelAccess:
 
     def may_read(self, scorecard: Scorecard) -> bool:
         """Whether the reader may read this scorecard, in any format."""
-        if scorecard.interviewer_id == self.user.id:
+        if scorecard.interviewer_id == self.user_id:
             return True
         if self.hidden_reason(scorecard.interview_id) is not None:
             return False
-        return self.user.is_manager or scorecard.submitted_at is not None
+        return self.is_manager or scorecard.submitted_at is not None
 
     def readable(self, scorecards: Iterable[Scorecard]) -> list[Scorecard]:
         """The scorecards among `scorecards` the reader may read."""
@@ -75,13 +79,13 @@ class PanelAccess:
         hidden = {}
         for scorecard in self.scorecards:
             reason = self.hidden_reason(scorecard.interview_id)
-            if reason is not None and scorecard.interviewer_id != self.user.id:
+            if reason is not None and scorecard.interviewer_id != self.user_id:
                 hidden[scorecard.interview_id] = reason
         return hidden
 
     def may_open_candidate(self) -> bool:
         """Managers open every candidate; an interviewer those they are on a panel for."""
-        return self.user.is_manager or bool(self.panels)
+        return self.is_manager or bool(self.panels)
 
 
 def of_candidate(candidate_id: int) -> Select:
