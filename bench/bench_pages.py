@@ -3,6 +3,9 @@ picker, a candidate page and a debrief, with 2,000 candidates and 100,000 scorec
 against the same pages with 20 candidates. The debrief and candidate page are of a
 candidate with the same shape in both (two interviews, all scorecards submitted).
 
+Then the two pages that read every rating by design, and so grow with the data: the
+comparison of a kit's candidates (the kit with the most scorecards) and calibration.
+
 Run: .venv/bin/python -m bench.bench_pages [--quick]
 """
 
@@ -20,6 +23,7 @@ from hiring import create_app
 from hiring.auth.models import Role, User
 from hiring.extensions import db
 from hiring.interviews.models import Candidate, Interview, Scorecard
+from hiring.kits.models import KitVersion
 
 
 def build(candidates: int, scorecards: int):
@@ -71,7 +75,16 @@ def subjects(app) -> dict:
             .limit(1)
         )
         candidate = db.session.get(Candidate, db.session.scalar(shape))
+        kit = db.session.scalar(
+            select(KitVersion.kit_id)
+            .join(Interview, Interview.kit_version_id == KitVersion.id)
+            .join(Scorecard, Scorecard.interview_id == Interview.id)
+            .group_by(KitVersion.kit_id)
+            .order_by(func.count().desc(), KitVersion.kit_id)
+            .limit(1)
+        )
         return {
+            "kit": kit,
             "manager": manager,
             "interviewer": busiest,
             "candidate": candidate.id,
@@ -92,11 +105,18 @@ def pages(s: dict) -> list[tuple[str, str, str]]:
     ]
 
 
-def medians(app, rounds: int) -> dict[str, float]:
+def analytics(s: dict) -> list[tuple[str, str, str]]:
+    return [
+        ("kit comparison", "manager", f"/kits/{s['kit']}/compare"),
+        ("calibration", "manager", "/calibration"),
+    ]
+
+
+def medians(app, rounds: int, which=pages) -> dict[str, float]:
     s = subjects(app)
     clients = {role: client_of(app, s[role]) for role in ("manager", "interviewer")}
     out = {}
-    for name, role, url in pages(s):
+    for name, role, url in which(s):
         client = clients[role]
         for _ in range(2):
             assert client.get(url).status_code == 200, url
@@ -129,6 +149,12 @@ def benchmarks(quick: bool) -> list[dict]:
             result(f"{name}, median, {size}", big[name], "ms", "20 candidates", base[name])
         )
         results.append(result(f"{name}, median, {size}", big[name], "ms", midsize, mid[name]))
+    # A few rounds: these take seconds at the large size.
+    base, big = medians(small_app, 3, analytics), medians(large_app, 3, analytics)
+    for name in base:
+        results.append(
+            result(f"{name}, median, {size}", big[name], "ms", "20 candidates", base[name])
+        )
     return results
 
 
