@@ -2,10 +2,12 @@
 computed by hand, and the cases where it cannot be computed, said in words."""
 
 import math
+import random
+import statistics
 
 import pytest
 
-from hiring.debrief.reliability import ALL_EQUAL, ONE_RATER, alpha, rescale
+from hiring.debrief.reliability import ALL_EQUAL, ONE_RATER, alpha, mean_of, rescale
 
 # Krippendorff, "Computing Krippendorff's Alpha-Reliability" (2011), section C: four
 # observers, twelve units, values 1-5, with missing values (None).
@@ -84,3 +86,18 @@ def test_rescale_puts_ends_on_ends():
     assert rescale(1, 4, 5) == 1 and rescale(4, 4, 5) == 5
     assert rescale(2, 4, 7) == pytest.approx(3)
     assert rescale(3, 5, 5) == 3
+
+
+def test_mean_of_rounds_as_statistics_mean_does():
+    """The figures shown with two decimals must not move with how the mean is summed."""
+    assert mean_of([]) is None
+    pick = random.Random(7)
+    for _ in range(2000):
+        whole = [pick.randint(1, 5) for _ in range(pick.randint(1, 40))]
+        placed = [rescale(v, 4, 5) for v in whole]
+        assert mean_of(whole) == statistics.mean(whole)
+        assert mean_of(placed) == statistics.mean(placed)
+    # A float sum and a division round twice; statistics.mean, and mean_of, once.
+    thirds = [1 / 6, 1 / 2, 5 / 7]
+    assert math.fsum(thirds) / 3 != statistics.mean(thirds)
+    assert mean_of(thirds) == statistics.mean(thirds)

@@ -5,9 +5,10 @@ about independent judgement, before anyone read the panel."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from statistics import fmean, median
+from functools import cached_property
+from statistics import median
 
-from hiring.debrief.reliability import Agreement, alpha, rescale
+from hiring.debrief.reliability import Agreement, alpha, mean_of, rescale
 
 # Mean difference from co-panelists, in scale points, that marks a rater lenient or severe.
 LEANING = 0.5
@@ -52,9 +53,10 @@ class Rater:
     def shared(self) -> int:
         return len(self.differences)
 
-    @property
+    @cached_property
     def leaning(self) -> float | None:
-        return fmean(self.differences) if self.differences else None
+        """Read once `differences` is complete (raters() fills it, then flags)."""
+        return mean_of(self.differences)
 
     @property
     def not_assessed_share(self) -> float | None:
@@ -122,7 +124,7 @@ def raters(facts: list[Fact], names: dict[int, str], overdue_hours: int) -> list
             if other.interviewer_id != fact.interviewer_id and other.value is not None
         ]
         if others:
-            rater.differences.append(fact.value - fmean(others))
+            rater.differences.append(fact.value - mean_of(others))
     for rater_id, hours in timings.items():
         people[rater_id].hours = list(hours.values())
     for rater in people.values():

@@ -5,11 +5,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from statistics import fmean
+
+import sqlalchemy as sa
 
 from hiring.debrief.models import Decision
-from hiring.debrief.reliability import rescale
-from hiring.interviews.models import Candidate, Recommendation, Scorecard
+from hiring.debrief.reliability import mean_of, rescale
+from hiring.interviews.models import Candidate, Recommendation
 from hiring.interviews.queries import PanelAccess
 from hiring.kits.models import KitVersion
 
@@ -35,7 +36,7 @@ class Row:
 
     @cached_property
     def overall(self) -> float | None:
-        return _mean([v for v in self.means.values() if v is not None])
+        return mean_of([v for v in self.means.values() if v is not None])
 
     @property
     def outcome(self) -> str:
@@ -72,14 +73,11 @@ class Comparison:
 SORTS = {"name", "overall", "scorecards", "decision", "date"}
 
 
-def _mean(values: list[float]) -> float | None:
-    return fmean(values) if values else None
-
-
 def compare(
     versions: list[KitVersion],
-    scorecards: list[Scorecard],
+    scorecards: list[sa.Row],
     ratings: dict[int, list[tuple[int, int]]],
+    candidates: dict[int, Candidate],
     decisions: dict[int, Decision],
     reader,
     min_scorecards: int,
@@ -87,9 +85,11 @@ def compare(
     until: date | None = None,
     outcome: str = "",
 ) -> Comparison:
-    """One row per candidate with a submitted scorecard readable to `reader`; `ratings`
-    holds the submitted scorecards' rating values, as (kit competency, value) pairs."""
-    used = {s.interview.kit_version_id for s in scorecards}
+    """One row per candidate with a submitted scorecard readable to `reader`.
+
+    `scorecards` are the kit's scorecards as rows (see queries.kit_scorecards); `ratings`
+    holds the submitted ones' rating values, as (kit competency, value) pairs."""
+    used = {s.kit_version_id for s in scorecards}
     in_use = [v for v in versions if v.id in used] or versions
     shared = set.intersection(*({kc.competency_id for kc in v.competencies} for v in in_use))
     latest = in_use[-1]
@@ -110,16 +110,16 @@ def compare(
     target = max(sizes[v.id] for v in in_use) if in_use else 0
     competency_of = {kc.id: kc.competency_id for v in versions for kc in v.competencies}
 
-    by_candidate: dict[int, list[Scorecard]] = defaultdict(list)
+    by_candidate: dict[int, list[sa.Row]] = defaultdict(list)
     for scorecard in scorecards:
-        by_candidate[scorecard.interview.candidate_id].append(scorecard)
+        by_candidate[scorecard.candidate_id].append(scorecard)
     rows = []
-    for cards in by_candidate.values():
-        candidate = cards[0].interview.candidate
+    for candidate_id, cards in by_candidate.items():
+        candidate = candidates[candidate_id]
         access = PanelAccess(reader, cards)
         hidden = access.hidden_interviews()
         readable = [s for s in access.readable(cards) if s.submitted_at is not None]
-        last = max(s.interview.scheduled_at for s in cards)
+        last = max(s.scheduled_at for s in cards)
         if since and last.date() < since or until and last.date() > until:
             continue
         decision = decisions.get(candidate.id)
@@ -127,7 +127,7 @@ def compare(
             continue
         values: dict[int, list[float]] = defaultdict(list)
         for scorecard in readable:
-            size = sizes.get(scorecard.interview.kit_version_id, target)
+            size = sizes.get(scorecard.kit_version_id, target)
             for kit_competency_id, value in ratings.get(scorecard.id, ()):
                 competency = competency_of.get(kit_competency_id)
                 if competency in shared:
@@ -135,7 +135,7 @@ def compare(
         rows.append(
             Row(
                 candidate=candidate,
-                means={c.competency_id: _mean(values[c.competency_id]) for c in columns},
+                means={c.competency_id: mean_of(values[c.competency_id]) for c in columns},
                 tally=Counter(s.recommendation for s in readable if s.recommendation),
                 scorecards=len(readable),
                 last_interview=last,

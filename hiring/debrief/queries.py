@@ -4,14 +4,14 @@ ratings for calibration and reliability. Each in a fixed number of queries."""
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy import Row, func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from hiring.auth.models import User
 from hiring.debrief.calibration import Fact
 from hiring.debrief.models import Decision
 from hiring.extensions import db
-from hiring.interviews.models import Interview, Rating, Scorecard
+from hiring.interviews.models import Candidate, Interview, Rating, Scorecard
 from hiring.kits.models import Kit, KitCompetency, KitVersion, ScalePoint
 from hiring.questions.models import Competency
 
@@ -51,39 +51,34 @@ def _held_with_kit(stmt, kit_id: int):
     )
 
 
-def kit_scorecards(kit_id: int) -> list[Scorecard]:
-    """Every scorecard of interviews held with any version of the kit, with interview and
-    candidate: what tells who may read which. Their ratings are read by `kit_ratings`."""
-    return (
-        db.session.scalars(
-            _held_with_kit(select(Scorecard), kit_id)
-            .options(
-                # The columns that say who may read it and what it counts for, no more:
-                # the kit may have many thousand scorecards.
-                load_only(
-                    Scorecard.interview_id,
-                    Scorecard.interviewer_id,
-                    Scorecard.kit_version_id,
-                    Scorecard.recommendation,
-                    Scorecard.submitted_at,
-                    Scorecard.first_submitted_at,
-                    Scorecard.withdrawn_at,
-                    Scorecard.removed_at,
-                ),
-                joinedload(Scorecard.interview)
-                .load_only(
-                    Interview.candidate_id,
-                    Interview.kit_version_id,
-                    Interview.scheduled_at,
-                    Interview.cancelled_at,
-                )
-                .joinedload(Interview.candidate),
-            )
-            .order_by(Interview.scheduled_at, Scorecard.id)
-        )
-        .unique()
-        .all()
-    )
+def kit_scorecards(kit_id: int) -> list[Row]:
+    """Every scorecard of interviews held with any version of the kit, as plain rows (a
+    kit may have many thousand): the columns that decide who may read which, read by
+    PanelAccess as it reads scorecards, and what each counts for. Interview order."""
+    stmt = _held_with_kit(
+        select(
+            Scorecard.id,
+            Scorecard.interview_id,
+            Scorecard.interviewer_id,
+            Scorecard.kit_version_id,
+            Scorecard.recommendation,
+            Scorecard.submitted_at,
+            Scorecard.removed_at,
+            Scorecard.sees_panel.label("sees_panel"),
+            Interview.candidate_id,
+            Interview.scheduled_at,
+        ),
+        kit_id,
+    ).order_by(Interview.scheduled_at, Scorecard.id)
+    return list(db.session.execute(stmt))
+
+
+def kit_candidates(kit_id: int) -> dict[int, Candidate]:
+    """The candidates interviewed with the kit, by id."""
+    interviewed = _held_with_kit(select(Interview.candidate_id).select_from(Scorecard), kit_id)
+    return {
+        c.id: c for c in db.session.scalars(select(Candidate).where(Candidate.id.in_(interviewed)))
+    }
 
 
 def kit_ratings(kit_id: int) -> dict[int, list[tuple[int, int]]]:
@@ -136,54 +131,73 @@ def hidden_from(user) -> set[int]:
 
 def first_ratings(kit_id: int | None = None, hidden: Iterable[int] = ()) -> list[Fact]:
     """Every first-submitted rating (of kit `kit_id` only, when given), leaving out the
-    interviews in `hidden`; in three queries whatever the size."""
+    interviews in `hidden`; in four queries whatever the size. There may be hundreds of
+    thousands: the ratings are read as bare numbers, and what they share (the scorecard's
+    times, the competency's name, the scale) once each."""
     scales = dict(
         db.session.execute(
             select(ScalePoint.kit_version_id, func.count()).group_by(ScalePoint.kit_version_id)
         ).all()
     )
-    stmt = (
+    competencies = {
+        kit_competency: (competency, name)
+        for kit_competency, competency, name in db.session.execute(
+            select(
+                KitCompetency.id,
+                KitCompetency.competency_id,
+                func.coalesce(KitCompetency.name, Competency.name),
+            ).join(Competency, KitCompetency.competency_id == Competency.id)
+        )
+    }
+
+    def held(stmt):
+        stmt = (
+            stmt.join(Interview, Scorecard.interview_id == Interview.id)
+            .join(KitVersion, Interview.kit_version_id == KitVersion.id)
+            .where(Scorecard.first_submitted_at.is_not(None), Interview.cancelled_at.is_(None))
+        )
+        return stmt if kit_id is None else stmt.where(KitVersion.kit_id == kit_id)
+
+    hidden = set(hidden)
+    # Each scorecard's (interviewer, interview, kit) and (scheduled, first submitted), as
+    # the Fact begins and ends.
+    cards = {
+        scorecard_id: ((who, interview, kit), (at, submitted))
+        for scorecard_id, who, interview, kit, at, submitted in db.session.execute(
+            held(
+                select(
+                    Scorecard.id,
+                    Scorecard.interviewer_id,
+                    Scorecard.interview_id,
+                    KitVersion.kit_id,
+                    Interview.scheduled_at,
+                    Scorecard.first_submitted_at,
+                )
+            )
+        )
+        if interview not in hidden
+    }
+    ratings = held(
         select(
-            Scorecard.interviewer_id,
-            Scorecard.interview_id,
-            KitVersion.kit_id,
-            KitCompetency.competency_id,
-            func.coalesce(KitCompetency.name, Competency.name),
+            Rating.scorecard_id,
+            Rating.kit_competency_id,
             Rating.kit_version_id,
             Rating.first_value,
             Rating.first_not_assessed,
-            Interview.scheduled_at,
-            Scorecard.first_submitted_at,
         )
         .select_from(Rating)
         .join(Scorecard, Rating.scorecard_id == Scorecard.id)
-        .join(Interview, Scorecard.interview_id == Interview.id)
-        .join(KitVersion, Interview.kit_version_id == KitVersion.id)
         .join(KitCompetency, Rating.kit_competency_id == KitCompetency.id)
-        .join(Competency, KitCompetency.competency_id == Competency.id)
-        .where(Scorecard.first_submitted_at.is_not(None), Interview.cancelled_at.is_(None))
-        .order_by(Scorecard.id, KitCompetency.position)
-    )
-    if kit_id is not None:
-        stmt = stmt.where(KitVersion.kit_id == kit_id)
-    hidden = set(hidden)
+    ).order_by(Scorecard.id, KitCompetency.position)
     facts = []
-    for row in db.session.execute(stmt):
-        (who, interview, kit, competency, name, version, value, na, at, submitted) = row
-        if interview in hidden or (value is None and not na):
+    for scorecard_id, kit_competency, version, value, na in db.session.execute(ratings):
+        card = cards.get(scorecard_id)
+        if card is None or (value is None and not na):
             continue
+        where, when = card
+        competency, name = competencies[kit_competency]
         facts.append(
-            Fact(
-                who,
-                interview,
-                kit,
-                competency,
-                name,
-                scales.get(version, 0),
-                None if na else value,
-                at,
-                submitted,
-            )
+            Fact(*where, competency, name, scales.get(version, 0), None if na else value, *when)
         )
     return facts
 

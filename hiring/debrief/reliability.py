@@ -6,7 +6,8 @@ alpha of at least 0.8 and drawing tentative conclusions down to 0.667; below tha
 raters need calibrating before their ratings are combined.
 """
 
-from collections.abc import Hashable, Mapping
+import statistics
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import krippendorff
@@ -92,3 +93,14 @@ def rescale(value: float, size: int, target: int) -> float:
     if size == target or size < 2:
         return value
     return 1 + (value - 1) * (target - 1) / (size - 1)
+
+
+def mean_of(values: Sequence[float]) -> float | None:
+    """The mean, rounded once as statistics.mean rounds it (None for no values). Whole
+    numbers, the usual case, skip its exact fractions: their sum is exact already, and
+    dividing it rounds once."""
+    if not values:
+        return None
+    if all(type(v) is int for v in values):
+        return sum(values) / len(values)
+    return float(statistics.mean(values))

@@ -232,11 +232,13 @@ def compare_kit(kit_id: int, fmt: str):
     outcome = request.args.get("decision", "")
     if outcome not in (*labels, UNDECIDED):
         outcome = ""
-    decisions = queries.current_decisions({s.interview.candidate_id for s in scorecards})
+    candidates = queries.kit_candidates(kit.id)
+    decisions = queries.current_decisions(candidates)
     result = compare(
         queries.kit_versions(kit.id),
         scorecards,
         queries.kit_ratings(kit.id),
+        candidates,
         decisions,
         current_user,
         current_app.config["COMPARE_MIN_SCORECARDS"],

@@ -10,8 +10,10 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     UniqueConstraint,
+    or_,
     text,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import (
     Mapped,
     mapped_column,
@@ -304,10 +306,15 @@ class Scorecard(db.Model):
         running = (now - self.timer_started_at).total_seconds() if self.timer_started_at else 0
         return self.timer_seconds + max(0, int(running))
 
-    @property
+    @hybrid_property
     def sees_panel(self) -> bool:
         """Whether its author may read colleagues' scorecards of this interview."""
         return self.first_submitted_at is not None or self.withdrawn_at is not None
+
+    @sees_panel.inplace.expression
+    @classmethod
+    def _sees_panel_expression(cls):
+        return or_(cls.first_submitted_at.is_not(None), cls.withdrawn_at.is_not(None))
 
     @property
     def recommendation_marker(self) -> Recommendation | None:
