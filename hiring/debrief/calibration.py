@@ -107,8 +107,10 @@ def raters(facts: list[Fact], names: dict[int, str], overdue_hours: int) -> list
     people: dict[int, Rater] = {}
     timings: dict[int, dict[int, float]] = defaultdict(dict)
     for fact in facts:
-        rater = people.setdefault(fact.interviewer_id, Rater(fact.interviewer_id, ""))
-        rater.name = names.get(fact.interviewer_id, f"User {fact.interviewer_id}")
+        rater = people.get(fact.interviewer_id)
+        if rater is None:
+            name = names.get(fact.interviewer_id, f"User {fact.interviewer_id}")
+            rater = people[fact.interviewer_id] = Rater(fact.interviewer_id, name)
         timings[fact.interviewer_id][fact.interview_id] = max(
             0.0, (fact.submitted_at - fact.scheduled_at).total_seconds() / 3600
         )
@@ -124,7 +126,8 @@ def raters(facts: list[Fact], names: dict[int, str], overdue_hours: int) -> list
             if other.interviewer_id != fact.interviewer_id and other.value is not None
         ]
         if others:
-            rater.differences.append(fact.value - mean_of(others))
+            # Whole numbers: their sum is exact, so this mean is rounded once.
+            rater.differences.append(fact.value - sum(others) / len(others))
     for rater_id, hours in timings.items():
         people[rater_id].hours = list(hours.values())
     for rater in people.values():
