@@ -286,7 +286,6 @@ def packet_document(
             raise PdfError(message)
 
         return Document(f"empty-packet:{candidate.id}", owner, "", (), refuse)
-    readable = scorecards
     versions = {s.interview.kit_version.id: s.interview.kit_version for s in scorecards}
     panel = progress(candidate)
     history = decisions(candidate.id)
@@ -306,19 +305,20 @@ def packet_document(
     )
 
     def make_parts() -> bytes:
-        scorecards = interview_queries.with_content_of(readable)
+        # Their content is read here only: telling whether the packet is ready needs none.
+        shown = interview_queries.with_content_of(scorecards)
         guides = list(versions.values()) if with_guide else []
-        total = 2 + len(scorecards) + len(guides)
+        total = 2 + len(shown) + len(guides)
         jobs.report(0, total, "Laying out the cover")
         cover = cached(
             key.replace("packet:", "cover:", 1),
             lambda: render_pdf(
                 "pdf/cover.html",
                 candidate=candidate,
-                scorecards=scorecards,
-                rows=aggregate(scorecards),
-                tally=tally(scorecards),
-                interviews=sorted({s.interview for s in scorecards}, key=lambda i: i.scheduled_at),
+                scorecards=shown,
+                rows=aggregate(shown),
+                tally=tally(shown),
+                interviews=sorted({s.interview for s in shown}, key=lambda i: i.scheduled_at),
                 hidden=sorted(set(hidden.values())),
                 hidden_count=len(hidden),
                 progress=panel,
@@ -327,9 +327,9 @@ def packet_document(
             ),
             owner,
         )
-        parts = [cover, *_scorecard_parts(scorecards, 1, total)]
+        parts = [cover, *_scorecard_parts(shown, 1, total)]
         for n, version in enumerate(guides):
-            jobs.report(1 + len(scorecards) + n, total, "Laying out the kit guide")
+            jobs.report(1 + len(shown) + n, total, "Laying out the kit guide")
             parts.append(_guide_part(version))
         jobs.report(total - 1, total, "Numbering the pages")
         return assemble(
