@@ -115,7 +115,9 @@ def compare(
         by_candidate[scorecard.candidate_id].append(scorecard)
     rows = []
     for candidate_id, cards in by_candidate.items():
-        candidate = candidates[candidate_id]
+        candidate = candidates.get(candidate_id)
+        if candidate is None:  # deleted between the reads
+            continue
         access = PanelAccess(reader, cards)
         hidden = access.hidden_interviews()
         readable = [s for s in access.readable(cards) if s.submitted_at is not None]

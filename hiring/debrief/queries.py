@@ -42,13 +42,15 @@ def current_decisions(candidate_ids: Iterable[int]) -> dict[int, Decision]:
     return found
 
 
-def _held_with_kit(stmt, kit_id: int):
-    """`stmt` on scorecards, narrowed to interviews held (not cancelled) with the kit."""
-    return (
+def _held_with_kit(stmt, kit_id: int | None):
+    """`stmt` on scorecards, narrowed to interviews held (not cancelled) with the kit (with
+    any kit for None)."""
+    stmt = (
         stmt.join(Interview, Scorecard.interview_id == Interview.id)
         .join(KitVersion, Interview.kit_version_id == KitVersion.id)
-        .where(KitVersion.kit_id == kit_id, Interview.cancelled_at.is_(None))
+        .where(Interview.cancelled_at.is_(None))
     )
+    return stmt if kit_id is None else stmt.where(KitVersion.kit_id == kit_id)
 
 
 def kit_scorecards(kit_id: int) -> list[Row]:
@@ -151,12 +153,7 @@ def first_ratings(kit_id: int | None = None, hidden: Iterable[int] = ()) -> list
     }
 
     def held(stmt):
-        stmt = (
-            stmt.join(Interview, Scorecard.interview_id == Interview.id)
-            .join(KitVersion, Interview.kit_version_id == KitVersion.id)
-            .where(Scorecard.first_submitted_at.is_not(None), Interview.cancelled_at.is_(None))
-        )
-        return stmt if kit_id is None else stmt.where(KitVersion.kit_id == kit_id)
+        return _held_with_kit(stmt, kit_id).where(Scorecard.first_submitted_at.is_not(None))
 
     hidden = set(hidden)
     # Each scorecard's (interviewer, interview, kit) and (scheduled, first submitted), as
@@ -191,11 +188,13 @@ def first_ratings(kit_id: int | None = None, hidden: Iterable[int] = ()) -> list
     ).order_by(Scorecard.id, KitCompetency.position)
     facts = []
     for scorecard_id, kit_competency, version, value, na in db.session.execute(ratings):
-        card = cards.get(scorecard_id)
-        if card is None or (value is None and not na):
+        # A scorecard or competency first seen here arrived between the reads: left out,
+        # as if read a moment earlier.
+        card, named = cards.get(scorecard_id), competencies.get(kit_competency)
+        if card is None or named is None or (value is None and not na):
             continue
         where, when = card
-        competency, name = competencies[kit_competency]
+        competency, name = named
         facts.append(
             Fact(*where, competency, name, scales.get(version, 0), None if na else value, *when)
         )

@@ -39,7 +39,6 @@ class PanelAccess:
     """
 
     def __init__(self, user, scorecards: Iterable[Scorecard]):
-        self.user = user
         # Read once: a kit's comparison asks about many thousand scorecards.
         self.user_id, self.is_manager = user.id, user.is_manager
         self.scorecards = list(scorecards)
