@@ -304,13 +304,18 @@ def stored(key: str, owner: str = SHARED) -> bytes | None:
 
 
 def store(key: str, data: bytes, owner: str = SHARED) -> None:
-    """Keep `data` under `key`; written then renamed, so no worker reads half a file."""
+    """Keep `data` under `key`."""
     path = _cache_path(key, owner)
+    _write_whole(path, data)
+    _prune(path.parent)
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write `data` to `path`, then rename, so that no reader sees half a file."""
     fd, temp = tempfile.mkstemp(dir=path.parent, suffix=".part")
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     os.replace(temp, path)
-    _prune(path.parent)
 
 
 def cached(key: str, make: Callable[[], bytes], owner: str = SHARED) -> bytes:
@@ -348,7 +353,8 @@ def failures_remembered(key: str, owner: str = SHARED):
     except PdfBusy:
         raise
     except PdfError as error:
-        _failure_marker(key, owner).write_text(str(error), encoding="utf-8")
+        # Whole or not at all: a request polling for the job reads it meanwhile.
+        _write_whole(_failure_marker(key, owner), str(error).encode())
         raise
 
 

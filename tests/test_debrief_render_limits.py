@@ -168,3 +168,29 @@ def test_long_words_and_urls_wrap_and_nothing_is_cut(app, client, login, users, 
     )
     flat = "".join(text.split())
     assert flat.count(URL) == 2 and "x" * 400 in flat
+
+
+def test_a_failure_is_never_read_half_written(app):
+    """A request polling for a job reads the failure its render left: always the whole
+    message, never the empty file of a write in progress (the page then said nothing)."""
+    message = "This document would have about 9 pages, more than the limit of 1. " * 20
+    seen, done = set(), threading.Event()
+
+    def fail_again():
+        with app.app_context():
+            while not done.is_set():
+                with pytest.raises(pdf.PdfError), pdf.failures_remembered("k", "u"):
+                    raise pdf.PdfError(message)
+                pdf.discard("u")
+
+    with app.app_context():
+        writer = threading.Thread(target=fail_again)
+        writer.start()
+        try:
+            deadline = time.monotonic() + 2
+            while time.monotonic() < deadline:
+                seen.add(pdf.failure("k", "u"))
+        finally:
+            done.set()
+            writer.join()
+    assert seen <= {None, message} and message in seen
