@@ -168,6 +168,36 @@ def test_calibration_leaves_out_the_readers_unscored_interviews(
     assert json.loads(client.get("/calibration.json").data)["interviewers"] == []
 
 
+def test_a_manager_taken_off_a_panel_reads_it_in_calibration_as_everywhere(
+    app, client, login, users, make_question, make_user
+):
+    """Taken off a panel with a draft kept, the manager is off it: the draft hides nothing,
+    in calibration as on the candidate's pages."""
+    ann, ben = make_user(Role.INTERVIEWER, name="Ann"), make_user(Role.INTERVIEWER, name="Ben")
+    panel = make_panel(app, make_question, [ann, ben, users["manager"]])
+    login(users["manager"])
+    mine = panel.scorecards[users["manager"].id]
+    client.post(f"/scorecards/{mine}/save", json={"base": 0, "changes": {"summary": "Started."}})
+    for who in (ann, ben):
+        login(who)
+        sid = panel.scorecards[who.id]
+        client.post(f"/scorecards/{sid}/save", json={"base": 0, "changes": complete(panel)})
+        client.post(f"/scorecards/{sid}/submit")
+    login(users["manager"])
+    # On the panel with a draft: colleagues' ratings stay hidden everywhere.
+    assert "Ann" not in client.get("/calibration").get_data(as_text=True)
+    assert client.get(f"/candidates/{panel.candidate_id}/debrief").status_code == 403
+    client.post(
+        f"/interviews/{panel.interview_id}/panel/{users['manager'].id}/remove",
+        data={"confirm": "1"},
+    )
+    # Taken off: the debrief opens, and calibration counts the panel too.
+    assert client.get(f"/candidates/{panel.candidate_id}/debrief").status_code == 200
+    people = json.loads(client.get("/calibration.json").data)["interviewers"]
+    assert {p["interviewer"] for p in people} == {"Ann", "Ben"}
+    assert "Ann" in client.get("/calibration").get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
     "url", ["/calibration", "/calibration.csv", "/calibration.json", "/calibration.pdf"]
 )

@@ -119,13 +119,14 @@ def kits_interviewed() -> list[Kit]:
 
 def hidden_from(user) -> set[int]:
     """Interviews whose panel the user sits on without having submitted or stepped back:
-    none of their colleagues' ratings may reach the user, not even inside a figure."""
+    none of their colleagues' ratings may reach the user, not even inside a figure. As in
+    PanelAccess, someone taken off a panel is off it: their kept draft hides nothing."""
     return set(
         db.session.scalars(
             select(Scorecard.interview_id).where(
                 Scorecard.interviewer_id == user.id,
-                Scorecard.first_submitted_at.is_(None),
-                Scorecard.withdrawn_at.is_(None),
+                Scorecard.removed_at.is_(None),
+                ~Scorecard.sees_panel,
             )
         )
     )
