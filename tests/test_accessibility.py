@@ -75,6 +75,14 @@ def check(page, label: str, problems: list[str]) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     if overflow > 0:
         problems.append(f"{label}: scrolls sideways by {overflow}px")
+    # A wide table scrolls in its own box, rather than spilling under what stands beside it.
+    spilling = page.evaluate(
+        """() => [...document.querySelectorAll('.table-scroll')].filter(
+            box => getComputedStyle(box).overflowX === 'visible'
+                && box.scrollWidth > box.clientWidth).length"""
+    )
+    if spilling:
+        problems.append(f"{label}: {spilling} table(s) spill out of their box")
 
 
 def test_every_main_page_and_state(view, live_server, users, scene, app):
@@ -173,3 +181,19 @@ def test_the_check_finds_what_it_should(view, live_server):
     )
     found = " ".join(violations(page))
     assert "image-alt" in found and "color-contrast" in found
+
+
+def test_a_table_wider_than_its_box_scrolls_in_it(view, live_server, users, scene):
+    """A kit comparing many competencies: the table scrolls in its own box, not under the
+    chart beside it, and the page does not scroll sideways."""
+    page, _ = view
+    sign_in(page, live_server, users["manager"].email)
+    page.goto(f"{live_server}/kits/{scene['kit']}/compare")
+    page.evaluate("document.querySelector('.compare-table th').style.minWidth = '2400px'")
+    box = page.locator(".chart-pair > .table-scroll").bounding_box()
+    figure = page.locator(".chart-pair > figure").bounding_box()
+    assert box["x"] + box["width"] <= page.viewport_size["width"]
+    assert box["y"] + box["height"] <= figure["y"] or box["x"] + box["width"] <= figure["x"]
+    problems: list[str] = []
+    check(page, "compare", problems)
+    assert not [p for p in problems if "spill" in p or "sideways" in p], problems
