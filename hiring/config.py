@@ -46,6 +46,8 @@ DEFAULTS = {
     "DECISION_LABELS": "Advance, Hire, Hold, Reject",
     # Fewer submitted scorecards than this, and a candidate is marked "too few to compare".
     "COMPARE_MIN_SCORECARDS": 2,
+    # Candidates per page of a kit's comparison (its CSV and JSON hold them all).
+    "COMPARE_PER_PAGE": 50,
     # Background jobs (renders, mail): RQ on this Redis, run by `flask --app hiring worker`;
     # empty: a pool of JOB_THREADS threads inside each app process.
     "REDIS_URL": "",

@@ -113,6 +113,45 @@ def test_compare_across_versions_on_shared_competencies(app, client, login, user
     assert 'role="img"' in page and "Overall mean rating per candidate" in page
 
 
+def test_the_page_shows_the_sorted_candidates_a_page_at_a_time(
+    app, client, login, users, kit, raters
+):
+    """Sorted over every candidate, shown a page at a time; the exports hold them all."""
+    with app.app_context():
+        kit_id = db.session.get(KitVersion, kit.kit_version_id).kit_id
+    add_candidates(
+        app,
+        kit.kit_version_id,
+        raters,
+        [[[4, 4], [4, 4]], [[1, 1], [1, 1]], [[3, 3], [3, 3]]],
+        names=["Vera", "Walt", "Xena"],
+    )
+    app.config["COMPARE_PER_PAGE"] = 2
+    login(users["manager"])
+
+    def shown(query):
+        page = client.get(f"/kits/{kit_id}/compare?{query}").get_data(as_text=True)
+        found = [n for n in ("First", "Vera", "Walt", "Xena") if f">{n}</a>" in page]
+        return sorted(found, key=lambda n: page.index(f">{n}</a>")), page
+
+    names, page = shown("sort=overall&dir=desc")
+    assert names == ["Vera", "Xena"] and "Page 1 of 2 · 4 in all" in page
+    assert f"/kits/{kit_id}/compare?sort=overall&amp;dir=desc&amp;page=2" in page
+    names, page = shown("sort=overall&dir=desc&page=2")
+    # The lowest, then the candidate without a figure, last either way.
+    assert names == ["Walt", "First"] and "Page 2 of 2" in page and 'rel="prev"' in page
+    # The chart shows the page's candidates, in the table's order.
+    assert "in the order of the table: Walt, First." in page
+    # Sorting again starts at the first page; a page past the end shows the last.
+    head = page.split("<thead>")[1].split("</thead>")[0]
+    assert "sort=name" in head and "page=" not in head
+    assert f'/kits/{kit_id}/compare.json?sort=overall&amp;dir=desc"' in page
+    assert shown("sort=overall&dir=desc&page=99")[0] == ["Walt", "First"]
+    assert shown("sort=name&dir=asc&page=0")[0] == ["First", "Vera"]
+    data = json.loads(client.get(f"/kits/{kit_id}/compare.json?page=2").data)
+    assert len(data["candidates"]) == 4
+
+
 def test_filters_by_decision_and_date(app, client, login, users, kit, raters):
     with app.app_context():
         kit_id = db.session.get(KitVersion, kit.kit_version_id).kit_id

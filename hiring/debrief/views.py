@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from hiring import inputs
 from hiring.audit.operations import exported
 from hiring.config import labels as listed
 from hiring.debrief import documents, queries
@@ -291,11 +292,22 @@ def compare_kit(kit_id: int, fmt: str):
         )
         exported("comparison", "kit", kit.id, format="json")
         return response
+    # Sorted over every candidate, shown a page at a time: a kit may have thousands.
+    per_page = current_app.config["COMPARE_PER_PAGE"]
+    number = min(inputs.page_arg(), max(1, -(-len(rows) // per_page)))
+    start = (number - 1) * per_page
+    page = interviews.Page(
+        rows[start : start + per_page],
+        number,
+        per_page,
+        has_next=start + per_page < len(rows),
+        total=len(rows),
+    )
     return render_template(
         "debrief/compare.html",
         kit=kit,
         result=result,
-        rows=rows,
+        page=page,
         sort=sort,
         descending=descending,
         since=since,

@@ -363,10 +363,10 @@ class BoardRow:
 
 @dataclass
 class Page:
-    """One page of a list, and whether there are others; `total` when it was counted (up
-    to a cap)."""
+    """One page of a list (of BoardRows, or of what else a list shows), and whether there
+    are others; `total` when it was counted (up to a cap)."""
 
-    items: list[BoardRow]
+    items: list
     page: int
     per_page: int
     has_next: bool
