@@ -6,12 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
-import sqlalchemy as sa
-
 from hiring.debrief.models import Decision
-from hiring.debrief.reliability import mean_of, rescale
+from hiring.debrief.queries import KitFigures
+from hiring.debrief.reliability import mean_counted, mean_of, rescale
 from hiring.interviews.models import Candidate, Recommendation
-from hiring.interviews.queries import PanelAccess
 from hiring.kits.models import KitVersion
 
 UNDECIDED = "Undecided"
@@ -75,22 +73,18 @@ SORTS = {"name", "overall", "scorecards", "decision", "date"}
 
 def compare(
     versions: list[KitVersion],
-    scorecards: list[sa.Row],
-    ratings: dict[int, list[tuple[int, int]]],
+    figures: KitFigures,
     candidates: dict[int, Candidate],
     decisions: dict[int, Decision],
-    reader,
     min_scorecards: int,
     since: date | None = None,
     until: date | None = None,
     outcome: str = "",
 ) -> Comparison:
-    """One row per candidate with a submitted scorecard readable to `reader`.
-
-    `scorecards` are the kit's scorecards as rows (see queries.kit_scorecards); `ratings`
-    holds the submitted ones' rating values, as (kit competency, value) pairs."""
-    used = {s.kit_version_id for s in scorecards}
-    in_use = [v for v in versions if v.id in used] or versions
+    """One row per candidate interviewed with the kit, from its `figures` as the reader
+    may read them (see queries.kit_figures): current submitted ratings, placed on the
+    largest scale in use."""
+    in_use = [v for v in versions if v.id in figures.versions_used] or versions
     shared = set.intersection(*({kc.competency_id for kc in v.competencies} for v in in_use))
     latest = in_use[-1]
     columns = [
@@ -110,40 +104,34 @@ def compare(
     target = max(sizes[v.id] for v in in_use) if in_use else 0
     competency_of = {kc.id: kc.competency_id for v in versions for kc in v.competencies}
 
-    by_candidate: dict[int, list[sa.Row]] = defaultdict(list)
-    for scorecard in scorecards:
-        by_candidate[scorecard.candidate_id].append(scorecard)
     rows = []
-    for candidate_id, cards in by_candidate.items():
+    for candidate_id, last in figures.last_interview.items():
         candidate = candidates.get(candidate_id)
         if candidate is None:  # deleted between the reads
             continue
-        access = PanelAccess(reader, cards)
-        hidden = access.hidden_interviews()
-        readable = [s for s in access.readable(cards) if s.submitted_at is not None]
-        last = max(s.scheduled_at for s in cards)
         if since and last.date() < since or until and last.date() > until:
             continue
         decision = decisions.get(candidate.id)
         if outcome and (decision.outcome if decision else UNDECIDED) != outcome:
             continue
-        values: dict[int, list[float]] = defaultdict(list)
-        for scorecard in readable:
-            size = sizes.get(scorecard.kit_version_id, target)
-            for kit_competency_id, value in ratings.get(scorecard.id, ()):
-                competency = competency_of.get(kit_competency_id)
-                if competency in shared:
-                    values[competency].append(rescale(value, size, target))
+        counted: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        for version_id, kit_competency_id, value, n in figures.values.get(candidate_id, ()):
+            competency = competency_of.get(kit_competency_id)
+            if competency in shared:
+                size = sizes.get(version_id, target)
+                counted[competency].append((rescale(value, size, target), n))
+        recommendations = figures.recommendations.get(candidate_id, Counter())
+        readable = sum(recommendations.values())
         rows.append(
             Row(
                 candidate=candidate,
-                means={c.competency_id: mean_of(values[c.competency_id]) for c in columns},
-                tally=Counter(s.recommendation for s in readable if s.recommendation),
-                scorecards=len(readable),
+                means={c.competency_id: mean_counted(counted[c.competency_id]) for c in columns},
+                tally=Counter({r: n for r, n in recommendations.items() if r}),
+                scorecards=readable,
                 last_interview=last,
                 decision=decision,
-                hidden=len(hidden),
-                too_few=len(readable) < min_scorecards,
+                hidden=figures.hidden.get(candidate_id, 0),
+                too_few=readable < min_scorecards,
             )
         )
     return Comparison(

@@ -1,10 +1,12 @@
 """Reads for the debrief: decisions, a kit's candidates to compare, first-submitted
 ratings for calibration and reliability. Each in a fixed number of queries."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from hiring.auth.models import User
@@ -53,26 +55,84 @@ def _held_with_kit(stmt, kit_id: int | None):
     return stmt if kit_id is None else stmt.where(KitVersion.kit_id == kit_id)
 
 
-def kit_scorecards(kit_id: int) -> list[Row]:
-    """Every scorecard of interviews held with any version of the kit, as plain rows (a
-    kit may have many thousand): the columns that decide who may read which, read by
-    PanelAccess as it reads scorecards, and what each counts for. Interview order."""
-    stmt = _held_with_kit(
-        select(
-            Scorecard.id,
-            Scorecard.interview_id,
-            Scorecard.interviewer_id,
-            Scorecard.kit_version_id,
-            Scorecard.recommendation,
-            Scorecard.submitted_at,
-            Scorecard.removed_at,
-            Scorecard.sees_panel.label("sees_panel"),
+@dataclass
+class KitFigures:
+    """A kit's candidates as its comparison reads them, counted in SQL (a kit may have
+    many thousand scorecards): per candidate, their last interview with the kit and how
+    many of those interviews are hidden from the reader; then, over the scorecards the
+    reader may read, submitted ones by recommendation, and rating values with how often
+    each was given, by kit version and kit competency."""
+
+    versions_used: set[int]
+    last_interview: dict[int, datetime]
+    hidden: dict[int, int]
+    recommendations: dict[int, Counter]
+    values: dict[int, list[tuple[int, int, int, int]]]  # (version, kit competency, value, n)
+
+
+def kit_figures(kit_id: int, reader) -> KitFigures:
+    """The kit's figures as a manager reads them (the comparison is for managers): every
+    submitted scorecard but colleagues' of interviews the reader sits on the panel of
+    without having submitted, as PanelAccess decides for a manager. Five queries."""
+    if not reader.is_manager:
+        raise ValueError("A kit's comparison is for managers.")
+    pending = _pending_panels(reader.id)
+    readable = _held_with_kit(select().select_from(Scorecard), kit_id).where(
+        Scorecard.submitted_at.is_not(None),
+        or_(Scorecard.interviewer_id == reader.id, Scorecard.interview_id.not_in(pending)),
+    )
+    versions_used = set(
+        db.session.scalars(_held_with_kit(select(Scorecard.kit_version_id).distinct(), kit_id))
+    )
+    last_interview = dict(
+        db.session.execute(
+            _held_with_kit(
+                select(Interview.candidate_id, func.max(Interview.scheduled_at)).select_from(
+                    Scorecard
+                ),
+                kit_id,
+            )
+            .group_by(Interview.candidate_id)
+            # In the order of their first interview with the kit: ties keep it when sorted.
+            .order_by(func.min(Interview.scheduled_at), func.min(Scorecard.id))
+        ).all()
+    )
+    hidden = dict(
+        db.session.execute(
+            _held_with_kit(
+                select(
+                    Interview.candidate_id, func.count(func.distinct(Scorecard.interview_id))
+                ).select_from(Scorecard),
+                kit_id,
+            )
+            .where(Scorecard.interview_id.in_(pending), Scorecard.interviewer_id != reader.id)
+            .group_by(Interview.candidate_id)
+        ).all()
+    )
+    recommendations: dict[int, Counter] = defaultdict(Counter)
+    for candidate_id, recommendation, n in db.session.execute(
+        readable.add_columns(
+            Interview.candidate_id, Scorecard.recommendation, func.count()
+        ).group_by(Interview.candidate_id, Scorecard.recommendation)
+    ):
+        recommendations[candidate_id][recommendation] += n
+    values: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
+    for candidate_id, *counted in db.session.execute(
+        readable.join(Rating, Rating.scorecard_id == Scorecard.id)
+        .where(Rating.value.is_not(None))
+        .add_columns(
             Interview.candidate_id,
-            Interview.scheduled_at,
-        ),
-        kit_id,
-    ).order_by(Interview.scheduled_at, Scorecard.id)
-    return list(db.session.execute(stmt))
+            Scorecard.kit_version_id,
+            Rating.kit_competency_id,
+            Rating.value,
+            func.count(),
+        )
+        .group_by(
+            Interview.candidate_id, Scorecard.kit_version_id, Rating.kit_competency_id, Rating.value
+        )
+    ):
+        values[candidate_id].append(tuple(counted))
+    return KitFigures(versions_used, last_interview, hidden, recommendations, values)
 
 
 def kit_candidates(kit_id: int) -> dict[int, Candidate]:
@@ -81,21 +141,6 @@ def kit_candidates(kit_id: int) -> dict[int, Candidate]:
     return {
         c.id: c for c in db.session.scalars(select(Candidate).where(Candidate.id.in_(interviewed)))
     }
-
-
-def kit_ratings(kit_id: int) -> dict[int, list[tuple[int, int]]]:
-    """The current rating values of the kit's submitted scorecards, as (kit competency,
-    value) pairs by scorecard, in one query: plain rows, as a kit may have many thousand."""
-    stmt = _held_with_kit(
-        select(Rating.scorecard_id, Rating.kit_competency_id, Rating.value)
-        .select_from(Rating)
-        .join(Scorecard, Rating.scorecard_id == Scorecard.id),
-        kit_id,
-    ).where(Scorecard.submitted_at.is_not(None), Rating.value.is_not(None))
-    found: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for scorecard_id, competency_id, value in db.session.execute(stmt):
-        found[scorecard_id].append((competency_id, value))
-    return found
 
 
 def kit_versions(kit_id: int) -> list[KitVersion]:
@@ -117,19 +162,21 @@ def kits_interviewed() -> list[Kit]:
     return db.session.scalars(select(Kit).where(Kit.id.in_(used)).order_by(Kit.title)).all()
 
 
+def _pending_panels(user_id: int) -> Select:
+    """The interviews whose panel the user sits on without having submitted or stepped
+    back. As in PanelAccess, someone taken off a panel is off it: their kept draft hides
+    nothing."""
+    return select(Scorecard.interview_id).where(
+        Scorecard.interviewer_id == user_id,
+        Scorecard.removed_at.is_(None),
+        ~Scorecard.sees_panel,
+    )
+
+
 def hidden_from(user) -> set[int]:
     """Interviews whose panel the user sits on without having submitted or stepped back:
-    none of their colleagues' ratings may reach the user, not even inside a figure. As in
-    PanelAccess, someone taken off a panel is off it: their kept draft hides nothing."""
-    return set(
-        db.session.scalars(
-            select(Scorecard.interview_id).where(
-                Scorecard.interviewer_id == user.id,
-                Scorecard.removed_at.is_(None),
-                ~Scorecard.sees_panel,
-            )
-        )
-    )
+    none of their colleagues' ratings may reach the user, not even inside a figure."""
+    return set(db.session.scalars(_pending_panels(user.id)))
 
 
 def first_ratings(kit_id: int | None = None, hidden: Iterable[int] = ()) -> list[Fact]:

@@ -7,8 +7,9 @@ raters need calibrating before their ratings are combined.
 """
 
 import statistics
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import krippendorff
 import numpy as np
@@ -104,3 +105,16 @@ def mean_of(values: Sequence[float]) -> float | None:
     if all(type(v) is int for v in values):
         return sum(values) / len(values)
     return float(statistics.mean(values))
+
+
+def mean_counted(counted: Iterable[tuple[float, int]]) -> float | None:
+    """mean_of the values given as (value, how many times it occurs), rounded exactly as
+    mean_of rounds the values written out: whole numbers summed, then divided once;
+    others summed exactly (as statistics.mean sums them), then rounded once."""
+    pairs = [(value, n) for value, n in counted if n]
+    total = sum(n for _, n in pairs)
+    if not total:
+        return None
+    if all(type(value) is int for value, _ in pairs):
+        return sum(value * n for value, n in pairs) / total
+    return float(sum(Fraction(value) * n for value, n in pairs) / total)

@@ -227,7 +227,6 @@ def _date_arg(name: str) -> date | None:
 def compare_kit(kit_id: int, fmt: str):
     """The candidates interviewed with a kit, across its versions, side by side."""
     kit = db.get_or_404(Kit, kit_id)
-    scorecards = queries.kit_scorecards(kit.id)
     since, until = _date_arg("from"), _date_arg("to")
     labels = decision_labels()
     outcome = request.args.get("decision", "")
@@ -237,11 +236,9 @@ def compare_kit(kit_id: int, fmt: str):
     decisions = queries.current_decisions(candidates)
     result = compare(
         queries.kit_versions(kit.id),
-        scorecards,
-        queries.kit_ratings(kit.id),
+        queries.kit_figures(kit.id, current_user),
         candidates,
         decisions,
-        current_user,
         current_app.config["COMPARE_MIN_SCORECARDS"],
         since,
         until,
