@@ -7,7 +7,14 @@ import statistics
 
 import pytest
 
-from hiring.debrief.reliability import ALL_EQUAL, ONE_RATER, alpha, mean_of, rescale
+from hiring.debrief.reliability import (
+    ALL_EQUAL,
+    ONE_RATER,
+    alpha,
+    mean_counted,
+    mean_of,
+    rescale,
+)
 
 # Krippendorff, "Computing Krippendorff's Alpha-Reliability" (2011), section C: four
 # observers, twelve units, values 1-5, with missing values (None).
@@ -101,3 +108,16 @@ def test_mean_of_rounds_as_statistics_mean_does():
     thirds = [1 / 6, 1 / 2, 5 / 7]
     assert math.fsum(thirds) / 3 != statistics.mean(thirds)
     assert mean_of(thirds) == statistics.mean(thirds)
+
+
+def test_mean_counted_is_mean_of_the_values_written_out():
+    """Counted in SQL (value, how often), a mean is the very float mean_of gives."""
+    assert mean_counted([]) is None and mean_counted([(3, 0)]) is None
+    pick = random.Random(11)
+    for _ in range(2000):
+        # Ratings on a 4-point version placed on 5 points, beside 5-point ones.
+        counted = [(pick.randint(1, 4), pick.randint(0, 9)) for _ in range(pick.randint(1, 6))]
+        mixed = [(rescale(v, 4, 5), n) for v, n in counted] + [(5, pick.randint(0, 3))]
+        for pairs in (counted, mixed):
+            written_out = [v for v, n in pairs for _ in range(n)]
+            assert mean_counted(pairs) == mean_of(written_out)

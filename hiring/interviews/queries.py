@@ -39,7 +39,7 @@ class PanelAccess:
     """
 
     def __init__(self, user, scorecards: Iterable[Scorecard]):
-        # Read once: a kit's comparison asks about many thousand scorecards.
+        # Read once: a page may ask about many scorecards.
         self.user_id, self.is_manager = user.id, user.is_manager
         self.scorecards = list(scorecards)
         # Someone taken off a panel is off it: their kept draft opens and hides nothing.
