@@ -3,6 +3,7 @@ well the panels of a kit agree. Built on first-submitted ratings only: these fig
 about independent judgement, before anyone read the panel."""
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -173,17 +174,33 @@ class KitReliability:
 
 
 def reliability(facts: list[Fact], kit_id: int, title: str) -> KitReliability:
+    """Alpha for one kit (see kit_reliability), from every interviewer's facts."""
+    return kit_reliability(
+        kit_id,
+        title,
+        (
+            (f.interview_id, f.competency_id, f.competency, f.scale, f.value)
+            for f in facts
+            if f.kit_id == kit_id and f.value is not None
+        ),
+    )
+
+
+def kit_reliability(
+    kit_id: int, title: str, ratings: Iterable[tuple[int, int, str, int, int]]
+) -> KitReliability:
     """Alpha for one kit: over every (interview, competency) rated by two or more, and per
-    competency over its interviews. Scales of different sizes are placed on the largest."""
-    mine = [f for f in facts if f.kit_id == kit_id and f.value is not None]
-    target = max((f.scale for f in mine), default=0)
+    competency over its interviews. Scales of different sizes are placed on the largest.
+
+    `ratings` are the kit's first-submitted values as (interview, competency, its name,
+    the scale's size, value), in scorecard order: a competency is named as first seen."""
+    ratings = list(ratings)
+    target = max((scale for _, _, _, scale, _ in ratings), default=0)
     units: dict[tuple[int, int], list[float]] = defaultdict(list)
     names: dict[int, str] = {}
-    for fact in mine:
-        units[(fact.interview_id, fact.competency_id)].append(
-            rescale(fact.value, fact.scale, target)
-        )
-        names.setdefault(fact.competency_id, fact.competency)
+    for interview_id, competency_id, name, scale, value in ratings:
+        units[(interview_id, competency_id)].append(rescale(value, scale, target))
+        names.setdefault(competency_id, name)
     per_competency = [
         (
             name,
@@ -196,5 +213,5 @@ def reliability(facts: list[Fact], kit_id: int, title: str) -> KitReliability:
         title,
         alpha(units),
         per_competency,
-        len({f.interview_id for f in mine}),
+        len({interview_id for interview_id, *_ in ratings}),
     )

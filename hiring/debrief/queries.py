@@ -179,17 +179,18 @@ def hidden_from(user) -> set[int]:
     return set(db.session.scalars(_pending_panels(user.id)))
 
 
-def first_ratings(kit_id: int | None = None, hidden: Iterable[int] = ()) -> list[Fact]:
-    """Every first-submitted rating (of kit `kit_id` only, when given), leaving out the
-    interviews in `hidden`; in four queries whatever the size. There may be hundreds of
-    thousands: the ratings are read as bare numbers, and what they share (the scorecard's
-    times, the competency's name, the scale) once each."""
-    scales = dict(
+def _scales() -> dict[int, int]:
+    """Each kit version's scale size."""
+    return dict(
         db.session.execute(
             select(ScalePoint.kit_version_id, func.count()).group_by(ScalePoint.kit_version_id)
         ).all()
     )
-    competencies = {
+
+
+def _competencies() -> dict[int, tuple[int, str]]:
+    """Each kit competency's competency and name."""
+    return {
         kit_competency: (competency, name)
         for kit_competency, competency, name in db.session.execute(
             select(
@@ -199,6 +200,14 @@ def first_ratings(kit_id: int | None = None, hidden: Iterable[int] = ()) -> list
             ).join(Competency, KitCompetency.competency_id == Competency.id)
         )
     }
+
+
+def first_ratings(kit_id: int | None = None, hidden: Iterable[int] = ()) -> list[Fact]:
+    """Every first-submitted rating (of kit `kit_id` only, when given), leaving out the
+    interviews in `hidden`; in four queries whatever the size. There may be hundreds of
+    thousands: the ratings are read as bare numbers, and what they share (the scorecard's
+    times, the competency's name, the scale) once each."""
+    scales, competencies = _scales(), _competencies()
 
     def held(stmt):
         return _held_with_kit(stmt, kit_id).where(Scorecard.first_submitted_at.is_not(None))
@@ -247,6 +256,40 @@ def first_ratings(kit_id: int | None = None, hidden: Iterable[int] = ()) -> list
             Fact(*where, competency, name, scales.get(version, 0), None if na else value, *when)
         )
     return facts
+
+
+def first_values(kit_id: int, hidden: Iterable[int] = ()) -> list[tuple[int, int, str, int, int]]:
+    """The kit's first-submitted rating values (not "not assessed"), leaving out the
+    interviews in `hidden`, as calibration.kit_reliability reads them: (interview,
+    competency, its name, the scale's size, value), in the order of first_ratings. Only
+    what the panels' agreement needs: no times, no interviewer."""
+    scales, competencies = _scales(), _competencies()
+    held = _held_with_kit(
+        select(
+            Scorecard.interview_id,
+            Rating.kit_competency_id,
+            Rating.kit_version_id,
+            Rating.first_value,
+        )
+        .select_from(Rating)
+        .join(Scorecard, Rating.scorecard_id == Scorecard.id)
+        .join(KitCompetency, Rating.kit_competency_id == KitCompetency.id),
+        kit_id,
+    ).where(
+        Scorecard.first_submitted_at.is_not(None),
+        Rating.first_value.is_not(None),
+        or_(Rating.first_not_assessed.is_(None), ~Rating.first_not_assessed),
+    )
+    hidden = set(hidden)
+    found = []
+    for interview, kit_competency, version, value in db.session.execute(
+        held.order_by(Scorecard.id, KitCompetency.position)
+    ):
+        named = competencies.get(kit_competency)
+        if interview in hidden or named is None:  # a competency added between the reads
+            continue
+        found.append((interview, *named, scales.get(version, 0), value))
+    return found
 
 
 def names(ids: Iterable[int]) -> dict[int, str]:

@@ -21,7 +21,7 @@ from hiring.audit.operations import exported
 from hiring.config import labels as listed
 from hiring.debrief import documents, queries
 from hiring.debrief.aggregate import aggregate, by_question, one_line, progress, tally
-from hiring.debrief.calibration import reliability
+from hiring.debrief.calibration import kit_reliability
 from hiring.debrief.compare import SORTS, UNDECIDED, compare, sort_rows
 from hiring.debrief.exports import csv_response
 from hiring.debrief.forms import DecisionForm
@@ -276,8 +276,9 @@ def compare_kit(kit_id: int, fmt: str):
         )
         exported("comparison", "kit", kit.id, format="csv")
         return response
-    facts = queries.first_ratings(kit.id, queries.hidden_from(current_user))
-    agreement = reliability(facts, kit.id, kit.title)
+    agreement = kit_reliability(
+        kit.id, kit.title, queries.first_values(kit.id, queries.hidden_from(current_user))
+    )
     if fmt == "json":
         response = jsonify(
             kit=kit.title,
