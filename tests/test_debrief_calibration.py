@@ -61,6 +61,17 @@ def test_leaning_distribution_not_assessed_and_hours_by_hand():
     assert not any("not assessed" in f for f in b.flags + c.flags)
 
 
+def test_a_raters_distribution_is_on_their_largest_scale_whatever_the_order():
+    """Ratings on a 4-point kit and on a 5-point one: all placed on 5 points, ends on
+    ends, whether the 4-point ones came first or last."""
+    four = [fact("A", n, 1, 4, scale=4) for n in (1, 2)]
+    five = [fact("A", n, 1, 5, scale=5, kit=2) for n in (3, 4)]
+    for facts in (four + five, five + four):
+        (rater,) = raters(facts, {"A": "Ann"}, 24)
+        assert rater.scale == 5 and dict(rater.distribution) == {5: 4}
+        assert rater.as_dict()["distribution"] == {"1": 0, "2": 0, "3": 0, "4": 0, "5": 4}
+
+
 def test_lenient_and_severe_are_flagged_in_plain_words():
     facts = []
     for interview in range(1, 11):

@@ -109,6 +109,8 @@ def raters(facts: list[Fact], names: dict[int, str], overdue_hours: int) -> list
         by_unit[(fact.interview_id, fact.competency_id)].append(fact)
     people: dict[int, Rater] = {}
     timings: dict[int, dict[int, float]] = defaultdict(dict)
+    # Values by the scale they were given on: placed on the rater's largest once known.
+    given: dict[int, Counter] = defaultdict(Counter)
     for fact in facts:
         rater = people.get(fact.interviewer_id)
         if rater is None:
@@ -122,7 +124,7 @@ def raters(facts: list[Fact], names: dict[int, str], overdue_hours: int) -> list
             continue
         rater.ratings += 1
         rater.scale = max(rater.scale, fact.scale)
-        rater.distribution[round(rescale(fact.value, fact.scale, rater.scale))] += 1
+        given[fact.interviewer_id][(fact.value, fact.scale)] += 1
         others = [
             other.value
             for other in by_unit[(fact.interview_id, fact.competency_id)]
@@ -133,6 +135,10 @@ def raters(facts: list[Fact], names: dict[int, str], overdue_hours: int) -> list
             rater.differences.append(fact.value - sum(others) / len(others))
     for rater_id, hours in timings.items():
         people[rater_id].hours = list(hours.values())
+    for rater_id, values in given.items():
+        rater = people[rater_id]
+        for (value, scale), n in values.items():
+            rater.distribution[round(rescale(value, scale, rater.scale))] += n
     for rater in people.values():
         rater.flags = _flags(rater, overdue_hours)
     return sorted(people.values(), key=lambda r: r.name.lower())
