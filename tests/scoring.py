@@ -81,3 +81,13 @@ def complete(panel: Panel, value: int = 3, recommendation: str = "yes") -> dict:
     changes["recommendation"] = recommendation
     changes["summary"] = "Solid candidate."
     return changes
+
+
+def submit_as(client, login, user: User, panel: Panel, value: int = 3) -> None:
+    """Sign in as `user`, fill their scorecard on `panel` and submit it, through the app."""
+    login(user)
+    scorecard_id = panel.scorecards[user.id]
+    changes = complete(panel, value=value)
+    saved = client.post(f"/scorecards/{scorecard_id}/save", json={"base": 0, "changes": changes})
+    assert saved.status_code == 200
+    assert client.post(f"/scorecards/{scorecard_id}/submit").status_code == 302

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from hiring.auth.models import Role
 from hiring.debrief.calibration import Fact, raters, reliability
-from tests.scoring import complete, make_panel
+from tests.scoring import make_panel, submit_as
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -129,12 +129,7 @@ def scored(app, client, login, users, make_question, make_user):
     ]
     for panel in panels:
         for who, value in ((ann, 4), (ben, 2)):
-            login(who)
-            sid = panel.scorecards[who.id]
-            client.post(
-                f"/scorecards/{sid}/save", json={"base": 0, "changes": complete(panel, value=value)}
-            )
-            assert client.post(f"/scorecards/{sid}/submit").status_code == 302
+            submit_as(client, login, who, panel, value)
     return panels
 
 
@@ -170,10 +165,7 @@ def test_calibration_leaves_out_the_readers_unscored_interviews(
     submit their own."""
     ann = make_user(Role.INTERVIEWER, name="Ann")
     panel = make_panel(app, make_question, [ann, users["manager"]])
-    login(ann)
-    sid = panel.scorecards[ann.id]
-    client.post(f"/scorecards/{sid}/save", json={"base": 0, "changes": complete(panel)})
-    client.post(f"/scorecards/{sid}/submit")
+    submit_as(client, login, ann, panel)
     login(users["manager"])
     assert "Ann" not in client.get("/calibration").get_data(as_text=True)
     assert json.loads(client.get("/calibration.json").data)["interviewers"] == []
@@ -190,10 +182,7 @@ def test_a_manager_taken_off_a_panel_reads_it_in_calibration_as_everywhere(
     mine = panel.scorecards[users["manager"].id]
     client.post(f"/scorecards/{mine}/save", json={"base": 0, "changes": {"summary": "Started."}})
     for who in (ann, ben):
-        login(who)
-        sid = panel.scorecards[who.id]
-        client.post(f"/scorecards/{sid}/save", json={"base": 0, "changes": complete(panel)})
-        client.post(f"/scorecards/{sid}/submit")
+        submit_as(client, login, who, panel)
     login(users["manager"])
     # On the panel with a draft: colleagues' ratings stay hidden everywhere.
     assert "Ann" not in client.get("/calibration").get_data(as_text=True)

@@ -69,6 +69,13 @@ def kit(app, make_question, raters):
     return make_panel(app, make_question, raters, candidate="First")
 
 
+@pytest.fixture
+def kit_id(app, kit) -> int:
+    """The id of the kit the `kit` panel's version belongs to."""
+    with app.app_context():
+        return db.session.get(KitVersion, kit.kit_version_id).kit_id
+
+
 def second_version(app, kit_id_of_version: int) -> int:
     """Version 2: Skill 1 dropped, Leadership added, a 5-point scale."""
     with app.app_context():
@@ -83,10 +90,9 @@ def second_version(app, kit_id_of_version: int) -> int:
         return v2.id
 
 
-def test_compare_across_versions_on_shared_competencies(app, client, login, users, kit, raters):
-    kit_id = None
-    with app.app_context():
-        kit_id = db.session.get(KitVersion, kit.kit_version_id).kit_id
+def test_compare_across_versions_on_shared_competencies(
+    app, client, login, users, kit, kit_id, raters
+):
     add_candidates(app, kit.kit_version_id, raters, [[[4, 2], [4, 2]]], names=["Vera"])
     v2 = second_version(app, kit.kit_version_id)
     add_candidates(app, v2, raters, [[[5, 3], [3, 1]]], names=["Walt"])
@@ -114,11 +120,9 @@ def test_compare_across_versions_on_shared_competencies(app, client, login, user
 
 
 def test_the_page_shows_the_sorted_candidates_a_page_at_a_time(
-    app, client, login, users, kit, raters
+    app, client, login, users, kit, kit_id, raters
 ):
     """Sorted over every candidate, shown a page at a time; the exports hold them all."""
-    with app.app_context():
-        kit_id = db.session.get(KitVersion, kit.kit_version_id).kit_id
     add_candidates(
         app,
         kit.kit_version_id,
@@ -152,9 +156,7 @@ def test_the_page_shows_the_sorted_candidates_a_page_at_a_time(
     assert len(data["candidates"]) == 4
 
 
-def test_filters_by_decision_and_date(app, client, login, users, kit, raters):
-    with app.app_context():
-        kit_id = db.session.get(KitVersion, kit.kit_version_id).kit_id
+def test_filters_by_decision_and_date(app, client, login, users, kit, kit_id, raters):
     old = add_candidates(
         app, kit.kit_version_id, raters, [[[3, 3], [3, 3]]], days_ago=60, names=["Old"]
     )
@@ -183,10 +185,8 @@ def test_filters_by_decision_and_date(app, client, login, users, kit, raters):
 
 
 def test_the_comparison_respects_a_managers_own_pending_panel(
-    app, client, login, users, kit, raters
+    app, client, login, users, kit, kit_id, raters
 ):
-    with app.app_context():
-        kit_id = db.session.get(KitVersion, kit.kit_version_id).kit_id
     add_candidates(
         app,
         kit.kit_version_id,
@@ -203,9 +203,7 @@ def test_the_comparison_respects_a_managers_own_pending_panel(
 @pytest.mark.parametrize(
     "url", ["/kits/{kit}/compare", "/kits/{kit}/compare.csv", "/kits/{kit}/compare.json"]
 )
-def test_comparison_is_for_managers(app, client, login, users, kit, url):
-    with app.app_context():
-        kit_id = db.session.get(KitVersion, kit.kit_version_id).kit_id
+def test_comparison_is_for_managers(app, client, login, users, kit_id, url):
     login(users["interviewer"])
     assert client.get(url.format(kit=kit_id)).status_code == 403
 
@@ -224,9 +222,7 @@ def test_one_interviewer_per_interview_is_said_in_words(
     assert "no interview here has two raters" in page
 
 
-def test_all_ratings_equal_is_said_in_words(app, client, login, users, kit, raters):
-    with app.app_context():
-        kit_id = db.session.get(KitVersion, kit.kit_version_id).kit_id
+def test_all_ratings_equal_is_said_in_words(app, client, login, users, kit, kit_id, raters):
     add_candidates(app, kit.kit_version_id, raters, [[[3, 3], [3, 3]], [[3, 3], [3, 3]]])
     login(users["manager"])
     page = client.get(f"/kits/{kit_id}/compare").get_data(as_text=True)
@@ -251,10 +247,8 @@ def count_each(app, client, count_queries, urls, kit_id):
 
 
 def test_pages_run_the_same_number_of_queries_at_5_and_100_candidates(
-    app, client, login, users, kit, raters, count_queries
+    app, client, login, users, kit, kit_id, raters, count_queries
 ):
-    with app.app_context():
-        kit_id = db.session.get(KitVersion, kit.kit_version_id).kit_id
     first = add_candidates(app, kit.kit_version_id, raters, [[[3, 2], [4, 1]]] * 5)
     login(users["manager"])
     client.post(f"/candidates/{first[0]}/decision", data={"outcome": "Hold", "rationale": "Hm."})
