@@ -78,7 +78,7 @@ def panel_of(app, size: int, prepare: bool, tag: str = ""):
             changes = complete(panel, value=1 + user.id % 4) | {
                 f"item:{i}:notes": NOTE for i in panel.items
             }
-            scoring.save(scorecard, 0, changes, 200_000)
+            scoring.save(scorecard.id, scorecard.interviewer_id, 0, changes, 200_000)
             scoring.submit(scorecard)
             db.session.commit()
             if prepare:
@@ -128,7 +128,9 @@ def benchmarks(quick: bool) -> list[dict]:
     with app.test_request_context():
         first = db.session.get(Scorecard, panel.scorecards[min(panel.scorecards)])
         scoring.amend(first, "bench", first.interviewer_id)
-        scoring.save(first, first.version, {"summary": "Amended."}, 200_000)
+        scoring.save(
+            first.id, first.interviewer_id, first.version, {"summary": "Amended."}, 200_000
+        )
         scoring.submit(first)
         db.session.commit()
         documents.prepare_candidate(panel.candidate_id, first.id)

@@ -90,7 +90,7 @@ def submitted_candidates(app, make_question, panelists: list, count: int) -> lis
         with app.app_context():
             for scorecard_id in panel.scorecards.values():
                 scorecard = db.session.get(Scorecard, scorecard_id)
-                scoring.save(scorecard, 0, complete(panel), 200_000)
+                scoring.save(scorecard.id, scorecard.interviewer_id, 0, complete(panel), 200_000)
                 scoring.submit(scorecard)
             db.session.commit()
         ids.append(panel.candidate_id)

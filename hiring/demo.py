@@ -533,4 +533,10 @@ def _fill(scorecard: Scorecard, version, part: dict) -> None:
     if part.get("recommendation"):
         changes["recommendation"] = part["recommendation"]
     if changes:
-        scoring.save(scorecard, scorecard.version, changes, current_app.config["NOTE_MAX_CHARS"])
+        scoring.save(
+            scorecard.id,
+            scorecard.interviewer_id,
+            scorecard.version,
+            changes,
+            current_app.config["NOTE_MAX_CHARS"],
+        )

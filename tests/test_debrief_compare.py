@@ -34,7 +34,7 @@ def rate(scorecard: Scorecard, values: list[int | None], recommendation="yes") -
             changes[f"rating:{kc.id}:evidence"] = "Evidence."
     for item in version.items:
         changes[f"item:{item.id}:notes"] = "Notes."
-    saved = ops.save(scorecard, scorecard.version, changes, 10_000)
+    saved = ops.save(scorecard.id, scorecard.interviewer_id, scorecard.version, changes, 10_000)
     assert not saved.errors, saved.errors
     ops.submit(scorecard)
 

@@ -228,7 +228,7 @@ def test_a_refused_batch_is_shown_at_its_fields_and_not_resent(
     expect(state(page)).to_have_text(re.compile("Saved at"))
     with app.app_context():  # submitted from another device
         card = db.session.get(Scorecard, sid)
-        ops.save(card, card.version, complete(panel), 200_000)
+        ops.save(card.id, card.interviewer_id, card.version, complete(panel), 200_000)
         ops.submit(db.session.get(Scorecard, sid))
         db.session.commit()
     notes(page, 1).fill("Typed after it was submitted elsewhere.")

@@ -12,8 +12,9 @@ from hiring import mail
 from hiring.auth.models import Role
 from hiring.extensions import db, utcnow
 from hiring.interviews import operations as ops
-from hiring.interviews.models import Candidate, Interview, Scorecard
+from hiring.interviews.models import Candidate, Interview, ItemNote, Scorecard
 from hiring.kits import operations as kit_ops
+from hiring.kits.models import KitVersion
 from hiring.mail import OutgoingMail
 from hiring.questions.models import Question
 from tests import mailbox
@@ -381,6 +382,49 @@ class TestPanelChanges:
         assert "a panelist has started their scorecard" in page.get_data(as_text=True)
         with app.app_context():
             assert db.session.get(Interview, interview_id).kit_version_id == kit["v2"]
+
+    def test_a_save_after_the_kit_changed_lands_on_the_new_version(
+        self, app, client, login, users, panel_people, kit
+    ):
+        """A refused save wrote nothing, so the kit may still change; the interviewer's
+        next save is checked against, and written on, the new version. (The scorecard is
+        made again on it; SQLite may give it the same id.)"""
+        ann = panel_people["ann"]
+        interview_id = schedule(client, login, users["manager"], kit, [ann])
+
+        def save_url():
+            with app.app_context():
+                sid = db.session.get(Interview, interview_id).scorecards[0].id
+            return f"/scorecards/{sid}/save"
+
+        with app.app_context():
+            old, new = (db.session.get(KitVersion, kit[v]).items[0].id for v in ("v1", "v2"))
+        login(ann)
+        refused = client.post(save_url(), json={"base": 0, "changes": {"item:999999:notes": "x"}})
+        assert refused.status_code == 422
+        login(users["manager"])
+        client.post(
+            f"/interviews/{interview_id}/edit",
+            data={
+                "scheduled_at": "2026-06-10T14:00",
+                "duration": 45,
+                "location": "Room 4",
+                "link": "https://meet.example.com/abc",
+                "kit_version_id": kit["v2"],
+            },
+        )
+        login(ann)
+        url = save_url()
+        saved = client.post(url, json={"base": 0, "changes": {f"item:{new}:notes": "On v2"}})
+        assert saved.status_code == 200, saved.get_json()
+        stale = client.post(url, json={"base": 1, "changes": {f"item:{old}:notes": "On v1"}})
+        assert stale.status_code == 422
+        assert "not part of this scorecard's kit version" in stale.get_json()["errors"].popitem()[1]
+        with app.app_context():
+            notes = db.session.execute(
+                select(ItemNote.kit_item_id, ItemNote.kit_version_id, ItemNote.notes)
+            ).all()
+            assert notes == [(new, kit["v2"], "On v2")]
 
 
 class TestTimeZones:

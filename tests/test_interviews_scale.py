@@ -128,9 +128,21 @@ def test_the_candidate_list_counts_what_the_candidate_page_counts(
         gone = schedule(candidate, version, utcnow() - timedelta(days=3), team)
         ops.cancel(gone, "Moved")
         for scorecard in db.session.get(type(later), panel.interview_id).scorecards:
-            ops.save(scorecard, 0, complete(panel, recommendation="no"), 10_000)
+            ops.save(
+                scorecard.id,
+                scorecard.interviewer_id,
+                0,
+                complete(panel, recommendation="no"),
+                10_000,
+            )
             ops.submit(scorecard)
-        ops.save(later.scorecards[0], 0, {"recommendation": "yes"}, 10_000)  # a draft
+        ops.save(
+            later.scorecards[0].id,
+            later.scorecards[0].interviewer_id,
+            0,
+            {"recommendation": "yes"},
+            10_000,
+        )  # a draft
         db.session.commit()
         ids = list(db.session.scalars(db.select(Candidate.id)))
         by_sql = statuses(ids)

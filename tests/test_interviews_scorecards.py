@@ -1,5 +1,6 @@
 """The live scorecard over HTTP: saving, conflicts, bad input, submit, amend, independence."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,14 @@ def stored(app, scorecard_id) -> Scorecard:
         return scorecard
 
 
+def what(statement: str) -> str:
+    """What a SQL statement does, to which table: "SELECT users", "UPDATE scorecards"."""
+    found = re.match(
+        r"(SELECT)\s.*?\sFROM\s(\w+)|(UPDATE)\s(\w+)|(INSERT)\sINTO\s(\w+)", statement, re.S
+    )
+    return " ".join(word for word in found.groups() if word)
+
+
 class TestSave:
     def test_saves_every_kind_of_field(self, app, client, login, users, panel):
         login(users["interviewer"])
@@ -80,6 +89,38 @@ class TestSave:
         rating = stored(app, sid).ratings[0]
         assert (rating.value, rating.not_assessed) == (None, True)
 
+    def test_a_rating_and_not_assessed_undo_each_other(self, app, client, login, users, panel):
+        login(users["interviewer"])
+        sid, kc = mine(panel, users), panel.competencies[0]
+        save(client, sid, 0, {f"rating:{kc}:not_assessed": True, f"rating:{kc}:evidence": "Hm"})
+        save(client, sid, 1, {f"rating:{kc}:value": 3})
+        rating = stored(app, sid).ratings[0]
+        assert (rating.value, rating.not_assessed, rating.evidence) == (3, False, "Hm")
+        save(client, sid, 2, {f"rating:{kc}:value": ""})
+        rating = stored(app, sid).ratings[0]
+        assert (rating.value, rating.not_assessed, rating.evidence) == (None, False, "Hm")
+
+    def test_an_autosave_writes_without_reading_the_scorecard(
+        self, app, client, login, users, panel, count_queries
+    ):
+        """The hot path: who is signed in, then one UPDATE that claims the next version
+        (and checks whose scorecard it is and that it is open), then one upsert a row."""
+        login(users["interviewer"])
+        sid, item, kc = mine(panel, users), panel.items[0], panel.competencies[0]
+        assert save(client, sid, 0, {f"item:{item}:notes": "First"}).status_code == 200
+        with count_queries() as counter:
+            r = save(client, sid, 1, {f"item:{item}:notes": "Second", f"rating:{kc}:value": 2})
+        assert r.status_code == 200 and r.get_json()["version"] == 2
+        assert [what(s) for s in counter.statements] == [
+            "SELECT users",
+            "UPDATE scorecards",
+            "INSERT item_notes",
+            "INSERT ratings",
+        ]
+        s = stored(app, sid)
+        assert [n.notes for n in s.item_notes] == ["Second"]
+        assert [(r.value, r.not_assessed) for r in s.ratings] == [(2, False)]
+
     def test_version_conflict_returns_the_stored_text(self, app, client, login, users, panel):
         login(users["interviewer"])
         sid, key = mine(panel, users), f"item:{panel.items[0]}:notes"
@@ -97,6 +138,7 @@ class TestSave:
         theirs = mine(panel, users, "colleague")
         r = save(client, theirs, 0, {"summary": "Not mine"})
         assert r.status_code == 403
+        assert client.post(f"/scorecards/{theirs}/save", json=None).status_code == 403
         assert stored(app, theirs).summary == "" and stored(app, theirs).version == 0
         login(users["manager"])  # managers read every scorecard but fill in none of them
         assert save(client, theirs, 0, {"summary": "Manager"}).status_code == 403

@@ -35,7 +35,13 @@ def grow(app, panel, people, n: int, start: int) -> None:
                 interview = ops.schedule(who, version, utcnow() - timedelta(days=k + 2), users)
                 for scorecard in interview.scorecards:
                     value = 1 + (k + scorecard.interviewer_id) % 4
-                    ops.save(scorecard, 0, complete(panel, value=value), 10_000)
+                    ops.save(
+                        scorecard.id,
+                        scorecard.interviewer_id,
+                        0,
+                        complete(panel, value=value),
+                        10_000,
+                    )
                     ops.submit(scorecard)
             record("candidate.update", "candidate", other.id, fields=["notes"])
         db.session.commit()

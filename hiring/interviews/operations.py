@@ -10,9 +10,12 @@ validated, so a save landing in between makes one of the two refuse.
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from flask import current_app
 from sqlalchemy import literal, or_, select, union_all, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.util import identity_key
 
 from hiring import pdf
 from hiring.audit.operations import record
@@ -551,14 +554,70 @@ def _refuse_if_closed(scorecard: Scorecard, meanwhile: bool = False) -> None:
         )
 
 
-def save(scorecard: Scorecard, base: int, changes: dict, max_chars: int) -> Saved:
-    """Apply `changes` made on top of version `base`; refuse only the fields that are wrong.
+# The kit version of each scorecard saved lately, by (scorecard, author); per app. A hint
+# only: the claiming UPDATE checks it, and a scorecard whose interview moved to another
+# kit version before anyone started is read again.
+KIT_VERSIONS_KEPT = 10_000
 
-    This is the autosave hot path: it reads the kit version's shape and only the rows it
-    changes, and claims the version and writes the scorecard's own fields in one UPDATE.
+
+def save(
+    scorecard_id: int, author_id: int, base: int, changes: dict, max_chars: int
+) -> Saved | None:
+    """Apply the author's `changes` made on top of version `base`; refuse only the fields
+    that are wrong. Returns what was saved, or None when the scorecard is not the author's
+    open scorecard at version `base`: `refuse_save` then says why.
+
+    This is the autosave hot path. One UPDATE claims the next version, checks who may fill
+    the scorecard and that it is open, and writes its own fields; each note or rating is
+    then one upsert. Nothing else is read once the kit version's shape is known.
     """
-    _refuse_if_closed(scorecard)
-    shape = shape_of(scorecard.kit_version_id)
+    kit_version_id = _kit_version_of(scorecard_id, author_id)
+    if kit_version_id is None:
+        return None
+    saved = _save_on(kit_version_id, scorecard_id, author_id, base, changes, max_chars)
+    if saved is None:
+        moved = _kit_version_of(scorecard_id, author_id, fresh=True)
+        if moved is not None and moved != kit_version_id:
+            saved = _save_on(moved, scorecard_id, author_id, base, changes, max_chars)
+    return saved
+
+
+def refuse_save(scorecard: Scorecard, base: int) -> NoReturn:
+    """Say why a save on its author's `scorecard` based on version `base` was refused:
+    closed (since that version, or before), or changed elsewhere."""
+    _refuse_if_closed(scorecard, meanwhile=scorecard.version != base)
+    raise DomainError(
+        Kind.CONFLICT,
+        "This scorecard was changed elsewhere (another tab or device).",
+        data={"version": scorecard.version, "stored": content(scorecard)},
+    )
+
+
+def _kit_version_of(scorecard_id: int, author_id: int, fresh: bool = False) -> int | None:
+    """The kit version of the author's scorecard; None when there is no such scorecard."""
+    kept = current_app.extensions.setdefault("hiring.scorecard_versions", {})
+    key = (scorecard_id, author_id)
+    if not fresh and key in kept:
+        return kept[key]
+    found = db.session.scalar(
+        select(Scorecard.kit_version_id).where(
+            Scorecard.id == scorecard_id, queries.fillable_by(author_id)
+        )
+    )
+    if found is None:
+        kept.pop(key, None)
+        return None
+    if len(kept) >= KIT_VERSIONS_KEPT:
+        kept.clear()
+    kept[key] = found
+    return found
+
+
+def _save_on(
+    kit_version_id: int, scorecard_id: int, author_id: int, base: int, changes: dict, max_chars: int
+) -> Saved | None:
+    """The save, on a scorecard of that kit version; None when the claim fails."""
+    shape = shape_of(kit_version_id)
     errors, stored, valid = {}, {}, {}
     for key, value in changes.items():
         problem = _check(shape, key, value, max_chars)
@@ -571,8 +630,6 @@ def save(scorecard: Scorecard, base: int, changes: dict, max_chars: int) -> Save
                 stored[key] = cleaned
             value = cleaned
         valid[key] = value
-    if errors and not valid:
-        raise DomainError(Kind.INVALID, "These changes could not be saved.", errors=errors)
     now = utcnow()
     own_fields = {"version": base + 1, "updated_at": now}
     if "summary" in valid:
@@ -581,86 +638,82 @@ def save(scorecard: Scorecard, base: int, changes: dict, max_chars: int) -> Save
         own_fields["recommendation"] = (
             Recommendation(valid["recommendation"]) if valid["recommendation"] else None
         )
-    result = db.session.execute(
+    claim = db.session.execute(
         update(Scorecard)
         .where(
-            Scorecard.id == scorecard.id,
+            Scorecard.id == scorecard_id,
+            queries.fillable_by(author_id),
+            Scorecard.kit_version_id == kit_version_id,
             Scorecard.version == base,
             Scorecard.submitted_at.is_(None),
             Scorecard.withdrawn_at.is_(None),
+            Scorecard.removed_at.is_(None),
+            Scorecard.interview_id.in_(
+                select(Interview.id).where(Interview.cancelled_at.is_(None))
+            ),
         )
         .values(**own_fields)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
-        db.session.refresh(scorecard)
-        _refuse_if_closed(scorecard, meanwhile=True)
-        raise DomainError(
-            Kind.CONFLICT,
-            "This scorecard was changed elsewhere (another tab or device).",
-            data={"version": scorecard.version, "stored": content(scorecard)},
-        )
-    _write_rows(scorecard, valid)
-    db.session.flush()
-    db.session.expire(scorecard)
+    if claim.rowcount != 1:
+        return None
+    if errors and not valid:
+        # Refused only now that the scorecard is known to be the author's and open. The
+        # claim is undone with the rest, as after any domain error.
+        raise DomainError(Kind.INVALID, "These changes could not be saved.", errors=errors)
+    _write_rows(scorecard_id, kit_version_id, valid)
+    _forget(Scorecard, scorecard_id)
     return Saved(base + 1, now, stored, errors)
 
 
-def _write_rows(scorecard: Scorecard, changes: dict) -> None:
-    """Write the note and rating fields among `changes` (already checked)."""
-    parsed = [(FIELD.match(key), value) for key, value in changes.items()]
-    item_ids = {int(m["id"]) for m, _ in parsed if m["kind"] == "item"}
-    rating_ids = {int(m["id"]) for m, _ in parsed if m["kind"] == "rating"}
-    notes = _rows(ItemNote, ItemNote.kit_item_id, scorecard.id, item_ids)
-    ratings = _rows(Rating, Rating.kit_competency_id, scorecard.id, rating_ids)
-    for match, value in parsed:
+def _write_rows(scorecard_id: int, kit_version_id: int, changes: dict) -> None:
+    """Upsert the notes and ratings among `changes` (already checked): one statement a row."""
+    notes: dict[int, dict] = {}
+    ratings: dict[int, dict] = {}
+    for key, value in changes.items():
+        match = FIELD.match(key)
         if match["kind"] == "item":
-            row_id = int(match["id"])
-            note = notes.get(row_id)
-            if note is None:
-                note = notes[row_id] = ItemNote(
-                    scorecard_id=scorecard.id,
-                    kit_item_id=row_id,
-                    kit_version_id=scorecard.kit_version_id,
-                    notes="",
-                )
-                db.session.add(note)
+            columns = notes.setdefault(int(match["id"]), {})
             if match["part"] == "notes":
-                note.notes = value
+                columns["notes"] = value
             else:
-                note.tier = TierMatch(value) if value else None
+                columns["tier"] = TierMatch(value) if value else None
         elif match["kind"] == "rating":
-            row_id = int(match["id"])
-            rating = ratings.get(row_id)
-            if rating is None:
-                rating = ratings[row_id] = Rating(
-                    scorecard_id=scorecard.id,
-                    kit_competency_id=row_id,
-                    kit_version_id=scorecard.kit_version_id,
-                    not_assessed=False,
-                    evidence="",
-                )
-                db.session.add(rating)
+            columns = ratings.setdefault(int(match["id"]), {})
             if match["part"] == "evidence":
-                rating.evidence = value
+                columns["evidence"] = value
             elif match["part"] == "not_assessed":
-                rating.not_assessed = value
+                columns["not_assessed"] = value
                 if value:
-                    rating.value = None
+                    columns["value"] = None
             else:
-                rating.value = value or None
-                if rating.value is not None:
-                    rating.not_assessed = False
+                columns["value"] = value or None
+                if columns["value"] is not None:
+                    columns["not_assessed"] = False
+    for item_id, columns in notes.items():
+        _upsert(ItemNote, scorecard_id, kit_version_id, {"kit_item_id": item_id}, columns)
+    for competency_id, columns in ratings.items():
+        _upsert(Rating, scorecard_id, kit_version_id, {"kit_competency_id": competency_id}, columns)
 
 
-def _rows(model, key_column, scorecard_id: int, ids: set[int]) -> dict:
-    """The scorecard's existing rows among `ids`, by id (no query when there are none)."""
-    if not ids:
-        return {}
-    rows = db.session.scalars(
-        select(model).where(model.scorecard_id == scorecard_id, key_column.in_(ids))
+def _upsert(model, scorecard_id: int, kit_version_id: int, key: dict, columns: dict) -> None:
+    """Insert the scorecard's row of `model` at `key` with `columns`, or set them on it."""
+    insert = (
+        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     )
-    return {getattr(row, key_column.key): row for row in rows}
+    db.session.execute(
+        insert(model)
+        .values(scorecard_id=scorecard_id, kit_version_id=kit_version_id, **key, **columns)
+        .on_conflict_do_update(index_elements=["scorecard_id", *key], set_=columns)
+    )
+    _forget(model, (scorecard_id, *key.values()))
+
+
+def _forget(model, identity) -> None:
+    """Expire the session's copy of a row written by a statement, if it holds one."""
+    held = db.session.identity_map.get(identity_key(model, identity))
+    if held is not None:
+        db.session.expire(held)
 
 
 def problems(scorecard: Scorecard) -> dict[str, str]:

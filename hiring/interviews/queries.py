@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import cache
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from hiring.auth.models import User
@@ -107,6 +107,11 @@ def may_fill(user, scorecard: Scorecard) -> bool:
     return scorecard.interviewer_id == user.id
 
 
+def fillable_by(user_id: int) -> ColumnElement[bool]:
+    """`may_fill` as SQL, for the autosave's one UPDATE: the scorecards the user fills in."""
+    return Scorecard.interviewer_id == user_id
+
+
 def may_read(user, scorecard: Scorecard) -> bool:
     """Whether the user may read this scorecard: page, JSON, PDF and history alike."""
     if scorecard.interviewer_id == user.id:
@@ -188,15 +193,6 @@ def may_read_guide(user, version: KitVersion) -> bool:
                 )
             )
         )
-    )
-
-
-def scorecard_row(scorecard_id: int) -> Select:
-    """One scorecard's row with its interview's, in one query: what a save checks."""
-    return (
-        select(Scorecard)
-        .options(joinedload(Scorecard.interview))
-        .where(Scorecard.id == scorecard_id)
     )
 
 

@@ -530,11 +530,6 @@ def save(scorecard_id: int):
     The reply names the fields stored other than sent ("stored") and the fields refused
     ("errors"); the rest of the batch is saved.
     """
-    # The row and its interview's (cancelled or not), in one query: the hot path checks
-    # the change against the kit version's shape, not the whole kit.
-    scorecard = db.first_or_404(queries.scorecard_row(scorecard_id))
-    if not queries.may_fill(current_user, scorecard):
-        abort(403)
     body = request.get_json(silent=True)
     base = body.get("base") if isinstance(body, dict) else None
     if (
@@ -544,8 +539,15 @@ def save(scorecard_id: int):
             isinstance(base, int) and not isinstance(base, bool) and 0 <= base <= inputs.INT_MAX
         )
     ):
+        own(scorecard_id)
         return jsonify(error="The save could not be read."), 400
-    saved = ops.save(scorecard, base, body["changes"], current_app.config["NOTE_MAX_CHARS"])
+    saved = ops.save(
+        scorecard_id, current_user.id, base, body["changes"], current_app.config["NOTE_MAX_CHARS"]
+    )
+    if saved is None:
+        # Not saved: someone else's scorecard, a closed one, or a stale base. Only this
+        # rare path reads the scorecard, to say which.
+        ops.refuse_save(own(scorecard_id), base)
     db.session.commit()
     return jsonify(
         version=saved.version,
