@@ -297,9 +297,11 @@ def world(app, make_user, make_question) -> World:
 class QueryCounter:
     def __init__(self):
         self.statements: list[str] = []
+        self.parameters: list = []
 
     def __call__(self, conn, cursor, statement, parameters, context, executemany):
         self.statements.append(statement)
+        self.parameters.append(parameters)
 
     @property
     def count(self) -> int:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import NoReturn
 
 from flask import current_app
-from sqlalchemy import literal, or_, select, union_all, update
+from sqlalchemy import exists, literal, or_, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.util import identity_key
 
@@ -648,8 +648,10 @@ def _save_on(
             Scorecard.submitted_at.is_(None),
             Scorecard.withdrawn_at.is_(None),
             Scorecard.removed_at.is_(None),
-            Scorecard.interview_id.in_(
-                select(Interview.id).where(Interview.cancelled_at.is_(None))
+            # Correlated, so that it reads the one interview: as IN (SELECT ...), SQLite
+            # listed every interview not cancelled on each save.
+            exists().where(
+                Interview.id == Scorecard.interview_id, Interview.cancelled_at.is_(None)
             ),
         )
         .values(**own_fields)
