@@ -5,10 +5,12 @@ candidate with the same shape in both (two interviews, all scorecards submitted)
 
 Then the two pages that read every rating by design, and so grow with the data: the
 comparison of a kit's candidates (the kit with the most scorecards) and calibration.
+Last, an autosave in-process, which should cost the same at every size.
 
 Run: .venv/bin/python -m bench.bench_pages [--quick]
 """
 
+import re
 import statistics
 import tempfile
 import time
@@ -130,6 +132,39 @@ def medians(app, rounds: int, which=pages) -> dict[str, float]:
     return out
 
 
+def save_median(app, rounds: int) -> float:
+    """The median autosave of one note, in-process, on the first open scorecard."""
+    with app.app_context():
+        scorecard = db.session.scalars(
+            select(Scorecard)
+            .join(Interview)
+            .where(
+                Scorecard.submitted_at.is_(None),
+                Scorecard.withdrawn_at.is_(None),
+                Scorecard.removed_at.is_(None),
+                Interview.cancelled_at.is_(None),
+            )
+            .order_by(Scorecard.id)
+        ).first()
+        sid, base = scorecard.id, scorecard.version
+        field = f"item:{scorecard.interview.kit_version.items[0].id}:notes"
+        client = client_of(app, scorecard.interviewer_id)
+    live = client.get(f"/scorecards/{sid}").get_data(as_text=True)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', live)[1]
+    samples = []
+    for n in range(rounds):
+        start = time.perf_counter()
+        response = client.post(
+            f"/scorecards/{sid}/save",
+            json={"base": base, "changes": {field: f"Note {n}"}},
+            headers={"X-CSRFToken": token},
+        )
+        samples.append(time.perf_counter() - start)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        base = response.get_json()["version"]
+    return statistics.median(samples) * 1000
+
+
 def benchmarks(quick: bool) -> list[dict]:
     rounds = 10 if quick else 30
     small_app, small = build(20, 0)
@@ -155,6 +190,11 @@ def benchmarks(quick: bool) -> list[dict]:
         results.append(
             result(f"{name}, median, {size}", big[name], "ms", "20 candidates", base[name])
         )
+    saves = 200 if quick else 1000
+    base, mid, big = (save_median(app, saves) for app in (small_app, middle_app, large_app))
+    name = f"autosave of one note, in-process, median, {size}"
+    results.append(result(name, big, "ms", "20 candidates", base))
+    results.append(result(name, big, "ms", midsize, mid))
     return results
 
 
