@@ -1,9 +1,11 @@
 """The live scorecard over HTTP: saving, conflicts, bad input, submit, amend, independence."""
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from hiring.audit.models import AuditEvent
@@ -528,6 +530,22 @@ class TestDashboard:
         login(users["manager"])
         team = client.get("/").get_data(as_text=True).split('id="team-h"')[1]
         assert "Late Larry" in team and users["interviewer"].name in team
+
+    def test_last_nights_interview_is_on_the_dashboard_before_a_word_is_written(
+        self, app, client, login, users, make_question
+    ):
+        """Past midnight, yesterday evening's interview is no longer today's, and not yet
+        overdue: its scorecard, not started, is still one to write."""
+        with time_machine.travel(datetime(2026, 6, 10, 0, 30, tzinfo=UTC), tick=False):
+            make_panel(
+                app, make_question, [users["interviewer"]], hours_ago=2, candidate="Evening Eve"
+            )
+            login(users["interviewer"])
+            page = client.get("/").get_data(as_text=True)
+            assert 'id="drafts-h">Scorecards to finish' in page
+            assert "Evening Eve" in page.split('id="drafts-h"')[1].split("</section>")[0]
+            listed = client.get("/scorecards/mine/drafts").get_data(as_text=True)
+            assert "Scorecards to finish" in listed and "Evening Eve" in listed
 
     @pytest.mark.parametrize("config_overrides", [{"OVERDUE_HOURS": 48}])
     def test_overdue_hours_are_configurable(

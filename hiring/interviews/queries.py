@@ -543,7 +543,7 @@ BOARD_SHOWS = {
 # The user's own lists, by name: what the dashboard shows the first of, each a page too.
 MY_LISTS = {
     "upcoming": "Upcoming interviews",
-    "drafts": "Drafts to finish",
+    "drafts": "Scorecards to finish",
     "overdue": "Overdue scorecards",
     "submitted": "Submitted scorecards",
 }
@@ -551,7 +551,9 @@ MY_LISTS = {
 
 def _my_lists(user, now: datetime, overdue_hours: int) -> dict[str, tuple]:
     """What puts a scorecard on each of the user's lists (`today` and MY_LISTS): it is
-    overdue `overdue_hours` after its interview; "today" is the reader's day."""
+    overdue `overdue_hours` after its interview; "today" is the reader's day. Between the
+    two, an open scorecard is one to finish, written on or not: past midnight, last
+    evening's interview would otherwise be on no list until it was overdue."""
     zone = reader_zone()
     day = now.astimezone(zone).date()
     start_today = datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
@@ -575,7 +577,6 @@ def _my_lists(user, now: datetime, overdue_hours: int) -> dict[str, tuple]:
         "drafts": (
             *mine,
             *still_open,
-            Scorecard.version > 0,
             Scorecard.scheduled_at < start_today,
             Scorecard.scheduled_at >= overdue_before,
         ),
