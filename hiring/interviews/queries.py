@@ -107,8 +107,9 @@ def may_fill(user, scorecard: Scorecard) -> bool:
     return scorecard.interviewer_id == user.id
 
 
-def fillable_by(user_id: int) -> ColumnElement[bool]:
-    """`may_fill` as SQL, for the autosave's one UPDATE: the scorecards the user fills in."""
+def fillable_by(user_id) -> ColumnElement[bool]:
+    """`may_fill` as SQL, for the autosave's one UPDATE: the scorecards the user fills in
+    (`user_id` an id, or a parameter bound when the statement runs)."""
     return Scorecard.interviewer_id == user_id
 
 
