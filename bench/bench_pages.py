@@ -24,7 +24,7 @@ from bench.generate import generate
 from hiring import create_app
 from hiring.auth.models import Role, User
 from hiring.extensions import db
-from hiring.interviews.models import Candidate, Interview, Scorecard
+from hiring.interviews.models import IS_OPEN, Candidate, Interview, Scorecard
 from hiring.kits.models import KitVersion
 
 
@@ -138,12 +138,7 @@ def save_median(app, rounds: int) -> float:
         scorecard = db.session.scalars(
             select(Scorecard)
             .join(Interview)
-            .where(
-                Scorecard.submitted_at.is_(None),
-                Scorecard.withdrawn_at.is_(None),
-                Scorecard.removed_at.is_(None),
-                Interview.cancelled_at.is_(None),
-            )
+            .where(IS_OPEN, Interview.cancelled_at.is_(None))
             .order_by(Scorecard.id)
         ).first()
         sid, base = scorecard.id, scorecard.version

@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     UniqueConstraint,
+    and_,
     or_,
     text,
 )
@@ -324,6 +325,14 @@ class Scorecard(db.Model):
         ):
             return self.first_recommendation
         return None
+
+
+# OPEN as a clause, for statements: the open scorecards (the partial indexes' condition).
+IS_OPEN = and_(
+    Scorecard.submitted_at.is_(None),
+    Scorecard.withdrawn_at.is_(None),
+    Scorecard.removed_at.is_(None),
+)
 
 
 class ItemNote(db.Model):

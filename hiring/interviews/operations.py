@@ -25,6 +25,7 @@ from hiring.domain import DomainError, Kind
 from hiring.extensions import db, utcnow
 from hiring.interviews import notices, queries
 from hiring.interviews.models import (
+    IS_OPEN,
     SCALES,
     Candidate,
     Interview,
@@ -342,9 +343,7 @@ def remind(scorecard: Scorecard, hours: int) -> bool:
         update(Scorecard)
         .where(
             Scorecard.id == scorecard.id,
-            Scorecard.submitted_at.is_(None),
-            Scorecard.withdrawn_at.is_(None),
-            Scorecard.removed_at.is_(None),
+            IS_OPEN,
             or_(
                 Scorecard.reminded_at.is_(None),
                 Scorecard.reminded_at <= now - timedelta(hours=hours),
@@ -716,9 +715,7 @@ def _claim(fields: tuple[str, ...]) -> Update:
             queries.fillable_by(bindparam("author_id")),
             Scorecard.kit_version_id == bindparam("on_kit_version"),
             Scorecard.version == bindparam("base"),
-            Scorecard.submitted_at.is_(None),
-            Scorecard.withdrawn_at.is_(None),
-            Scorecard.removed_at.is_(None),
+            IS_OPEN,
             # Correlated, so that it reads the one interview: as IN (SELECT ...), SQLite
             # listed every interview not cancelled on each save.
             exists().where(

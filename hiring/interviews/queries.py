@@ -21,7 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from hiring.auth.models import User
 from hiring.extensions import db, utcnow
 from hiring.interviews import search
-from hiring.interviews.models import Candidate, Interview, Scorecard, ScorecardState
+from hiring.interviews.models import IS_OPEN, Candidate, Interview, Scorecard, ScorecardState
 from hiring.kits.models import Kit, KitVersion
 from hiring.kits.queries import with_content
 from hiring.timezones import reader_zone
@@ -490,13 +490,7 @@ def _capped_count(where: Iterable, cap: int) -> tuple[int, bool]:
 def _overdue(before: datetime) -> list:
     """Conditions of an overdue scorecard: open, on the panel, of an interview held
     before `before` and not cancelled."""
-    return [
-        Scorecard.submitted_at.is_(None),
-        Scorecard.withdrawn_at.is_(None),
-        Scorecard.removed_at.is_(None),
-        Interview.cancelled_at.is_(None),
-        Scorecard.scheduled_at < before,
-    ]
+    return [IS_OPEN, Interview.cancelled_at.is_(None), Scorecard.scheduled_at < before]
 
 
 def due_reminders(now: datetime, overdue_hours: int, reminder_hours: int) -> list[Scorecard]:
