@@ -24,6 +24,7 @@ from pathlib import Path
 from bench.common import (
     ROOT,
     browser_session,
+    csrf_of,
     export_following,
     gunicorn,
     main_for,
@@ -112,7 +113,7 @@ def sign_in(base_url: str, email: str) -> tuple[str, str, str, str]:
     opener, cookie, dashboard = browser_session(base_url, email)
     scorecard = re.search(r'href="/scorecards/(\d+)"', dashboard)[1]
     live = opener.open(f"{base_url}/scorecards/{scorecard}").read().decode()
-    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', live)[1]
+    token = csrf_of(live)
     field = re.search(r'name="(item:\d+:notes)"', live)[1]
     return f"/scorecards/{scorecard}/save", cookie, token, field
 

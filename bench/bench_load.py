@@ -37,6 +37,7 @@ from sqlalchemy import create_engine, select
 from bench.common import (
     ROOT,
     browser_session,
+    csrf_of,
     export_following,
     gunicorn,
     main_for,
@@ -203,7 +204,7 @@ def drive(urls: list[str], plan: Plan, exported: list[int]) -> Outcome:
         opener, cookie, landing = browser_session(base_url, f"i{n}@bench.example")
         scorecard = re.search(r'href="/scorecards/(\d+)"', landing)[1]
         live = opener.open(f"{base_url}/scorecards/{scorecard}").read().decode()
-        token = re.search(r'<meta name="csrf-token" content="([^"]+)"', live)[1]
+        token = csrf_of(live)
         fields = sorted(set(re.findall(r'name="(item:\d+:notes)"', live)))
         for tab in ("a", "b"):
             # The second tab saves through the other server: a browser behind a balancer.

@@ -10,7 +10,6 @@ Last, an autosave in-process, which should cost the same at every size.
 Run: .venv/bin/python -m bench.bench_pages [--quick]
 """
 
-import re
 import statistics
 import tempfile
 import time
@@ -19,7 +18,7 @@ from urllib.parse import quote
 
 from sqlalchemy import func, select
 
-from bench.common import main_for, result
+from bench.common import csrf_of, main_for, result
 from bench.generate import generate
 from hiring import create_app
 from hiring.auth.models import Role, User
@@ -145,7 +144,7 @@ def save_median(app, rounds: int) -> float:
         field = f"item:{scorecard.interview.kit_version.items[0].id}:notes"
         client = client_of(app, scorecard.interviewer_id)
     live = client.get(f"/scorecards/{sid}").get_data(as_text=True)
-    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', live)[1]
+    token = csrf_of(live)
     samples = []
     for n in range(rounds):
         start = time.perf_counter()

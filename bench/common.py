@@ -110,6 +110,11 @@ def browser_session(base_url: str, email: str, password: str = PASSWORD):
     return opener, cookie, landing.read().decode()
 
 
+def csrf_of(page: str) -> str:
+    """The CSRF token a page gives its scripts (the live scorecard's autosave sends it)."""
+    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page)[1]
+
+
 def export_following(url: str, cookie: str, give_up_at: float) -> tuple[int, str, bytes]:
     """GET a document as the browser does: through its waiting page, polling its progress
     until it is ready (then the PDF), has failed, or `give_up_at` (monotonic) has passed.
