@@ -113,21 +113,29 @@ def analytics(s: dict) -> list[tuple[str, str, str]]:
     ]
 
 
-def medians(app, rounds: int, which=pages) -> dict[str, float]:
-    s = subjects(app)
-    clients = {role: client_of(app, s[role]) for role in ("manager", "interviewer")}
-    out = {}
-    for name, role, url in which(s):
-        client = clients[role]
-        for _ in range(2):
-            assert client.get(url).status_code == 200, url
-        samples = []
+def medians(apps: list, rounds: int, which=pages) -> list[dict[str, float]]:
+    """Each page's median time in each app. The apps take turns, a request each, so that
+    the machine's drift (this VM's speed wanders by half within minutes) falls on all
+    sizes alike and the ratios hold."""
+    readers = []
+    for app in apps:
+        s = subjects(app)
+        clients = {role: client_of(app, s[role]) for role in ("manager", "interviewer")}
+        readers.append([(name, clients[role], url) for name, role, url in which(s)])
+    out = [{} for _ in apps]
+    for row in zip(*readers, strict=True):
+        samples = [[] for _ in apps]
+        for _, client, url in row:
+            for _ in range(2):
+                assert client.get(url).status_code == 200, url
         for _ in range(rounds):
-            start = time.perf_counter()
-            response = client.get(url)
-            samples.append(time.perf_counter() - start)
-            assert response.status_code == 200
-        out[name] = statistics.median(samples) * 1000
+            for at, (_, client, url) in enumerate(row):
+                start = time.perf_counter()
+                response = client.get(url)
+                samples[at].append(time.perf_counter() - start)
+                assert response.status_code == 200, url
+        for at, (name, _, _) in enumerate(row):
+            out[at][name] = statistics.median(samples[at]) * 1000
     return out
 
 
@@ -160,16 +168,14 @@ def save_median(app, rounds: int) -> float:
 
 
 def benchmarks(quick: bool) -> list[dict]:
-    rounds = 10 if quick else 30
+    rounds = 20 if quick else 40
     small_app, small = build(20, 0)
     # Lists are bounded: once a page's lists are full (here from about 200 candidates), more
     # data should cost nothing. The 20-candidate page shows fewer rows than a full one.
     middle_app, middle = build(200, 10_000)
     large_app, large = build(2_000, 100_000)
     print(f"  small: {small}\n  middle: {middle}\n  large: {large}")
-    base = medians(small_app, rounds)
-    mid = medians(middle_app, rounds)
-    big = medians(large_app, rounds)
+    base, mid, big = medians([small_app, middle_app, large_app], rounds)
     size = f"{large['candidates']:,} candidates, {large['scorecards']:,} scorecards"
     midsize = f"{middle['candidates']} candidates, {middle['scorecards']:,} scorecards"
     results = []
@@ -179,7 +185,7 @@ def benchmarks(quick: bool) -> list[dict]:
         )
         results.append(result(f"{name}, median, {size}", big[name], "ms", midsize, mid[name]))
     # A few rounds: these take seconds at the large size.
-    base, big = medians(small_app, 3, analytics), medians(large_app, 3, analytics)
+    base, big = medians([small_app, large_app], 3, analytics)
     for name in base:
         results.append(
             result(f"{name}, median, {size}", big[name], "ms", "20 candidates", base[name])
