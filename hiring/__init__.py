@@ -159,6 +159,7 @@ def _register_template_helpers(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         reader_zone=timezones.reader_zone,
+        time_tag=timezones.time_tag,
         recommendation_scale=recommendation_scale,
         recommendation_label=recommendation_label,
     )

@@ -441,9 +441,9 @@ class TestTimeZones:
         with app.app_context():
             stored = db.session.get(Interview, interview_id).scheduled_at
         assert stored == datetime(2026, 11, 2, 14, 0, tzinfo=UTC)  # EST is UTC-5
-        assert "02 Nov 2026, 09:00 EST" in client.get(f"/candidates/{kit['candidate']}").get_data(
-            as_text=True
-        )
+        # Shown in the reader's zone, the instant kept for machines.
+        shown = '<time datetime="2026-11-02T14:00:00+00:00">02 Nov 2026, 09:00 EST</time>'
+        assert shown in client.get(f"/candidates/{kit['candidate']}").get_data(as_text=True)
         edit = client.get(f"/interviews/{interview_id}/edit").get_data(as_text=True)
         assert 'value="2026-11-02T09:00"' in edit and "America/New_York" in edit
         # Ann has no zone of her own: the organisation's, London.
