@@ -39,9 +39,11 @@ def main() -> None:
     started = time.perf_counter()
     for name in args.only or MODULES:
         print(f"== {name}", flush=True)
+        began = time.perf_counter()
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
             command = [sys.executable, "-m", f"bench.{name}", "--results", out.name]
             run = subprocess.run(command + (["--quick"] if args.quick else []), cwd=ROOT)
+            print(f"== {name}: {time.perf_counter() - began:.0f} s", flush=True)
             if run.returncode != 0:
                 failed.append(name)
                 continue
