@@ -5,12 +5,14 @@ import math
 import random
 import statistics
 
+import numpy as np
 import pytest
 
 from hiring.debrief.reliability import (
     ALL_EQUAL,
     ONE_RATER,
     alpha,
+    alpha_of,
     mean_counted,
     mean_of,
     rescale,
@@ -45,6 +47,20 @@ def test_the_published_worked_example():
 def test_the_example_does_not_depend_on_the_order_of_raters_or_units():
     shuffled = [list(reversed(row)) for row in reversed(OBSERVERS)]
     assert round(alpha(units_of(shuffled)).ordinal, 3) == 0.815
+
+
+def test_ratings_as_arrays_read_as_the_units_they_name():
+    # A kit's competency reads its own units out of the kit's numbering: the numbers it
+    # skips are units of other competencies, not units without ratings to pair.
+    units = units_of(OBSERVERS)
+    numbered = [(unit * 3 + 2, value) for unit, values in units.items() for value in values]
+    random.Random(7).shuffle(numbered)
+    result = alpha_of(
+        np.array([unit for unit, _ in numbered]),
+        np.array([value for _, value in numbered], dtype=float),
+    )
+    assert result == alpha(units)
+    assert alpha_of(np.array([], dtype=np.int64), np.array([])).problem == ONE_RATER
 
 
 def test_perfect_agreement_is_one():

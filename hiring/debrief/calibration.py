@@ -10,7 +10,9 @@ from functools import cached_property
 from statistics import median
 from typing import NamedTuple
 
-from hiring.debrief.reliability import Agreement, alpha, mean_counted, rescale
+import numpy as np
+
+from hiring.debrief.reliability import Agreement, alpha_of, mean_counted, rescale
 
 # Mean difference from co-panelists, in scale points, that marks a rater lenient or severe.
 LEANING = 0.5
@@ -204,22 +206,30 @@ def kit_reliability(
     the scale's size, value), in scorecard order: a competency is named as first seen."""
     ratings = list(ratings)
     target = max((scale for _, _, _, scale, _ in ratings), default=0)
-    units: dict[tuple[int, int], list[float]] = defaultdict(list)
+    # Each rating's unit, numbered as first seen, and its value on the kit's largest scale.
+    unit_of: dict[tuple[int, int], int] = {}
+    unit_competency: list[int] = []
     names: dict[int, str] = {}
+    units, values = [], []
     for interview_id, competency_id, name, scale, value in ratings:
-        units[(interview_id, competency_id)].append(rescale(value, scale, target))
-        names.setdefault(competency_id, name)
-    per_competency = [
-        (
-            name,
-            alpha({key: values for key, values in units.items() if key[1] == competency_id}),
-        )
-        for competency_id, name in names.items()
-    ]
+        unit = unit_of.get((interview_id, competency_id))
+        if unit is None:
+            unit = unit_of[(interview_id, competency_id)] = len(unit_competency)
+            unit_competency.append(competency_id)
+            names.setdefault(competency_id, name)
+        units.append(unit)
+        values.append(value if scale == target else rescale(value, scale, target))
+    unit_array = np.array(units, dtype=np.int64)
+    value_array = np.array(values, dtype=float)
+    of_competency = np.array(unit_competency, dtype=np.int64)[unit_array]
+    per_competency = []
+    for competency_id, name in names.items():
+        mine = of_competency == competency_id
+        per_competency.append((name, alpha_of(unit_array[mine], value_array[mine])))
     return KitReliability(
         kit_id,
         title,
-        alpha(units),
+        alpha_of(unit_array, value_array),
         per_competency,
-        len({interview_id for interview_id, *_ in ratings}),
+        len({interview_id for interview_id, _ in unit_of}),
     )

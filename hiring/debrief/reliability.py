@@ -68,25 +68,41 @@ def alpha(units: Mapping[Hashable, list[float]]) -> Agreement:
     """Krippendorff's alpha, ordinal and interval, for `units`: each unit (an interview's
     competency) with the values its raters gave. Units with one value cannot be paired
     and are left out, as the coefficient prescribes."""
-    pairable = [values for values in units.values() if len(values) >= 2]
-    count = sum(len(values) for values in pairable)
-    if not pairable:
+    sizes = [len(values) for values in units.values()]
+    return alpha_of(
+        np.repeat(np.arange(len(sizes)), sizes),
+        np.array([value for values in units.values() for value in values], dtype=float),
+    )
+
+
+def alpha_of(unit: np.ndarray, values: np.ndarray) -> Agreement:
+    """alpha() for ratings given as arrays: `values[i]` was given in unit `unit[i]`, units
+    numbered from 0 in the order they are to be read (numbers may be skipped). Whole
+    kits hold hundreds of thousands of ratings: counting them here takes no Python loop."""
+    sizes = np.bincount(unit) if unit.size else np.zeros(0, dtype=np.int64)
+    pairable = sizes >= 2
+    paired = pairable[unit]
+    units = int(np.count_nonzero(pairable))
+    if not units:
         return Agreement(None, None, 0, 0, ONE_RATER)
-    domain = sorted({value for values in pairable for value in values})
-    if len(domain) < 2:
-        return Agreement(None, None, len(pairable), count, ALL_EQUAL)
-    index = {value: n for n, value in enumerate(domain)}
-    counts = np.zeros((len(pairable), len(domain)))
-    for row, values in enumerate(pairable):
-        for value in values:
-            counts[row, index[value]] += 1
+    kept = values[paired]
+    domain = np.unique(kept)
+    if domain.size < 2:
+        return Agreement(None, None, units, int(kept.size), ALL_EQUAL)
+    # The table the coefficient reads: a row per pairable unit, in unit order, counting
+    # each value of the domain.
+    rows = np.cumsum(pairable) - 1
+    counts = np.zeros((units, domain.size))
+    np.add.at(counts, (rows[unit[paired]], np.searchsorted(domain, kept)), 1)
     ordinal, interval = (
         float(
-            krippendorff.alpha(value_counts=counts, value_domain=domain, level_of_measurement=level)
+            krippendorff.alpha(
+                value_counts=counts, value_domain=domain.tolist(), level_of_measurement=level
+            )
         )
         for level in ("ordinal", "interval")
     )
-    return Agreement(ordinal, interval, len(pairable), count)
+    return Agreement(ordinal, interval, units, int(kept.size))
 
 
 def rescale(value: float, size: int, target: int) -> float:
