@@ -3,6 +3,8 @@
 import csv
 import io
 import json
+import random
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,6 +12,7 @@ from pypdf import PdfReader
 
 from hiring.auth.models import Role
 from hiring.debrief.calibration import Fact, raters, reliability
+from hiring.debrief.reliability import rescale
 from tests.scoring import make_panel, submit_as
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -70,6 +73,41 @@ def test_a_raters_distribution_is_on_their_largest_scale_whatever_the_order():
         (rater,) = raters(facts, {"A": "Ann"}, 24)
         assert rater.scale == 5 and dict(rater.distribution) == {5: 4}
         assert rater.as_dict()["distribution"] == {"1": 0, "2": 0, "3": 0, "4": 0, "5": 4}
+
+
+def test_figures_match_their_definitions_on_many_random_panels():
+    """raters() counts with arrays; here each figure is worked out one rating at a time,
+    as defined, over panels of every size with several scales and "not assessed"."""
+    rng = random.Random(5)
+    facts = []
+    for interview in range(1, 400):
+        scale = rng.choice((3, 4, 5))
+        panel = rng.sample(range(1, 13), rng.randint(1, 5))
+        for competency in rng.sample(range(1, 9), rng.randint(1, 4)):
+            for who in panel:
+                value = None if rng.random() < 0.1 else rng.randint(1, scale)
+                facts.append(fact(who, interview, competency, value, scale=scale, hours=who))
+    people = {r.id: r for r in raters(facts, {}, 24)}
+    for who, person in people.items():
+        mine = [f for f in facts if f.interviewer_id == who]
+        given = [f for f in mine if f.value is not None]
+        differences = []
+        for f in given:
+            others = [
+                o.value
+                for o in facts
+                if (o.interview_id, o.competency_id) == (f.interview_id, f.competency_id)
+                and o.interviewer_id != who
+                and o.value is not None
+            ]
+            if others:
+                differences.append(f.value - sum(others) / len(others))
+        assert person.differences == differences
+        assert (person.ratings, person.not_assessed) == (len(given), len(mine) - len(given))
+        assert person.scale == max(f.scale for f in given)
+        placed = Counter(round(rescale(f.value, f.scale, person.scale)) for f in given)
+        assert person.distribution == placed
+        assert person.median_hours == who and person.name == f"User {who}"
 
 
 def test_lenient_and_severe_are_flagged_in_plain_words():

@@ -105,45 +105,72 @@ class Rater:
 
 
 def raters(facts: list[Fact], names: dict[int, str], overdue_hours: int) -> list[Rater]:
-    """Every interviewer with first-submitted ratings, by name, their standouts flagged."""
-    by_unit: dict[tuple[int, int], list[Fact]] = defaultdict(list)
-    for fact in facts:
-        by_unit[(fact.interview_id, fact.competency_id)].append(fact)
-    people: dict[int, Rater] = {}
-    timings: dict[int, dict[int, float]] = defaultdict(dict)
-    # Values by the scale they were given on: placed on the rater's largest once known.
-    given: dict[int, Counter] = defaultdict(Counter)
-    for fact in facts:
-        rater = people.get(fact.interviewer_id)
-        if rater is None:
-            name = names.get(fact.interviewer_id, f"User {fact.interviewer_id}")
-            rater = people[fact.interviewer_id] = Rater(fact.interviewer_id, name)
-        timings[fact.interviewer_id][fact.interview_id] = max(
-            0.0, (fact.submitted_at - fact.scheduled_at).total_seconds() / 3600
-        )
-        if fact.value is None:
-            rater.not_assessed += 1
-            continue
-        rater.ratings += 1
-        rater.scale = max(rater.scale, fact.scale)
-        given[fact.interviewer_id][(fact.value, fact.scale)] += 1
-        others = [
-            other.value
-            for other in by_unit[(fact.interview_id, fact.competency_id)]
-            if other.interviewer_id != fact.interviewer_id and other.value is not None
-        ]
-        if others:
-            # Whole numbers: their sum is exact, so this mean is rounded once.
-            rater.differences.append(fact.value - sum(others) / len(others))
-    for rater_id, hours in timings.items():
-        people[rater_id].hours = list(hours.values())
-    for rater_id, values in given.items():
-        rater = people[rater_id]
-        for (value, scale), n in values.items():
-            rater.distribution[round(rescale(value, scale, rater.scale))] += n
-    for rater in people.values():
-        rater.flags = _flags(rater, overdue_hours)
-    return sorted(people.values(), key=lambda r: r.name.lower())
+    """Every interviewer with first-submitted ratings, by name, their standouts flagged.
+
+    There may be hundreds of thousands of facts: they are read once into columns, and
+    counted with numpy. A rating's difference is its value less the mean of the others'
+    in its unit (an interview's competency): the unit's sum and count less the rater's
+    own. The values are whole numbers, so those sums are exact, and each difference is
+    the same float as written out one by one."""
+    if not facts:
+        return []
+    who, interview, _, competency, _, scale, value, scheduled, submitted = zip(*facts, strict=True)
+    people_index: dict[int, int] = {}
+    rater = np.array([people_index.setdefault(w, len(people_index)) for w in who])
+    # A unit's number: its (interview, competency) as one integer, then numbered.
+    competencies = np.array(competency, dtype=np.int64)
+    pair = np.array(interview, dtype=np.int64) * (int(competencies.max()) + 1) + competencies
+    unit = np.unique(pair, return_inverse=True)[1]
+    values = np.array(value, dtype=float)  # not assessed: NaN
+    scales = np.array(scale, dtype=np.int64)
+    rated = ~np.isnan(values)
+    count = len(people_index)
+    ratings = np.bincount(rater[rated], minlength=count)
+    not_assessed = np.bincount(rater[~rated], minlength=count)
+    largest = np.zeros(count, dtype=np.int64)
+    np.maximum.at(largest, rater[rated], scales[rated])
+
+    # Co-panelists' sums and counts: the unit's, less the rater's own in it.
+    r, u, v = rater[rated], unit[rated], values[rated]
+    unit_sum = np.bincount(u, weights=v)
+    unit_count = np.bincount(u)
+    own, own_at = np.unique(u * count + r, return_inverse=True)
+    own_sum = np.bincount(own_at, weights=v)
+    own_count = np.bincount(own_at)
+    others = unit_count[u] - own_count[own_at]
+    shared = others > 0
+    differences = v[shared] - (unit_sum[u] - own_sum[own_at])[shared] / others[shared]
+    by_rater = np.argsort(r[shared], kind="stable")
+    split = np.cumsum(np.bincount(r[shared], minlength=count))[:-1]
+    differences_of = np.split(differences[by_rater], split)
+
+    # Values by the scale they were given on, placed on the rater's largest. Points run
+    # from 1, so (rater, point, scale) is one integer and back.
+    points, sizes = v.astype(np.int64), scales[rated]
+    span, top = int(points.max(initial=0)) + 1, int(sizes.max(initial=0)) + 1
+    given, given_count = np.unique((r * span + points) * top + sizes, return_counts=True)
+    # Hours from interview to first submission, once per scorecard.
+    hours: dict[int, dict[int, float]] = defaultdict(dict)
+    for w, i, at, done in zip(who, interview, scheduled, submitted, strict=True):
+        mine = hours[w]
+        if i not in mine:
+            mine[i] = max(0.0, (done - at).total_seconds() / 3600)
+
+    people = []
+    for w, n in people_index.items():
+        person = Rater(w, names.get(w, f"User {w}"))
+        person.ratings, person.not_assessed = int(ratings[n]), int(not_assessed[n])
+        person.scale = int(largest[n])
+        person.differences = differences_of[n].tolist()
+        person.hours = list(hours[w].values())
+        people.append(person)
+    for key, used in zip(given.tolist(), given_count.tolist(), strict=True):
+        n, point, size = key // top // span, key // top % span, key % top
+        person = people[n]
+        person.distribution[round(rescale(point, size, person.scale))] += used
+    for person in people:
+        person.flags = _flags(person, overdue_hours)
+    return sorted(people, key=lambda p: p.name.lower())
 
 
 def _flags(rater: Rater, overdue_hours: int) -> list[str]:
