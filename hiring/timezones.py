@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import current_app, g, has_app_context, has_request_context
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 
 class LocalTimeError(ValueError):
@@ -74,7 +74,8 @@ def time_tag(value: datetime | None) -> Markup:
     for machines; nothing for no time. A function, not a macro: lists show one a row."""
     if not value:
         return Markup("")
-    return Markup(f'<time datetime="{escape(value.isoformat())}">{escape(local(value))}</time>')
+    # Markup's % escapes what it puts in.
+    return Markup('<time datetime="%s">%s</time>') % (value.isoformat(), local(value))
 
 
 def local_date(value: datetime | None, tz: ZoneInfo | None = None) -> str:
