@@ -134,7 +134,7 @@ def raters(facts: list[Fact], names: dict[int, str], overdue_hours: int) -> list
     r, u, v = rater[rated], unit[rated], values[rated]
     unit_sum = np.bincount(u, weights=v)
     unit_count = np.bincount(u)
-    own, own_at = np.unique(u * count + r, return_inverse=True)
+    _, own_at = np.unique(u * count + r, return_inverse=True)
     own_sum = np.bincount(own_at, weights=v)
     own_count = np.bincount(own_at)
     others = unit_count[u] - own_count[own_at]
