@@ -556,12 +556,8 @@ def _my_lists(user, now: datetime, overdue_hours: int) -> dict[str, tuple]:
         UTC
     )
     overdue_before = now - timedelta(hours=overdue_hours)
-    mine = (
-        Scorecard.interviewer_id == user.id,
-        Scorecard.removed_at.is_(None),
-        Interview.cancelled_at.is_(None),
-    )
-    still_open = (Scorecard.submitted_at.is_(None), Scorecard.withdrawn_at.is_(None))
+    author = Scorecard.interviewer_id == user.id
+    mine = (author, Scorecard.removed_at.is_(None), Interview.cancelled_at.is_(None))
     return {
         "today": (
             *mine,
@@ -570,12 +566,14 @@ def _my_lists(user, now: datetime, overdue_hours: int) -> dict[str, tuple]:
         ),
         "upcoming": (*mine, Scorecard.scheduled_at >= start_tomorrow),
         "drafts": (
-            *mine,
-            *still_open,
+            author,
+            IS_OPEN,
+            Interview.cancelled_at.is_(None),
             Scorecard.scheduled_at < start_today,
             Scorecard.scheduled_at >= overdue_before,
         ),
-        "overdue": (*mine, *still_open, Scorecard.scheduled_at < overdue_before),
+        # The team's overdue list, of the user's scorecards.
+        "overdue": (author, *_overdue(overdue_before)),
         "submitted": (*mine, Scorecard.submitted_at.is_not(None)),
     }
 
