@@ -245,7 +245,7 @@ def kit_reliability(
             unit_competency.append(competency_id)
             names.setdefault(competency_id, name)
         units.append(unit)
-        values.append(value if scale == target else rescale(value, scale, target))
+        values.append(rescale(value, scale, target))
     unit_array = np.array(units, dtype=np.int64)
     value_array = np.array(values, dtype=float)
     of_competency = np.array(unit_competency, dtype=np.int64)[unit_array]
