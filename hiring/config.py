@@ -52,8 +52,9 @@ DEFAULTS = {
     # empty: a pool of JOB_THREADS threads inside each app process.
     "REDIS_URL": "",
     "JOB_THREADS": 1,
-    # Jobs run at this lower CPU priority (nice), so that web requests go first.
-    "JOB_NICENESS": 10,
+    # Jobs run at this lower CPU priority, so that web requests go first: "idle" (only CPU
+    # time nothing else wants; on Linux) or a niceness from 0 (none) to 19.
+    "JOB_PRIORITY": "idle",
     # A job still running after this long is stopped (a render's own limit comes first).
     "JOB_TIME_LIMIT": 180,
     # Render a document when a change makes it stale, before anyone asks for it.
@@ -137,3 +138,6 @@ def load(app: Flask, overrides: dict | None) -> None:
         raise ValueError("HIRING_DECISION_LABELS must name at least one outcome")
     if app.config["PAPER_SIZE"] not in ("A4", "Letter"):
         raise ValueError("HIRING_PAPER_SIZE must be A4 or Letter")
+    priority = app.config["JOB_PRIORITY"]
+    if priority != "idle" and not (isinstance(priority, int) and 0 <= priority <= 19):
+        raise ValueError("HIRING_JOB_PRIORITY must be idle or a niceness from 0 to 19")

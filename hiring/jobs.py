@@ -15,6 +15,7 @@ A job function takes plain values (ids, names), runs in an application context o
 own, and returns None, or a message for the user when what it makes cannot be made.
 """
 
+import contextlib
 import importlib
 import logging
 import os
@@ -301,11 +302,19 @@ def _pool_submit(app, target: str, args: tuple, key: str) -> None:
 
 def _lower_priority() -> None:
     """Let the operating system run this process (or pool thread) after the web workers:
-    a render uses the cores they leave, and an autosave never waits behind one."""
-    niceness = int(current_app.config["JOB_NICENESS"])
-    if niceness > 0:
+    a render uses the cores they leave, and an autosave never waits behind one. "idle"
+    (Linux's SCHED_IDLE) runs it only on CPU time nothing else wants; a number is a
+    niceness, which still takes a share of a busy core."""
+    priority = current_app.config["JOB_PRIORITY"]
+    thread = threading.get_native_id()
+    if priority == "idle" and hasattr(os, "SCHED_IDLE"):
+        with contextlib.suppress(OSError):  # refused (some containers): nice 19 instead
+            os.sched_setscheduler(thread, os.SCHED_IDLE, os.sched_param(0))
+            return
+    niceness = 19 if priority == "idle" else priority
+    if niceness:
         try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+            os.setpriority(os.PRIO_PROCESS, thread, niceness)
         except OSError:
             log.warning("could not lower the job priority")
 

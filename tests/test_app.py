@@ -48,6 +48,19 @@ def test_paper_size_must_be_known(tmp_path):
         create_app({"INSTANCE_PATH": str(tmp_path), "PAPER_SIZE": "A5"})
 
 
+@pytest.mark.parametrize("priority", ["low", 20, -1, 5.0])
+def test_job_priority_must_be_idle_or_a_niceness(tmp_path, priority):
+    with pytest.raises(ValueError, match="idle or a niceness"):
+        create_app({"INSTANCE_PATH": str(tmp_path), "JOB_PRIORITY": priority})
+
+
+def test_job_priority_is_read_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("HIRING_JOB_PRIORITY", "19")
+    assert create_app({"INSTANCE_PATH": str(tmp_path)}).config["JOB_PRIORITY"] == 19
+    monkeypatch.setenv("HIRING_JOB_PRIORITY", "idle")
+    assert create_app({"INSTANCE_PATH": str(tmp_path)}).config["JOB_PRIORITY"] == "idle"
+
+
 def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path):
     app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
     with app.app_context():

@@ -90,6 +90,20 @@ def test_a_key_waiting_to_start_is_joined_and_a_started_one_queued_again(app):
     assert runs == ["first", "second"]
 
 
+def scheduling(path: str) -> None:
+    """Write down the scheduling policy and niceness the job runs with."""
+    Path(path).write_text(f"{os.sched_getscheduler(0)} {os.getpriority(os.PRIO_PROCESS, 0)}")
+
+
+def test_pool_jobs_run_only_on_cpu_time_the_web_workers_leave(app, tmp_path):
+    # Linux: policy and niceness are the calling thread's, not the whole process's.
+    with app.app_context():
+        jobs.submit(f"{__name__}:scheduling", str(tmp_path / "policy"), key="policy")
+        assert jobs.wait("policy", 10).state == "finished"
+    assert (tmp_path / "policy").read_text().split()[0] == str(os.SCHED_IDLE)
+    assert os.sched_getscheduler(0) == os.SCHED_OTHER  # the web thread keeps its own
+
+
 @pytest.mark.parametrize("config_overrides", [{"PREPARE_DOCUMENTS": True}])
 def test_submitting_renders_the_packet_before_anyone_asks(
     app, client, login, users, panel, config_overrides, monkeypatch
@@ -316,6 +330,24 @@ def test_rq_workers_render_what_a_submission_made_stale(
     login(users["manager"])
     r = client.get(f"/candidates/{panel.candidate_id}/packet.pdf")
     assert r.status_code == 200 and r.mimetype == "application/pdf"
+
+
+def test_rq_workers_run_at_idle_priority_or_the_niceness_asked_for(
+    app, rq_config, tmp_path, monkeypatch
+):
+    app.config.update(rq_config)
+    # The worker imports the job by this name, from the project's root.
+    with app.app_context():
+        jobs.submit("tests.test_jobs:scheduling", str(tmp_path / "idle"), key="idle")
+    worker = run_worker(app, "--burst")
+    assert worker.returncode == 0, worker.stderr
+    assert (tmp_path / "idle").read_text() == f"{os.SCHED_IDLE} 0"
+    monkeypatch.setenv("HIRING_JOB_PRIORITY", "19")
+    with app.app_context():
+        jobs.submit("tests.test_jobs:scheduling", str(tmp_path / "nice"), key="nice")
+    worker = run_worker(app, "--burst")
+    assert worker.returncode == 0, worker.stderr
+    assert (tmp_path / "nice").read_text() == f"{os.SCHED_OTHER} 19"
 
 
 def test_with_no_worker_running_the_request_renders_one_at_a_time_per_user(
