@@ -19,6 +19,7 @@ import contextlib
 import importlib
 import logging
 import os
+import sys
 import threading
 import time
 import uuid
@@ -37,6 +38,9 @@ QUEUE = "hiring"
 THREAD_PREFIX = "job"
 # How long a finished job's state and a waiting marker are kept, in seconds.
 KEEP = 3600
+# Seconds a thread holds the interpreter lock before it hands it to another that waits,
+# in a process with a pool.
+POOL_SWITCH_INTERVAL = 0.0005
 FAILED = "This could not be done because of an error on our side; it was logged. Try again later."
 
 
@@ -282,6 +286,9 @@ def _executor(app) -> ThreadPoolExecutor:
         _pool.clear()
         _waiting.clear()
         _latest.clear()
+        # While a pool thread renders, a request in this process waits for the
+        # interpreter lock up to this long each time it needs it (5 ms by default).
+        sys.setswitchinterval(POOL_SWITCH_INTERVAL)
         _pool[pid] = ThreadPoolExecutor(
             max_workers=max(1, int(app.config["JOB_THREADS"])), thread_name_prefix=THREAD_PREFIX
         )

@@ -102,6 +102,8 @@ def test_pool_jobs_run_only_on_cpu_time_the_web_workers_leave(app, tmp_path):
         assert jobs.wait("policy", 10).state == "finished"
     assert (tmp_path / "policy").read_text().split()[0] == str(os.SCHED_IDLE)
     assert os.sched_getscheduler(0) == os.SCHED_OTHER  # the web thread keeps its own
+    # ... and takes the interpreter lock back from a render sooner than the default 5 ms.
+    assert sys.getswitchinterval() == jobs.POOL_SWITCH_INTERVAL < 0.005
 
 
 @pytest.mark.parametrize("config_overrides", [{"PREPARE_DOCUMENTS": True}])
