@@ -175,6 +175,10 @@ def benchmarks(quick: bool) -> list[dict]:
     middle_app, middle = build(200, 10_000)
     large_app, large = build(2_000, 100_000)
     print(f"  small: {small}\n  middle: {middle}\n  large: {large}")
+    for label, app in (("small", small_app), ("middle", middle_app), ("large", large_app)):
+        s = subjects(app)
+        rows = client_of(app, s["interviewer"]).get("/").get_data(as_text=True).count("list-title")
+        print(f"  {label}: the busiest interviewer's dashboard shows {rows} rows")
     base, mid, big = medians([small_app, middle_app, large_app], rounds)
     size = f"{large['candidates']:,} candidates, {large['scorecards']:,} scorecards"
     midsize = f"{middle['candidates']} candidates, {middle['scorecards']:,} scorecards"

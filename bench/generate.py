@@ -3,12 +3,13 @@
     .venv/bin/python -m bench.generate --candidates 2000 [--scorecards 100000]
         [--database URL] [--seed 7]
 
-Kits (from the starter bank) with two published versions each, interviewers and
-managers, candidates with one to three interviews, panels of two or three, and their
-scorecards: most submitted with ratings, tiers and notes of realistic length, some drafts,
-some not started, some interviews still to come. The database is created from the models
-(an empty SQLite file in a temporary folder unless --database names one); rows are
-written in bulk, so 20,000 candidates (about 100,000 scorecards) take a few minutes.
+Kits (from the starter bank) with two published versions each; interviewers (as many
+as the interviews need at a realistic load, at least 30) and managers; candidates with
+one to three interviews, panels of two or three, and their scorecards: most submitted
+with ratings, tiers and notes of realistic length, some drafts, some not started, some
+interviews still to come. The database is created from the models (an empty SQLite file
+in a temporary folder unless --database names one); rows are written in bulk, so 20,000
+candidates (about 100,000 scorecards) take a few minutes.
 """
 
 import argparse
@@ -90,12 +91,23 @@ def kits_with_two_versions() -> list[KitVersion]:
     return versions
 
 
-def generate(candidates: int, seed: int = 7, scorecards: int = 0) -> dict[str, int]:
+# The interviews span about ten months (candidates arrive over 200 days, and their rounds
+# follow three days apart): at 500 scorecards each, an interviewer sits on about two
+# panels a working day.
+SCORECARDS_PER_INTERVIEWER = 500
+
+
+def generate(
+    candidates: int, seed: int = 7, scorecards: int = 0, interviewers: int = 0
+) -> dict[str, int]:
     """Write the data; with `scorecards`, about that many in all (more interviews per
-    candidate), else one to three interviews each."""
+    candidate), else one to three interviews each. `interviewers`: how many share the
+    panels (default: SCORECARDS_PER_INTERVIEWER each, at least 30)."""
     rng = random.Random(seed)
     # Panels of two or three: 2.5 scorecards per interview on average.
     rounds = max(1, round(scorecards / (2.5 * candidates))) if scorecards else 2
+    expected = scorecards or round(2.5 * 2 * candidates)
+    interviewers = interviewers or max(30, round(expected / SCORECARDS_PER_INTERVIEWER))
     versions = kits_with_two_versions()
     people = [
         create_user(
@@ -104,7 +116,7 @@ def generate(candidates: int, seed: int = 7, scorecards: int = 0) -> dict[str, i
             Role.INTERVIEWER,
             "generated pass 123",
         )
-        for n in range(30)
+        for n in range(interviewers)
     ] + [
         create_user(f"manager{n}@example.com", f"Manager {n}", Role.MANAGER, "generated pass 123")
         for n in range(3)
@@ -126,6 +138,7 @@ def generate(candidates: int, seed: int = 7, scorecards: int = 0) -> dict[str, i
         m: [] for m in (Candidate, Interview, Scorecard, ItemNote, Rating)
     }
     counts = dict.fromkeys(("candidates", "interviews", "scorecards", "submitted", "drafts"), 0)
+    counts["interviewers"] = interviewers
 
     def flush() -> None:
         for model in (Candidate, Interview, Scorecard, ItemNote, Rating):
@@ -172,7 +185,7 @@ def generate(candidates: int, seed: int = 7, scorecards: int = 0) -> dict[str, i
             )
             counts["interviews"] += 1
             true_level = rng.randint(1, scale)
-            for person in rng.sample(people[:30], rng.randint(2, 3)):
+            for person in rng.sample(people[:interviewers], rng.randint(2, 3)):
                 sid = next_scorecard
                 next_scorecard += 1
                 counts["scorecards"] += 1
@@ -257,6 +270,12 @@ def main() -> None:
     parser.add_argument(
         "--scorecards", type=int, default=0, help="about this many in all (default: 1-3 rounds)"
     )
+    parser.add_argument(
+        "--interviewers",
+        type=int,
+        default=0,
+        help=f"how many (default: one per {SCORECARDS_PER_INTERVIEWER} scorecards, at least 30)",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="hiring-generated-"))
     uri = args.database or f"sqlite:///{folder / 'generated.db'}"
@@ -272,7 +291,7 @@ def main() -> None:
     start = time.perf_counter()
     with app.app_context():
         db.create_all()
-        counts = generate(args.candidates, args.seed, args.scorecards)
+        counts = generate(args.candidates, args.seed, args.scorecards, args.interviewers)
         if db.engine.dialect.name == "postgresql":
             # Statistics, as autovacuum would gather in time: without them, right after
             # the load, the planner chose a partial index over a key for the autosave.
