@@ -55,7 +55,8 @@ DEFAULTS = {
     # Jobs run at this lower CPU priority, so that web requests go first: "idle" (only CPU
     # time nothing else wants; on Linux) or a niceness from 0 (none) to 19.
     "JOB_PRIORITY": "idle",
-    # A job still running after this long is stopped (a render's own limit comes first).
+    # A job still running after this long (wall clock, waiting for the CPU included) is
+    # stopped; a render's own limit usually comes first.
     "JOB_TIME_LIMIT": 180,
     # Render a document when a change makes it stale, before anyone asks for it.
     "PREPARE_DOCUMENTS": True,
@@ -66,6 +67,8 @@ DEFAULTS = {
     "PAPER_SIZE": "A4",
     "PDF_AUTHOR": "Hiring team",
     "PDF_CONFIDENTIAL": "Confidential: for the hiring decision only. Do not forward.",
+    # Seconds one document's render may use: in a job, CPU time of its thread; in a
+    # request, wall time.
     "PDF_TIME_LIMIT": 20,
     "PDF_MAX_PAGES": 400,
     # Web workers of one host that may wait for a render job, or render when no job worker

@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from hashlib import sha256
 
-from flask import current_app
+from flask import current_app, g
 from redis import Redis
 from redis.exceptions import RedisError
 
@@ -134,7 +134,13 @@ def run(target: str, key: str, args: tuple) -> str | None:
     module, _, name = target.partition(":")
     function = getattr(importlib.import_module(module), name)
     with current_app._get_current_object().app_context():
+        g.in_job = True
         return function(*args)
+
+
+def in_job() -> bool:
+    """Whether the code runs in a job (at the job priority), not in a request."""
+    return g.get("in_job", False)
 
 
 def redis_url() -> str:

@@ -34,7 +34,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from hiring.jobs import THREAD_PREFIX
+from hiring.jobs import THREAD_PREFIX, in_job
 from hiring.text import disposition
 
 BASE_URL = "https://pdf.invalid/"
@@ -105,11 +105,15 @@ _TAGS = re.compile(r"<[^>]*>")
 
 def _remaining() -> float:
     """Seconds left of the render budget: one budget per request (or per export on the
-    command line, see `budget`), however many parts it renders."""
+    command line, see `budget`), however many parts it renders. In a request the budget
+    is wall time: someone waits. In a job it is the job thread's CPU time: a job at idle
+    priority may wait for the CPU while web workers are busy, and the budget bounds the
+    work a document makes, not that wait (JOB_TIME_LIMIT bounds the wait)."""
+    clock = time.thread_time if in_job() else time.monotonic
     deadline = g.get("pdf_deadline")
     if deadline is None:
-        deadline = g.pdf_deadline = time.monotonic() + current_app.config["PDF_TIME_LIMIT"]
-    return deadline - time.monotonic()
+        deadline = g.pdf_deadline = clock() + current_app.config["PDF_TIME_LIMIT"]
+    return deadline - clock()
 
 
 @contextmanager
@@ -132,39 +136,65 @@ class RenderTimeout(PdfError):
 class _Deadline:
     """Stop a render that runs too long: with SIGALRM in a process's main thread (a web
     or job worker), and from a timer thread in a pool thread (the in-process job pool),
-    which raises in the render's thread at its next Python step."""
+    which raises in the render's thread at its next Python step.
 
-    def __init__(self, seconds: float):
+    With `wall` (in a job), `seconds` is CPU time of the render's thread: when the alarm
+    rings early because the thread waited for the CPU, it is set again for what is left,
+    until the CPU time is used or `wall` seconds have passed."""
+
+    def __init__(self, seconds: float, wall: float | None = None):
         self.seconds = seconds
+        self.wall = wall
         self.main = threading.current_thread() is threading.main_thread()
         self.lock = threading.Lock()
         self.running = False
         self.fired = False
 
+    def _left(self, used_cpu: float) -> float:
+        """Seconds until the deadline may have come, 0 when it has."""
+        if self.wall is None:
+            return 0
+        wall_left = self.wall - (time.monotonic() - self.started)
+        return max(0, min(self.seconds - used_cpu, wall_left))
+
     def _expired(self, signum, frame):
+        left = self._left(time.thread_time() - self.cpu_start)
+        if left > 0:
+            signal.setitimer(signal.ITIMER_REAL, left)
+            return
         raise RenderTimeout()
+
+    def _arm(self, seconds: float, ident: int) -> None:
+        self.timer = threading.Timer(seconds, self._interrupt, (ident,))
+        self.timer.daemon = True
+        self.timer.start()
 
     def _interrupt(self, ident: int) -> None:
         with self.lock:
-            if self.running:
-                self.fired = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                    ctypes.c_ulong(ident), ctypes.py_object(RenderTimeout)
-                )
+            if not self.running:
+                return
+            if self.wall is not None and hasattr(time, "pthread_getcpuclockid"):
+                used = time.clock_gettime(time.pthread_getcpuclockid(ident)) - self.cpu_start
+                left = self._left(used)
+                if left > 0:
+                    self._arm(left, ident)
+                    return
+            self.fired = True
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                ctypes.c_ulong(ident), ctypes.py_object(RenderTimeout)
+            )
 
     def __enter__(self):
         if self.seconds <= 0:
             return self
         self.running = True
+        self.started, self.cpu_start = time.monotonic(), time.thread_time()
+        first = self.seconds if self.wall is None else min(self.seconds, self.wall)
         if self.main:
             self.previous = signal.signal(signal.SIGALRM, self._expired)
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            signal.setitimer(signal.ITIMER_REAL, first)
         else:
-            self.timer = threading.Timer(
-                self.seconds, self._interrupt, (threading.current_thread().ident,)
-            )
-            self.timer.daemon = True
-            self.timer.start()
+            self._arm(first, threading.current_thread().ident)
         return self
 
     def __exit__(self, *exc):
@@ -174,9 +204,9 @@ class _Deadline:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.previous)
             return False
-        self.timer.cancel()
         with self.lock:
             self.running = False
+            self.timer.cancel()
             if self.fired and exc[0] is None:
                 # Fired as the render ended: clear the exception not yet raised.
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(
@@ -228,7 +258,8 @@ def _render(template: str, context: dict, finish: Callable):
     document = HTML(
         string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher(current_app.static_folder)
     )
-    with _collector_paused(), _Deadline(remaining):
+    wall = current_app.config["JOB_TIME_LIMIT"] if in_job() else None
+    with _collector_paused(), _Deadline(remaining, wall):
         rendered = document.render(font_config=_FONTS)
         if len(rendered.pages) > config["PDF_MAX_PAGES"]:
             raise PdfError(

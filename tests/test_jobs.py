@@ -266,6 +266,65 @@ def test_a_render_deadline_stops_a_thread_that_is_not_the_main_one():
     assert outcome == [pdf.TOO_LONG]
 
 
+def spin(seconds: float) -> None:
+    """Use the CPU for `seconds` of wall time."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+def within(seconds: float, wall: float | None, work) -> str:
+    """What `work` came to under a render deadline made in this thread: "done", or the
+    render's message."""
+    try:
+        with pdf._Deadline(seconds, wall):
+            work()
+    except pdf.RenderTimeout as error:
+        return str(error)
+    return "done"
+
+
+@pytest.mark.parametrize("in_thread", [True, False], ids=["pool thread", "main thread"])
+def test_in_a_job_the_budget_is_cpu_time_and_waiting_for_the_cpu_is_not_counted(in_thread):
+    # A job at idle priority waits while web workers keep the CPU: sleeping stands for
+    # that wait. The same budget stops work that uses the CPU, and the job's wall limit
+    # stops a wait without end.
+    cases = [
+        (0.05, 5, lambda: time.sleep(0.3), "done"),
+        (0.05, 5, lambda: spin(5), pdf.TOO_LONG),
+        (5, 0.1, lambda: [time.sleep(0.05) for _ in range(40)], pdf.TOO_LONG),
+        # In a request someone waits: there the budget is wall time.
+        (0.05, None, lambda: [time.sleep(0.05) for _ in range(10)], pdf.TOO_LONG),
+    ]
+    for seconds, wall, work, expected in cases:
+        if in_thread:
+            outcome = []
+            thread = threading.Thread(
+                target=lambda out, *args: out.append(within(*args)),
+                args=(outcome, seconds, wall, work),
+            )
+            thread.start()
+            thread.join(10)
+            assert outcome == [expected], (seconds, wall)
+        else:
+            assert within(seconds, wall, work) == expected, (seconds, wall)
+
+
+def budget_left_after_a_wait() -> float:
+    pdf._remaining()  # the budget starts
+    time.sleep(0.3)
+    return pdf._remaining()
+
+
+@pytest.mark.parametrize("config_overrides", [{"PDF_TIME_LIMIT": 1}])
+def test_a_job_counts_its_render_budget_in_cpu_time_a_request_in_wall_time(app):
+    with app.app_context():
+        in_job = jobs.run(f"{__name__}:budget_left_after_a_wait", "budget", ())
+    with app.test_request_context():
+        in_request = budget_left_after_a_wait()
+    assert in_job > 0.9 and in_request < 0.75
+
+
 def test_a_failing_job_says_so_and_is_logged(app, client, login, users, panel, monkeypatch):
     submit(client, login, users["interviewer"], panel)
 
