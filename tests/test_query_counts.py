@@ -150,3 +150,21 @@ def test_bank_kit_and_admin_pages_do_not_query_per_row(
     assert large == small
     login(users["interviewer"])
     assert queries_of_page(client, count_queries, f"/scorecards/{large_card}") == small_live
+
+
+def test_a_ready_packet_is_sent_in_the_same_statements_whatever_the_rounds(
+    app, client, login, users, make_user, make_question, count_queries
+):
+    people = [users["interviewer"], make_user(Role.INTERVIEWER, name="Colleague")]
+    panel = make_panel(app, make_question, people)
+    for person in people:
+        login(person)
+        sid = panel.scorecards[person.id]
+        client.post(f"/scorecards/{sid}/save", json={"base": 0, "changes": complete(panel)})
+        client.post(f"/scorecards/{sid}/submit")
+    url = f"/candidates/{panel.candidate_id}/packet.pdf"
+    login(users["manager"])
+    # The first GET lays the packet out (in a job); the counted one sends it ready.
+    few = queries_of_page(client, count_queries, url)
+    grow(app, panel, people, 4, 0)
+    assert queries_of_page(client, count_queries, url) == few

@@ -522,7 +522,8 @@ def render_job(
                     choices = debrief_queries.kits_interviewed()
                     calibration_document(ident or None, reader, people, kits, choices).make()
                 elif kind == "packet":
-                    candidate = db.session.get(Candidate, ident)
+                    loading = interview_queries.candidate_with_scorecards(ident)
+                    candidate = db.session.scalar(loading)
                     if candidate is None:
                         return "This candidate no longer exists."
                     scorecards = interview_queries.submitted_for_packet(ident, with_guide)

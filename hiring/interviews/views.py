@@ -125,8 +125,11 @@ def candidate(candidate_id: int):
 @allow(EVERYONE)
 def packet(candidate_id: int):
     """The candidate packet, holding the interviews open to the reader."""
-    candidate = db.get_or_404(Candidate, candidate_id)
-    access = queries.access_to(current_user, candidate.id)
+    # With every round's panel: the packet's key reads who is still expected.
+    candidate = db.first_or_404(queries.candidate_with_scorecards(candidate_id))
+    access = queries.PanelAccess(
+        current_user, [s for i in candidate.interviews for s in i.scorecards]
+    )
     if not access.may_open_candidate():
         abort(403)
     guide = request.args.get("guide") == "1"
