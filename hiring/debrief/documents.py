@@ -532,7 +532,7 @@ def render_job(
                         reader = db.session.get(User, reader_id)
                         if reader is None or not reader.active:
                             return "This account can no longer export documents."
-                        access = interview_queries.access_to(reader, ident)
+                        access = interview_queries.loaded_access(reader, candidate)
                         scorecards, hidden = access.readable(scorecards), access.hidden_interviews()
                     packet_document(candidate, scorecards, with_guide, hidden, reader_id).make()
                 else:

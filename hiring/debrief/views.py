@@ -54,9 +54,7 @@ def _panel(candidate_id: int):
     """The candidate, the reader's access, and the submitted scorecards open to the reader;
     403 with the reason when every one is hidden."""
     candidate = db.first_or_404(interviews.candidate_with_scorecards(candidate_id))
-    access = interviews.PanelAccess(
-        current_user, [s for i in candidate.interviews for s in i.scorecards]
-    )
+    access = interviews.loaded_access(current_user, candidate)
     if not access.may_open_candidate():
         abort(403)
     readable = access.readable(interviews.submitted_with_content(candidate.id))

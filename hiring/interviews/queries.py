@@ -102,6 +102,11 @@ def access_to(user, candidate_id: int) -> PanelAccess:
     return PanelAccess(user, db.session.scalars(of_candidate(candidate_id)).all())
 
 
+def loaded_access(user, candidate: Candidate) -> PanelAccess:
+    """The same, for a candidate loaded with `candidate_with_scorecards`: no query more."""
+    return PanelAccess(user, [s for i in candidate.interviews for s in i.scorecards])
+
+
 def may_fill(user, scorecard: Scorecard) -> bool:
     """Only its interviewer fills in, submits, amends or withdraws a scorecard."""
     return scorecard.interviewer_id == user.id

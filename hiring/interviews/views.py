@@ -105,9 +105,7 @@ def candidate_form(candidate_id: int | None = None):
 def candidate(candidate_id: int):
     """A candidate's interviews and the panel's scorecards, as far as the reader may see."""
     candidate = db.first_or_404(queries.candidate_with_scorecards(candidate_id))
-    access = queries.PanelAccess(
-        current_user, [s for i in candidate.interviews for s in i.scorecards]
-    )
+    access = queries.loaded_access(current_user, candidate)
     if not access.may_open_candidate():
         abort(403)
     readable = access.readable(queries.submitted_with_content(candidate.id))
@@ -127,9 +125,7 @@ def packet(candidate_id: int):
     """The candidate packet, holding the interviews open to the reader."""
     # With every round's panel: the packet's key reads who is still expected.
     candidate = db.first_or_404(queries.candidate_with_scorecards(candidate_id))
-    access = queries.PanelAccess(
-        current_user, [s for i in candidate.interviews for s in i.scorecards]
-    )
+    access = queries.loaded_access(current_user, candidate)
     if not access.may_open_candidate():
         abort(403)
     guide = request.args.get("guide") == "1"
