@@ -47,16 +47,22 @@ def grow(app, panel, people, n: int, start: int) -> None:
         db.session.commit()
 
 
-def test_candidate_pages_do_not_query_per_row(
-    app, client, login, users, make_user, make_question, count_queries
-):
-    people = [users["interviewer"], make_user(Role.INTERVIEWER, name="Colleague")]
+def submitted_panel(app, client, login, make_question, people):
+    """A panel of `people`, each of whom has filled in and submitted their scorecard."""
     panel = make_panel(app, make_question, people)
     for person in people:
         login(person)
         sid = panel.scorecards[person.id]
         client.post(f"/scorecards/{sid}/save", json={"base": 0, "changes": complete(panel)})
         client.post(f"/scorecards/{sid}/submit")
+    return panel
+
+
+def test_candidate_pages_do_not_query_per_row(
+    app, client, login, users, make_user, make_question, count_queries
+):
+    people = [users["interviewer"], make_user(Role.INTERVIEWER, name="Colleague")]
+    panel = submitted_panel(app, client, login, make_question, people)
     with app.app_context():
         kit_id = db.session.get(KitVersion, panel.kit_version_id).kit_id
     cid, own = panel.candidate_id, panel.scorecards[users["interviewer"].id]
@@ -156,12 +162,7 @@ def test_a_ready_packet_is_sent_in_the_same_statements_whatever_the_rounds(
     app, client, login, users, make_user, make_question, count_queries
 ):
     people = [users["interviewer"], make_user(Role.INTERVIEWER, name="Colleague")]
-    panel = make_panel(app, make_question, people)
-    for person in people:
-        login(person)
-        sid = panel.scorecards[person.id]
-        client.post(f"/scorecards/{sid}/save", json={"base": 0, "changes": complete(panel)})
-        client.post(f"/scorecards/{sid}/submit")
+    panel = submitted_panel(app, client, login, make_question, people)
     url = f"/candidates/{panel.candidate_id}/packet.pdf"
     login(users["manager"])
     # The first GET lays the packet out (in a job); the counted one sends it ready.
