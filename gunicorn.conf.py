@@ -49,12 +49,15 @@ def post_fork(server, worker):
 
 
 def post_worker_init(worker):
-    """Warm WeasyPrint (fonts, layout code) once per worker, so that the first PDF a user
-    asks for is not the slow one. Here rather than in post_fork: the worker's own signal
-    handlers are in place, so a shutdown during the warm-up is not missed."""
+    """Warm WeasyPrint (fonts, layout code) once per worker, and start the worker's layout
+    helper when jobs run in its own pool, so that the first PDF a user asks for is not the
+    slow one. Here rather than in post_fork: the worker's own signal handlers are in
+    place, so a shutdown during the warm-up is not missed."""
     try:
         from hiring import pdf
 
         pdf.warm()
+        with worker.wsgi.app_context():
+            pdf.start_helpers()
     except Exception as error:  # noqa: BLE001 (warming is an optimisation; serve anyway)
         worker.log.warning("WeasyPrint warm-up failed: %s", error)

@@ -49,7 +49,8 @@ DEFAULTS = {
     # Candidates per page of a kit's comparison (its CSV and JSON hold them all).
     "COMPARE_PER_PAGE": 50,
     # Background jobs (renders, mail): RQ on this Redis, run by `flask --app hiring worker`;
-    # empty: a pool of JOB_THREADS threads inside each app process.
+    # empty: a pool of JOB_THREADS threads inside each app process, each with a helper
+    # process that lays out its documents.
     "REDIS_URL": "",
     "JOB_THREADS": 1,
     # Jobs run at this lower CPU priority, so that web requests go first: "idle" (only CPU

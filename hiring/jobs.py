@@ -4,7 +4,8 @@ requests.
 With `HIRING_REDIS_URL` set, jobs go to RQ on Redis and run in `flask --app hiring
 worker` processes, on as many hosts as needed. Without it, the same job functions run in
 a small pool of threads inside the app's own process: the embedded default, which needs
-nothing else running.
+nothing else running. There, documents are laid out in a helper process per pool thread
+(see `hiring.pdf`), so that a render never holds the lock the process's requests need.
 
 A job is named by a key that says what it makes ("packet:7:UTC:all:0"). Submitting a key
 whose job is still waiting to start joins that job, since it reads the newest data when
@@ -143,6 +144,11 @@ def in_job() -> bool:
     return g.get("in_job", False)
 
 
+def in_pool() -> bool:
+    """Whether the code runs in a thread of the in-process pool."""
+    return threading.current_thread().name.startswith(THREAD_PREFIX)
+
+
 def redis_url() -> str:
     return current_app.config["REDIS_URL"]
 
@@ -178,7 +184,7 @@ def work(burst: bool = False) -> None:
         # time limit runs on a timer thread: a render's own time budget has the alarm.
         death_penalty_class = TimerDeathPenalty
 
-    _lower_priority()
+    lower_priority(current_app.config["JOB_PRIORITY"])
     # Blocking reads wait for jobs: no socket timeout on this connection.
     connection = Redis.from_url(redis_url(), socket_connect_timeout=2)
     Worker([QUEUE], connection=connection).work(burst=burst, logging_level="WARNING")
@@ -313,12 +319,11 @@ def _pool_submit(app, target: str, args: tuple, key: str) -> None:
     executor.submit(_pool_run, app, entry, target, key, tuple(args))
 
 
-def _lower_priority() -> None:
-    """Let the operating system run this process (or pool thread) after the web workers:
-    a render uses the cores they leave, and an autosave never waits behind one. "idle"
-    (Linux's SCHED_IDLE) runs it only on CPU time nothing else wants; a number is a
-    niceness, which still takes a share of a busy core."""
-    priority = current_app.config["JOB_PRIORITY"]
+def lower_priority(priority: str | int) -> None:
+    """Let the operating system run this thread (and the threads it starts) after the web
+    workers: a render uses the cores they leave, and an autosave never waits behind one.
+    "idle" (Linux's SCHED_IDLE) runs it only on CPU time nothing else wants; a number is
+    a niceness, which still takes a share of a busy core."""
     thread = threading.get_native_id()
     if priority == "idle" and hasattr(os, "SCHED_IDLE"):
         with contextlib.suppress(OSError):  # refused (some containers): nice 19 instead
@@ -334,8 +339,7 @@ def _lower_priority() -> None:
 
 def _pool_run(app, entry: _Entry, target: str, key: str, args: tuple) -> None:
     if not getattr(_local, "lowered", False):
-        with app.app_context():
-            _lower_priority()
+        lower_priority(app.config["JOB_PRIORITY"])
         _local.lowered = True
     with _lock:
         if _waiting.get(key) is entry:

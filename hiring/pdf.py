@@ -8,7 +8,8 @@ stamped with one overlay that carries the running header, "Page X of Y", the
 confidentiality line and, for drafts, the "Draft" mark on every page. A packet whose
 scorecards did not change is never laid out again.
 
-WeasyPrint fetches nothing but the app's own static files and data: URLs.
+WeasyPrint fetches nothing but the app's own static files and data: URLs. A job on the
+in-process pool lays out in a helper process; a request or an RQ worker lays out itself.
 """
 
 import ctypes
@@ -16,7 +17,9 @@ import fcntl
 import gc
 import hashlib
 import io
+import logging
 import mimetypes
+import multiprocessing
 import os
 import re
 import signal
@@ -24,7 +27,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -34,8 +40,10 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from hiring.jobs import THREAD_PREFIX, in_job
+from hiring.jobs import THREAD_PREFIX, in_job, in_pool, lower_priority
 from hiring.text import disposition
+
+log = logging.getLogger("hiring.pdf")
 
 BASE_URL = "https://pdf.invalid/"
 TEMPLATES = (
@@ -108,8 +116,13 @@ def _remaining() -> float:
     command line, see `budget`), however many parts it renders. In a request the budget
     is wall time: someone waits. In a job it is the job thread's CPU time: a job at idle
     priority may wait for the CPU while web workers are busy, and the budget bounds the
-    work a document makes, not that wait (JOB_TIME_LIMIT bounds the wait)."""
-    clock = time.thread_time if in_job() else time.monotonic
+    work a document makes, not that wait (JOB_TIME_LIMIT bounds the wait). The CPU time
+    of the job's layouts in a helper process counts too."""
+
+    def job_cpu() -> float:
+        return time.thread_time() + g.get("pdf_helper_cpu", 0.0)
+
+    clock = job_cpu if in_job() else time.monotonic
     deadline = g.get("pdf_deadline")
     if deadline is None:
         deadline = g.pdf_deadline = clock() + current_app.config["PDF_TIME_LIMIT"]
@@ -120,10 +133,12 @@ def _remaining() -> float:
 def budget():
     """A fresh render budget for one export, where one request makes several."""
     g.pop("pdf_deadline", None)
+    g.pop("pdf_helper_cpu", None)
     try:
         yield
     finally:
         g.pop("pdf_deadline", None)
+        g.pop("pdf_helper_cpu", None)
 
 
 class RenderTimeout(PdfError):
@@ -222,7 +237,7 @@ def warm() -> None:
 
 def render_pdf(template: str, **context) -> bytes:
     """Render a template under templates/pdf/ to PDF bytes: the one WeasyPrint entry point."""
-    return _render(template, context, lambda rendered: rendered.write_pdf())
+    return _render(template, context, None)
 
 
 def render_pdf_parts(template: str, anchors: list[str], **context) -> list[bytes]:
@@ -231,17 +246,10 @@ def render_pdf_parts(template: str, anchors: list[str], **context) -> list[bytes
 
     Many parts laid out in one document cost less than each on its own.
     """
-
-    def cut(rendered) -> list[bytes]:
-        pages = rendered.pages
-        starts = [next(n for n, page in enumerate(pages) if a in page.anchors) for a in anchors]
-        ends = [*starts[1:], len(pages)]
-        return [rendered.copy(pages[a:b]).write_pdf() for a, b in zip(starts, ends, strict=True)]
-
-    return _render(template, context, cut)
+    return _render(template, context, anchors)
 
 
-def _render(template: str, context: dict, finish: Callable):
+def _render(template: str, context: dict, anchors: list[str] | None):
     config = current_app.config
     html = render_template(template, paper=config["PAPER_SIZE"], **context)
     if len(html) > config["PDF_MAX_HTML_BYTES"]:
@@ -255,18 +263,131 @@ def _render(template: str, context: dict, finish: Callable):
     remaining = _remaining()
     if remaining <= 0:
         raise RenderTimeout()
-    document = HTML(
-        string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher(current_app.static_folder)
+    order = Layout(
+        html,
+        current_app.static_folder,
+        anchors,
+        config["PDF_MAX_PAGES"],
+        remaining,
+        config["JOB_TIME_LIMIT"] if in_job() else None,
     )
-    wall = current_app.config["JOB_TIME_LIMIT"] if in_job() else None
-    with _collector_paused(), _Deadline(remaining, wall):
-        rendered = document.render(font_config=_FONTS)
-        if len(rendered.pages) > config["PDF_MAX_PAGES"]:
-            raise PdfError(
-                f"This document would have {len(rendered.pages)} pages, more than the "
-                f"limit of {config['PDF_MAX_PAGES']}. Export fewer scorecards at once."
+    if in_pool():
+        made, cpu = _in_helper(order)
+        g.pdf_helper_cpu = g.get("pdf_helper_cpu", 0.0) + cpu
+        return made
+    return order.run()
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One WeasyPrint layout, with what it may use: plain values, so that it can run in a
+    helper process. Makes one PDF, or with `anchors`, one per anchor."""
+
+    html: str
+    static_folder: str
+    anchors: list[str] | None
+    max_pages: int
+    # Seconds the layout may take: CPU time with `wall` (in a job), else wall time.
+    seconds: float
+    wall: float | None
+    # In a helper process: seconds beyond those limits after which the process ends
+    # itself, when the layout is stuck where its deadline cannot stop it.
+    grace: float = 10
+
+    def run(self):
+        document = HTML(
+            string=self.html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher(self.static_folder)
+        )
+        with _collector_paused(), _Deadline(self.seconds, self.wall):
+            rendered = document.render(font_config=_FONTS)
+            if len(rendered.pages) > self.max_pages:
+                raise PdfError(
+                    f"This document would have {len(rendered.pages)} pages, more than the "
+                    f"limit of {self.max_pages}. Export fewer scorecards at once."
+                )
+            if self.anchors is None:
+                return rendered.write_pdf()
+            pages = rendered.pages
+            starts = [
+                next(n for n, page in enumerate(pages) if a in page.anchors) for a in self.anchors
+            ]
+            ends = [*starts[1:], len(pages)]
+            return [
+                rendered.copy(pages[a:b]).write_pdf() for a, b in zip(starts, ends, strict=True)
+            ]
+
+
+# Layouts for the in-process pool -------------------------------------------------------
+#
+# A pool thread shares its process's interpreter lock with the web worker's requests, and
+# at idle priority it may be taken off the CPU while it holds the lock: a save then waits
+# for a render. So the pool's threads hand each layout to a helper process of their own
+# (one per pool thread, at the job priority) and wait for it without the lock.
+
+CRASHED = "The document could not be laid out; the error was logged. Try again later."
+_helpers: dict[int, ProcessPoolExecutor] = {}
+_helpers_lock = threading.Lock()
+
+
+def _helper() -> ProcessPoolExecutor:
+    """The helper processes of this process, started on first use (and after a fork)."""
+    pid = os.getpid()
+    with _helpers_lock:
+        if pid not in _helpers:
+            config = current_app.config
+            _helpers[pid] = ProcessPoolExecutor(
+                max_workers=max(1, int(config["JOB_THREADS"])),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_helper_started,
+                initargs=(pid, config["JOB_PRIORITY"]),
             )
-        return finish(rendered)
+        return _helpers[pid]
+
+
+def start_helpers() -> None:
+    """Start this process's layout helpers now (an app server's worker, as it starts), so
+    that the first document a job lays out does not wait for one to start."""
+    if not current_app.config["REDIS_URL"]:
+        _helper().submit(os.getpid)
+
+
+def _in_helper(order: Layout):
+    """Run `order` in a helper process: what it made and the CPU seconds it used."""
+    try:
+        return _helper().submit(_helper_run, order).result()
+    except BrokenProcessPool:
+        log.exception("a layout helper process ended during a layout")
+        with _helpers_lock:
+            _helpers.pop(os.getpid(), None)
+        raise PdfError(CRASHED) from None
+
+
+def _helper_started(parent: int, priority: str | int) -> None:
+    """A helper process starts: at the job priority, ending with the process it helps,
+    with WeasyPrint warm."""
+    lower_priority(priority)
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+    warm()
+
+
+def _helper_run(order: Layout):
+    """In a helper process: the layout, and the CPU seconds it used. A layout stuck where
+    its deadline cannot stop it ends the process; the pool thread waiting hears so."""
+    limit = (order.wall if order.wall is not None else order.seconds) + order.grace
+    stuck = threading.Timer(limit, os._exit, (70,))
+    stuck.daemon = True
+    stuck.start()
+    started = time.thread_time()
+    try:
+        return order.run(), time.thread_time() - started
+    finally:
+        stuck.cancel()
 
 
 @contextmanager

@@ -64,6 +64,8 @@ def test_the_gunicorn_settings_serve_the_app(tmp_path, database_uri):
         for _ in range(60):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as r:
                 assert r.status == 200
+        # Without Redis, each worker starts its layout helper as it starts.
+        assert helpers_of(env["HIRING_BIND"])
     finally:
         # A worker forked a moment ago has not yet set its signal handlers, and would miss
         # the stop (the master then kills it after graceful_timeout): let it boot.
@@ -77,3 +79,22 @@ def test_the_gunicorn_settings_serve_the_app(tmp_path, database_uri):
             raise
     assert b"Traceback" not in errors, errors.decode()[-2000:]
     assert b"Autorestarting worker" in errors
+    # Workers replaced and the server stopped leave no helper behind.
+    deadline = time.monotonic() + 10
+    while helpers_of(env["HIRING_BIND"]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not helpers_of(env["HIRING_BIND"])
+
+
+def helpers_of(bind: str) -> list[int]:
+    """The layout helper processes of the app server bound to `bind`."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (proc / "cmdline").read_bytes()
+            environment = (proc / "environ").read_bytes().split(b"\0")
+        except OSError:  # ended meanwhile
+            continue
+        if b"spawn_main" in command and f"HIRING_BIND={bind}".encode() in environment:
+            found.append(int(proc.name))
+    return found

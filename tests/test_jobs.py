@@ -4,6 +4,7 @@ the browser; the render limits inside jobs; e-mail through the queue."""
 
 import io
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -11,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from flask import current_app, g
 from pypdf import PdfReader
 from redis import Redis
 from sqlalchemy import func, select
@@ -59,6 +61,24 @@ def no_layout(monkeypatch):
     monkeypatch.setattr(pdf, "HTML", refuse)
 
 
+def counted_layouts(monkeypatch) -> list[str]:
+    """From here on, the start of each document laid out, in this process or a helper."""
+    layouts = []
+    in_process, in_helper = pdf.HTML, pdf._in_helper
+
+    def here(*args, **kwargs):
+        layouts.append(kwargs.get("string", "")[:80])
+        return in_process(*args, **kwargs)
+
+    def there(order):
+        layouts.append(order.html[:80])
+        return in_helper(order)
+
+    monkeypatch.setattr(pdf, "HTML", here)
+    monkeypatch.setattr(pdf, "_in_helper", there)
+    return layouts
+
+
 # Jobs on the in-process pool ------------------------------------------------------------
 
 started, release = threading.Event(), threading.Event()
@@ -104,6 +124,95 @@ def test_pool_jobs_run_only_on_cpu_time_the_web_workers_leave(app, tmp_path):
     assert os.sched_getscheduler(0) == os.SCHED_OTHER  # the web thread keeps its own
     # ... and takes the interpreter lock back from a render sooner than the default 5 ms.
     assert sys.getswitchinterval() == jobs.POOL_SWITCH_INTERVAL < 0.005
+
+
+@pytest.mark.parametrize("config_overrides", [{"PREPARE_DOCUMENTS": True}])
+def test_pool_jobs_lay_out_in_a_helper_process_not_in_the_web_process(
+    app, client, login, users, panel, config_overrides, monkeypatch
+):
+    # A pool thread laying out here would hold this process's interpreter lock, and would
+    # keep it while the operating system, at the job priority, runs others first: a
+    # save would wait for the render.
+    no_layout(monkeypatch)
+    submit(client, login, users["interviewer"], panel)
+    assert jobs.idle(60)
+    assert packet_ready(app, panel.candidate_id)
+    with app.app_context():
+        helper = pdf._helper()
+    assert helper.submit(os.getpid).result(30) != os.getpid()
+    assert helper.submit(os.sched_getscheduler, 0).result(30) == os.SCHED_IDLE
+
+
+def budget_after_a_layout(path: str) -> None:
+    """Write down the CPU seconds a layout used in the helper and the budget left."""
+    with current_app.test_request_context():
+        pdf.render_pdf("pdf/overlay.html", pages=3, header="Budget", draft=True)
+        Path(path).write_text(f"{g.pdf_helper_cpu} {pdf._remaining()}")
+
+
+@pytest.mark.parametrize("config_overrides", [{"PDF_TIME_LIMIT": 20}])
+def test_a_layout_in_the_helper_counts_against_the_jobs_render_budget(app, tmp_path):
+    with app.app_context():
+        jobs.submit(f"{__name__}:budget_after_a_layout", str(tmp_path / "spent"), key="spent")
+        assert jobs.wait("spent", 60).state == "finished"
+    helper_cpu, left = map(float, (tmp_path / "spent").read_text().split())
+    assert helper_cpu > 0 and left <= 20 - helper_cpu
+
+
+class Crashing(pdf.Layout):
+    """A layout that takes its helper process down with it."""
+
+    def run(self):
+        os._exit(3)
+
+
+class Stuck(pdf.Layout):
+    """A layout stuck where its deadline cannot reach it."""
+
+    def run(self):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(60)
+
+
+@pytest.mark.parametrize("broken", [Crashing, Stuck])
+def test_a_helper_that_dies_or_is_stuck_fails_its_document_and_the_next_gets_a_new_one(
+    app, broken, caplog
+):
+    with app.app_context():
+        order = broken("<p>Lost</p>", app.static_folder, None, 5, seconds=0.2, wall=None, grace=1)
+        started = time.monotonic()
+        with pytest.raises(pdf.PdfError, match="could not be laid out"):
+            pdf._in_helper(order)
+        assert time.monotonic() - started < 30
+        made, _ = pdf._in_helper(pdf.Layout("<p>Next</p>", app.static_folder, None, 5, 5, None))
+    assert "Next" in PdfReader(io.BytesIO(made)).pages[0].extract_text()
+    assert "layout helper process ended" in caplog.text
+
+
+def test_a_helper_ends_with_the_process_it_helps(tmp_path):
+    # An app server's worker killed outright (its time-out) leaves no helper behind.
+    script = (
+        "import os, sys\n"
+        "from hiring import create_app, pdf\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        "    print(pdf._helper().submit(os.getpid).result(60), flush=True)\n"
+        "os.kill(os.getpid(), 9)\n"
+    )
+    env = os.environ | {
+        "HIRING_DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
+        "HIRING_INSTANCE_PATH": str(tmp_path),
+        "HIRING_SECRET_KEY": "test",
+    }
+    env.pop("HIRING_REDIS_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    helper = int(done.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{helper}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not Path(f"/proc/{helper}").exists()
 
 
 @pytest.mark.parametrize("config_overrides", [{"PREPARE_DOCUMENTS": True}])
@@ -215,14 +324,7 @@ def test_an_export_not_ready_shows_its_progress_then_downloads(
 
 def test_two_asking_at_once_share_one_render(app, client, login, users, panel, monkeypatch):
     submit(client, login, users["interviewer"], panel)
-    layouts = []
-    real = pdf.HTML
-
-    def counting(*args, **kwargs):
-        layouts.append(kwargs.get("string", "")[:80])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(pdf, "HTML", counting)
+    layouts = counted_layouts(monkeypatch)
     with app.test_request_context():
         candidate = db.session.get(Candidate, panel.candidate_id)
         document = documents.packet_document(
