@@ -3,7 +3,7 @@
 Every document is made of parts (a cover, scorecards, a kit guide) rendered once with
 WeasyPrint and cached on disk under a key of what they show (ids and versions, the
 templates' fingerprint, the paper size); a submitted scorecard never changes until it
-is amended, which bumps its version and so its key. Parts are joined with pypdf and
+is amended, which bumps its version and so its key. Parts are joined with pikepdf and
 stamped with one overlay that carries the running header, "Page X of Y", the
 confidentiality line and, for drafts, the "Draft" mark on every page. A packet whose
 scorecards did not change is never laid out again.
@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pikepdf
 from flask import Response, current_app, g, render_template
-from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -582,9 +582,10 @@ def assemble(
     owner: str = SHARED,
 ) -> bytes:
     """Join parts into one document, stamped with header, page numbers and marks."""
-    readers = [PdfReader(io.BytesIO(part)) for part in parts]
-    total = sum(len(r.pages) for r in readers)
-    overlay = PdfReader(
+    # The parts stay open until the document is written: their pages are copied then.
+    sources = [pikepdf.open(io.BytesIO(part)) for part in parts]
+    total = sum(len(source.pages) for source in sources)
+    overlay = pikepdf.open(
         io.BytesIO(
             cached(
                 f"overlay:{total}:{draft}:{header}:{current_app.config['PDF_CONFIDENTIAL']}",
@@ -593,23 +594,19 @@ def assemble(
             )
         )
     )
-    writer = PdfWriter()
-    pages = (page for reader in readers for page in reader.pages)
-    # pypdf's merge_page rewrites both content streams: 100 ms for a 40-page packet here,
-    # against 31 ms for drawing the stamp as a form XObject, which needs pypdf's private
-    # object registry. A cold export takes seconds; the public API is worth 70 ms.
-    for page, stamp in zip(pages, overlay.pages, strict=True):
-        writer.add_page(page).merge_page(stamp, over=True)
-    writer.add_metadata(
-        {
-            "/Title": title,
-            "/Author": current_app.config["PDF_AUTHOR"],
-            "/Subject": subject,
-            "/Creator": "Scorecards",
-        }
-    )
+    document = pikepdf.new()
+    for source in sources:
+        document.pages.extend(source.pages)
+    # Each stamp is drawn as a form over its page, whose content is left as it is: 65 ms
+    # for a 44-page packet here, where pypdf's merging of content streams took 490-660 ms.
+    for page, stamp in zip(document.pages, overlay.pages, strict=True):
+        page.add_overlay(stamp)
+    document.docinfo["/Title"] = title
+    document.docinfo["/Author"] = current_app.config["PDF_AUTHOR"]
+    document.docinfo["/Subject"] = subject
+    document.docinfo["/Creator"] = "Scorecards"
     out = io.BytesIO()
-    writer.write(out)
+    document.save(out)
     return out.getvalue()
 
 
