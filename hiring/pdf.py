@@ -358,12 +358,15 @@ def start_helpers() -> None:
 
 def _in_helper(order: Layout):
     """Run `order` in a helper process: what it made and the CPU seconds it used."""
+    helper = _helper()
     try:
-        return _helper().submit(_helper_run, order).result()
+        return helper.submit(_helper_run, order).result()
     except BrokenProcessPool:
         log.exception("a layout helper process ended during a layout")
         with _helpers_lock:
-            _helpers.pop(os.getpid(), None)
+            # Another pool thread may have replaced it already: drop only this one.
+            if _helpers.get(os.getpid()) is helper:
+                del _helpers[os.getpid()]
         raise PdfError(CRASHED) from None
 
 
