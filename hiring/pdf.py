@@ -40,7 +40,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from hiring.jobs import THREAD_PREFIX, in_job, in_pool, lower_priority
+from hiring.jobs import in_job, in_pool, lower_priority, redis_url
 from hiring.text import disposition
 
 log = logging.getLogger("hiring.pdf")
@@ -352,7 +352,7 @@ def _helper() -> ProcessPoolExecutor:
 def start_helpers() -> None:
     """Start this process's layout helpers now (an app server's worker, as it starts), so
     that the first document a job lays out does not wait for one to start."""
-    if not current_app.config["REDIS_URL"]:
+    if not redis_url():
         _helper().submit(os.getpid)
 
 
@@ -404,13 +404,11 @@ def _collector_paused():
 
     The collector would walk the previous render's objects: a 20-scorecard render ran 8%
     faster paused (bench, one run). The switch is process-wide, so it is touched only in
-    a worker's main thread (one request at a time) or a job thread, and only when it was
-    on; it is back on, and has collected, when the render ends however it ends.
+    a process's main thread (a web worker's, one request at a time; a job worker's; a
+    layout helper's: the pool's threads lay out there), and only when it was on; it is
+    back on, and has collected, when the render ends however it ends.
     """
-    thread = threading.current_thread()
-    pause = gc.isenabled() and (
-        thread is threading.main_thread() or thread.name.startswith(THREAD_PREFIX)
-    )
+    pause = gc.isenabled() and threading.current_thread() is threading.main_thread()
     if pause:
         gc.disable()
     try:
