@@ -184,13 +184,50 @@ def users(make_user) -> dict[str, User]:
     }
 
 
+class Served:
+    """WSGI middleware that lets a test's end wait for the requests being answered and
+    turns away any that come later. A page closed at the end of a test still sends what it
+    had unsaved (the scorecard saves when hidden), on a connection the server keeps open
+    after it stops accepting new ones; a request answered while the database is emptied
+    and its pool disposed, or after, leaves its connection to the garbage collector.
+    A request is done with the database when the app returns (Flask ends the request's
+    context before the body is sent, and no response here is streamed)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.running = 0
+        self.closed = False
+        self.changed = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.changed:
+            if self.closed:
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"The test is over.\n"]
+            self.running += 1
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self.changed:
+                self.running -= 1
+                self.changed.notify_all()
+
+    def close(self, timeout: float) -> bool:
+        """Turn away new requests; True once none is running (False after `timeout`)."""
+        with self.changed:
+            self.closed = True
+            return self.changed.wait_for(lambda: self.running == 0, timeout)
+
+
 @pytest.fixture
 def live_server(app):
     """The app served from a thread, so the test sees the same database."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    served = Served(app)
+    server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
+    assert served.close(30), "a request was still being answered 30 s after the test"
     server.shutdown()
     thread.join(timeout=5)
 
