@@ -56,6 +56,11 @@ DEFAULTS = {
     # Jobs run at this lower CPU priority, so that web requests go first: "idle" (only CPU
     # time nothing else wants; on Linux) or a niceness from 0 (none) to 19.
     "JOB_PRIORITY": "idle",
+    # Before each layout, a job waits while the host's cores are busy (this share of
+    # them or more) with work that is not a job, app servers or the database, up to this
+    # many seconds; 0 never waits. See `hiring.jobs.give_way`.
+    "JOB_GIVE_WAY_SECONDS": 3,
+    "JOB_GIVE_WAY_ABOVE": 0.75,
     # A job still running after this long (wall clock, waiting for the CPU included) is
     # stopped; a render's own limit usually comes first.
     "JOB_TIME_LIMIT": 180,
@@ -145,3 +150,9 @@ def load(app: Flask, overrides: dict | None) -> None:
     priority = app.config["JOB_PRIORITY"]
     if priority != "idle" and not (isinstance(priority, int) and 0 <= priority <= 19):
         raise ValueError("HIRING_JOB_PRIORITY must be idle or a niceness from 0 to 19")
+    share = app.config["JOB_GIVE_WAY_ABOVE"]
+    if not (isinstance(share, int | float) and 0 < share <= 1):
+        raise ValueError("HIRING_JOB_GIVE_WAY_ABOVE must be a share of the cores, above 0 up to 1")
+    seconds = app.config["JOB_GIVE_WAY_SECONDS"]
+    if not (isinstance(seconds, int | float) and 0 <= seconds <= 60):
+        raise ValueError("HIRING_JOB_GIVE_WAY_SECONDS must be a number of seconds from 0 to 60")

@@ -322,19 +322,84 @@ def _pool_submit(app, target: str, args: tuple, key: str) -> None:
 def lower_priority(priority: str | int) -> None:
     """Let the operating system run this thread (and the threads it starts) after the web
     workers: a render uses the cores they leave, and an autosave never waits behind one.
-    "idle" (Linux's SCHED_IDLE) runs it only on CPU time nothing else wants; a number is
-    a niceness, which still takes a share of a busy core."""
+    "idle" (Linux's SCHED_IDLE, at nice 19) runs it only on CPU time nothing else wants;
+    a number is a niceness, which still takes a share of a busy core."""
     thread = threading.get_native_id()
     if priority == "idle" and hasattr(os, "SCHED_IDLE"):
         with contextlib.suppress(OSError):  # refused (some containers): nice 19 instead
             os.sched_setscheduler(thread, os.SCHED_IDLE, os.sched_param(0))
-            return
+    # A niceness above 0 also files the job's CPU time under "nice" in the host's
+    # counters (for an idle thread it changes nothing else): `give_way` tells jobs from
+    # the work they give way to by it.
     niceness = 19 if priority == "idle" else priority
     if niceness:
         try:
             os.setpriority(os.PRIO_PROCESS, thread, niceness)
         except OSError:
             log.warning("could not lower the job priority")
+
+
+# The host's CPU counters as last read in this process: (when, non-job time, all time).
+_counters: tuple[float, int, int] | None = None
+# The shortest and the longest stretch of time over which `give_way` measures the host.
+SAMPLE_SECONDS = (0.1, 1.0)
+
+
+def _host_counters() -> tuple[int, int] | None:
+    """The host's CPU time spent on work that does not run niced, and all of it, in
+    ticks summed over the cores; None where Linux's /proc/stat cannot be read."""
+    try:
+        with open("/proc/stat", "rb") as stat:
+            fields = [int(n) for n in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    if len(fields) < 8:
+        return None
+    user, _nice, system, _idle, _iowait, irq, softirq, _steal = fields
+    return user + system + irq + softirq, sum(fields)
+
+
+def give_way() -> float:
+    """In a job, before a layout: while the host's cores are busy with work that is not a
+    job (app servers, the database), wait for them, up to JOB_GIVE_WAY_SECONDS; the
+    seconds waited. Jobs run at idle priority, so the operating system already gives
+    them only CPU time nothing else wants, but a core kept busy by a job still slows the
+    others (the caches, the memory, the virtual machine's host): on a 2-core machine an
+    idle-priority busy loop took a third of PostgreSQL's save rate. A host whose app
+    servers leave it spare CPU lets jobs go on at once, as does one that runs only job
+    workers. Jobs are told apart by their niceness (see `lower_priority`), so a job
+    never waits for another."""
+    global _counters
+    config = current_app.config
+    limit = float(config["JOB_GIVE_WAY_SECONDS"])
+    if limit <= 0 or not in_job() or config["JOB_PRIORITY"] == 0:
+        return 0.0
+    shortest, longest = SAMPLE_SECONDS
+    started = time.monotonic()
+    last = _counters
+    if last is None or started - last[0] > longest:  # too old to say how busy it is now
+        read = _host_counters()
+        if read is None:
+            return 0.0
+        last = (started, *read)
+    waited_since: float | None = None
+    while True:
+        # Measure over a moment at least. A job thread at idle priority on a busy host may
+        # wake long after it asked: the whole time counts.
+        time.sleep(max(0.0, shortest - (time.monotonic() - last[0])))
+        now, read = time.monotonic(), _host_counters()
+        if read is None:
+            return 0.0
+        busy, total = read[0] - last[1], read[1] - last[2]
+        last = _counters = (now, *read)
+        if total > 0 and busy / total >= config["JOB_GIVE_WAY_ABOVE"]:
+            if waited_since is None:
+                waited_since = now
+            if now - waited_since < limit:
+                continue
+        if waited_since is not None:
+            log.info("a job waited %.1f s for the busy host before a layout", now - waited_since)
+        return now - started
 
 
 def _pool_run(app, entry: _Entry, target: str, key: str, args: tuple) -> None:

@@ -40,7 +40,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from hiring.jobs import in_job, in_pool, lower_priority, redis_url
+from hiring.jobs import give_way, in_job, in_pool, lower_priority, redis_url
 from hiring.text import disposition
 
 log = logging.getLogger("hiring.pdf")
@@ -265,6 +265,7 @@ def _render(template: str, context: dict, anchors: list[str] | None):
             f"This document would have about {estimate} pages, more than the limit of "
             f"{config['PDF_MAX_PAGES']}. Export fewer scorecards at once."
         )
+    give_way()
     remaining = _remaining()
     if remaining <= 0:
         raise RenderTimeout()

@@ -42,6 +42,9 @@ def _base_config(uri: str, instance: str) -> dict:
         # Renders ahead of a change are tested on their own (test_jobs): elsewhere they
         # would only add work in the background.
         "PREPARE_DOCUMENTS": False,
+        # Jobs giving way to a busy host are tested on their own (test_jobs): elsewhere the
+        # test's own work would make a job wait now and then.
+        "JOB_GIVE_WAY_SECONDS": 0,
     }
 
 

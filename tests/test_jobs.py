@@ -2,6 +2,7 @@
 RQ workers; exports that wait for a running job instead of rendering twice; progress for
 the browser; the render limits inside jobs; e-mail through the queue."""
 
+import contextlib
 import io
 import os
 import signal
@@ -141,6 +142,75 @@ def test_pool_jobs_lay_out_in_a_helper_process_not_in_the_web_process(
         helper = pdf._helper()
     assert helper.submit(os.getpid).result(30) != os.getpid()
     assert helper.submit(os.sched_getscheduler, 0).result(30) == os.SCHED_IDLE
+
+
+def lay_out(_: str = "") -> None:
+    """Lay out a one-page document."""
+    with current_app.test_request_context():
+        pdf.render_pdf("pdf/overlay.html", pages=1, header="Busy", draft=True)
+
+
+@contextlib.contextmanager
+def one_core_busy(niced: bool):
+    """One core kept busy: by work at normal priority (an app server, the database), or
+    niced at idle priority, as jobs run."""
+    prefix = ["chrt", "--idle", "0", "nice", "-n", "19"] if niced else []
+    burner = subprocess.Popen([*prefix, sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.3)
+        yield
+    finally:
+        burner.kill()
+        burner.wait()
+
+
+def waits_logged(caplog) -> list[float]:
+    return [r.args[0] for r in caplog.records if r.msg.startswith("a job waited")]
+
+
+# Busy: half a core's worth of the host or more.
+GIVE_WAY = {"JOB_GIVE_WAY_SECONDS": 1, "JOB_GIVE_WAY_ABOVE": 0.5 / os.cpu_count()}
+
+
+@pytest.mark.parametrize("config_overrides", [GIVE_WAY])
+def test_a_job_gives_way_to_other_work_before_a_layout_but_not_to_jobs(app, caplog):
+    caplog.set_level("INFO", logger="hiring.jobs")
+    with app.app_context():
+        jobs.submit(f"{__name__}:lay_out", key="warm")  # starts the helper: not measured
+        assert jobs.wait("warm", 60).state == "finished"
+        assert waits_logged(caplog) == []
+        with one_core_busy(niced=True):  # another job: no reason to wait
+            jobs.submit(f"{__name__}:lay_out", key="beside a job")
+            assert jobs.wait("beside a job", 60).state == "finished"
+        assert waits_logged(caplog) == []
+        with one_core_busy(niced=False):
+            jobs.submit(f"{__name__}:lay_out", key="beside an app server")
+            assert jobs.wait("beside an app server", 60).state == "finished"
+    # It waited as long as it may, then laid out all the same (the core stayed busy).
+    [waited] = waits_logged(caplog)
+    assert waited >= 1
+
+
+@pytest.mark.parametrize("config_overrides", [GIVE_WAY])
+def test_a_render_someone_asked_for_in_a_request_does_not_wait(app, caplog):
+    caplog.set_level("INFO", logger="hiring.jobs")
+    with app.app_context(), one_core_busy(niced=False):
+        assert jobs.give_way() == 0  # without so much as a look at the host
+        lay_out()
+    assert waits_logged(caplog) == []
+
+
+def test_give_way_settings_are_checked(app):
+    from hiring import create_app
+
+    for bad in (
+        {"JOB_GIVE_WAY_ABOVE": 0},
+        {"JOB_GIVE_WAY_ABOVE": 1.5},
+        {"JOB_GIVE_WAY_SECONDS": -1},
+        {"JOB_GIVE_WAY_SECONDS": "soon"},
+    ):
+        with pytest.raises(ValueError, match="HIRING_JOB_GIVE_WAY"):
+            create_app(dict(app.config) | bad)
 
 
 def budget_after_a_layout(path: str) -> None:
@@ -504,7 +574,7 @@ def test_rq_workers_run_at_idle_priority_or_the_niceness_asked_for(
         jobs.submit("tests.test_jobs:scheduling", str(tmp_path / "idle"), key="idle")
     worker = run_worker(app, "--burst")
     assert worker.returncode == 0, worker.stderr
-    assert (tmp_path / "idle").read_text() == f"{os.SCHED_IDLE} 0"
+    assert (tmp_path / "idle").read_text() == f"{os.SCHED_IDLE} 19"
     monkeypatch.setenv("HIRING_JOB_PRIORITY", "19")
     with app.app_context():
         jobs.submit("tests.test_jobs:scheduling", str(tmp_path / "nice"), key="nice")
