@@ -17,9 +17,10 @@ import random
 import tempfile
 import time
 from datetime import timedelta
+from itertools import groupby
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from hiring import create_app
 from hiring.auth.models import Role
@@ -122,6 +123,9 @@ def generate(
         for n in range(3)
     ]
     db.session.commit()
+    # Plain ids: a commit expires the records, and reading one again is a query.
+    people_ids = [person.id for person in people]
+    kit_versions = [(v.id, v.duration_minutes) for v in versions]
     shapes = {
         v.id: (
             [item.id for item in v.items],
@@ -143,7 +147,12 @@ def generate(
     def flush() -> None:
         for model in (Candidate, Interview, Scorecard, ItemNote, Rating):
             if batch[model]:
-                db.session.execute(insert(model), batch[model])
+                # Core inserts, one batch per set of columns: the ORM's bulk insert sends
+                # one batch per run of alike rows, where submitted, draft and untouched
+                # scorecards interleave, and notes with and without a tier.
+                rows = sorted(batch[model], key=lambda row: tuple(sorted(row)))
+                for _, alike in groupby(rows, key=lambda row: tuple(sorted(row))):
+                    db.session.execute(insert(model.__table__), list(alike))
                 batch[model].clear()
         db.session.commit()
 
@@ -164,8 +173,8 @@ def generate(
         )
         counts["candidates"] += 1
         for round_ in range(rng.randint(1, 2 * rounds - 1)):
-            version = rng.choice(versions)
-            items, competencies, scale = shapes[version.id]
+            version_id, duration = rng.choice(kit_versions)
+            items, competencies, scale = shapes[version_id]
             iid = next_interview
             next_interview += 1
             at = created + timedelta(days=3 * round_ + rng.randint(0, 3), hours=rng.randint(9, 16))
@@ -173,9 +182,9 @@ def generate(
                 {
                     "id": iid,
                     "candidate_id": cid,
-                    "kit_version_id": version.id,
+                    "kit_version_id": version_id,
                     "scheduled_at": at,
-                    "duration_minutes": version.duration_minutes,
+                    "duration_minutes": duration,
                     "location": "Room 2",
                     "link": "",
                     "cancel_reason": "",
@@ -185,7 +194,7 @@ def generate(
             )
             counts["interviews"] += 1
             true_level = rng.randint(1, scale)
-            for person in rng.sample(people[:interviewers], rng.randint(2, 3)):
+            for person in rng.sample(people_ids[:interviewers], rng.randint(2, 3)):
                 sid = next_scorecard
                 next_scorecard += 1
                 counts["scorecards"] += 1
@@ -194,8 +203,8 @@ def generate(
                 row = {
                     "id": sid,
                     "interview_id": iid,
-                    "kit_version_id": version.id,
-                    "interviewer_id": person.id,
+                    "kit_version_id": version_id,
+                    "interviewer_id": person,
                     "scheduled_at": at,
                     "summary": "",
                     "version": 0,
@@ -231,7 +240,7 @@ def generate(
                             {
                                 "scorecard_id": sid,
                                 "kit_competency_id": kc,
-                                "kit_version_id": version.id,
+                                "kit_version_id": version_id,
                                 "value": value,
                                 "not_assessed": False,
                                 "evidence": note(rng) if value in (1, scale) else "",
@@ -250,7 +259,7 @@ def generate(
                             {
                                 "scorecard_id": sid,
                                 "kit_item_id": item,
-                                "kit_version_id": version.id,
+                                "kit_version_id": version_id,
                                 "notes": note(rng),
                                 "tier": rng.choice(list(TierMatch)) if rng.random() < 0.8 else None,
                             }
@@ -259,6 +268,18 @@ def generate(
         if len(batch[ItemNote]) > 5000:
             flush()
     flush()
+    if db.engine.dialect.name == "postgresql":
+        # The ids were given, so PostgreSQL's sequences did not move: the app's next
+        # candidate, interview or scorecard would take an id that is already used.
+        for model in (Candidate, Interview, Scorecard):
+            table = model.__tablename__
+            db.session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
+                )
+            )
+        db.session.commit()
     return counts
 
 
