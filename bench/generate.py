@@ -194,7 +194,7 @@ def generate(
             )
             counts["interviews"] += 1
             true_level = rng.randint(1, scale)
-            for person in rng.sample(people_ids[:interviewers], rng.randint(2, 3)):
+            for interviewer_id in rng.sample(people_ids[:interviewers], rng.randint(2, 3)):
                 sid = next_scorecard
                 next_scorecard += 1
                 counts["scorecards"] += 1
@@ -204,7 +204,7 @@ def generate(
                     "id": sid,
                     "interview_id": iid,
                     "kit_version_id": version_id,
-                    "interviewer_id": person,
+                    "interviewer_id": interviewer_id,
                     "scheduled_at": at,
                     "summary": "",
                     "version": 0,
