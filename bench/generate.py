@@ -144,14 +144,17 @@ def generate(
     counts = dict.fromkeys(("candidates", "interviews", "scorecards", "submitted", "drafts"), 0)
     counts["interviewers"] = interviewers
 
+    def columns(row: dict) -> tuple[str, ...]:
+        return tuple(sorted(row))
+
     def flush() -> None:
         for model in (Candidate, Interview, Scorecard, ItemNote, Rating):
             if batch[model]:
                 # Core inserts, one batch per set of columns: the ORM's bulk insert sends
                 # one batch per run of alike rows, where submitted, draft and untouched
                 # scorecards interleave, and notes with and without a tier.
-                rows = sorted(batch[model], key=lambda row: tuple(sorted(row)))
-                for _, alike in groupby(rows, key=lambda row: tuple(sorted(row))):
+                rows = sorted(batch[model], key=columns)
+                for _, alike in groupby(rows, key=columns):
                     db.session.execute(insert(model.__table__), list(alike))
                 batch[model].clear()
         db.session.commit()
