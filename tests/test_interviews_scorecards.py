@@ -359,7 +359,8 @@ class TestIndependence:
         page, data, candidate = self.views(client, panel, theirs)
         assert (page, data) == (403, 403)
         assert "Strong no" not in candidate and "Hidden until you submit" in candidate
-        assert "1 of 2 scorecards submitted" not in candidate
+        # How many are in is progress, told to everyone; what they say is not.
+        assert "1 of 2 scorecards submitted" in candidate
         assert "Debrief" not in candidate and "Colleague: <strong>" not in candidate
 
         self.submit(client, login, users["interviewer"], panel, mine_id)

@@ -12,6 +12,7 @@ from hiring.interviews.models import (
     ScorecardState,
     TierMatch,
 )
+from hiring.interviews.queries import counted
 from hiring.timezones import local_date
 
 # A spread of this many points or more between two raters of one competency is flagged:
@@ -179,16 +180,22 @@ class Progress:
 
 
 def progress(candidate: Candidate) -> Progress:
-    """The candidate's scorecards by state, on the interviews not cancelled; a withdrawn
-    scorecard is expected no more, nor one taken off the panel."""
-    scorecards = [s for i in candidate.interviews if not i.cancelled for s in i.panel]
+    """The candidate's scorecards by state, counted as every page counts them (`counted`):
+    a withdrawn scorecard is expected no more, nor one taken off the panel."""
+    scorecards = counted(candidate)
     return Progress(
         submitted=sum(s.submitted_at is not None for s in scorecards),
-        expected=sum(s.withdrawn_at is None for s in scorecards),
+        expected=len(scorecards),
         pending=[
             s for s in scorecards if s.state in (ScorecardState.NOT_STARTED, ScorecardState.DRAFT)
         ],
-        withdrawn=[s for s in scorecards if s.state is ScorecardState.WITHDRAWN],
+        withdrawn=[
+            s
+            for i in candidate.interviews
+            if not i.cancelled
+            for s in i.panel
+            if s.state is ScorecardState.WITHDRAWN
+        ],
     )
 
 

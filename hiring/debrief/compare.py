@@ -13,6 +13,7 @@ from hiring.interviews.models import Candidate, Recommendation
 from hiring.kits.models import KitVersion
 
 UNDECIDED = "Undecided"
+HIDDEN_DECISION = "Hidden until you submit"
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ class Row:
     decision: Decision | None
     hidden: int = 0
     too_few: bool = False
+    # The reader still has a scorecard pending for the candidate: the decision is not theirs
+    # to read yet.
+    decision_hidden: bool = False
 
     @cached_property
     def overall(self) -> float | None:
@@ -38,6 +42,8 @@ class Row:
 
     @property
     def outcome(self) -> str:
+        if self.decision_hidden:
+            return HIDDEN_DECISION
         return self.decision.outcome if self.decision else UNDECIDED
 
     def as_dict(self, columns: list[Column]) -> dict:
@@ -76,6 +82,7 @@ def compare(
     figures: KitFigures,
     candidates: dict[int, Candidate],
     decisions: dict[int, Decision],
+    undisclosed: set[int],
     min_scorecards: int,
     since: date | None = None,
     until: date | None = None,
@@ -83,7 +90,8 @@ def compare(
 ) -> Comparison:
     """One row per candidate interviewed with the kit, from its `figures` as the reader
     may read them (see queries.kit_figures): current submitted ratings, placed on the
-    largest scale in use."""
+    largest scale in use. The decisions on the `undisclosed` candidates (the reader still
+    has a scorecard pending for them) are neither shown nor filtered on."""
     in_use = [v for v in versions if v.id in figures.versions_used] or versions
     shared = set.intersection(*({kc.competency_id for kc in v.competencies} for v in in_use))
     latest = in_use[-1]
@@ -111,8 +119,10 @@ def compare(
             continue
         if since and last.date() < since or until and last.date() > until:
             continue
-        decision = decisions.get(candidate.id)
-        if outcome and (decision.outcome if decision else UNDECIDED) != outcome:
+        decision = None if candidate.id in undisclosed else decisions.get(candidate.id)
+        if outcome and (
+            candidate.id in undisclosed or (decision.outcome if decision else UNDECIDED) != outcome
+        ):
             continue
         counted: dict[int, list[tuple[float, int]]] = defaultdict(list)
         for version_id, kit_competency_id, value, n in figures.values.get(candidate_id, ()):
@@ -132,6 +142,7 @@ def compare(
                 decision=decision,
                 hidden=figures.hidden.get(candidate_id, 0),
                 too_few=readable < min_scorecards,
+                decision_hidden=candidate.id in undisclosed,
             )
         )
     return Comparison(

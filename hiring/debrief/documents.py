@@ -270,9 +270,11 @@ def packet_document(
     with_guide: bool,
     hidden: dict[int, str] | None = None,
     reader_id: int | None = None,
+    decision_open: bool = True,
 ) -> Document:
     """The packet; `reader_id` names the reader when they may not read the whole panel
-    (None: the whole panel, as a manager reads it).
+    (None: the whole panel, as a manager reads it); `decision_open` is False for a reader
+    with a scorecard still pending for the candidate.
 
     Telling whether the packet is ready reads no scorecard content (unless a guide is
     in it, whose fingerprint reads its kit's): the content is loaded only to lay it out."""
@@ -288,7 +290,7 @@ def packet_document(
         return Document(f"empty-packet:{candidate.id}", owner, "", (), refuse)
     versions = {s.interview.kit_version.id: s.interview.kit_version for s in scorecards}
     panel = progress(candidate)
-    history = decisions(candidate.id)
+    history = decisions(candidate.id) if decision_open else []
     decision = history[-1] if history else None
     key = ":".join(
         [
@@ -296,7 +298,7 @@ def packet_document(
             f"zone={zone}",
             f"interviews={[(i.id, i.sequence) for i in candidate.interviews]}",
             f"hidden={sorted(hidden.items())}",
-            f"decision={decision.id if decision else None}",
+            f"decision={decision.id if decision else None}:{decision_open}",
             f"pending={[(s.id, s.version, s.withdrawn_at is None) for s in panel.pending]}",
             f"expected={panel.expected}",
             *(f"{s.id}.{s.version}" for s in scorecards),
@@ -323,6 +325,7 @@ def packet_document(
                 hidden_count=len(hidden),
                 progress=panel,
                 decision=decision,
+                decision_hidden=not decision_open,
                 one_line=one_line,
             ),
             owner,
@@ -534,7 +537,12 @@ def render_job(
                             return "This account can no longer export documents."
                         access = interview_queries.loaded_access(reader, candidate)
                         scorecards, hidden = access.readable(scorecards), access.hidden_interviews()
-                    packet_document(candidate, scorecards, with_guide, hidden, reader_id).make()
+                        decision_open = access.may_read_decision()
+                    else:
+                        decision_open = True
+                    packet_document(
+                        candidate, scorecards, with_guide, hidden, reader_id, decision_open
+                    ).make()
                 else:
                     raise ValueError(f"no document of kind {kind!r}")
         except PdfError as error:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from hiring.auth.models import User
@@ -14,6 +14,7 @@ from hiring.debrief.calibration import Fact
 from hiring.debrief.models import Decision
 from hiring.extensions import db
 from hiring.interviews.models import Candidate, Interview, Rating, Scorecard
+from hiring.interviews.queries import pending_panels
 from hiring.kits.models import Kit, KitCompetency, KitVersion, ScalePoint
 from hiring.questions.models import Competency
 
@@ -76,7 +77,7 @@ def kit_figures(kit_id: int, reader) -> KitFigures:
     without having submitted, as PanelAccess decides for a manager. Five queries."""
     if not reader.is_manager:
         raise ValueError("A kit's comparison is for managers.")
-    pending = _pending_panels(reader.id)
+    pending = pending_panels(reader.id)
     readable = _held_with_kit(select().select_from(Scorecard), kit_id).where(
         Scorecard.submitted_at.is_not(None),
         or_(Scorecard.interviewer_id == reader.id, Scorecard.interview_id.not_in(pending)),
@@ -162,21 +163,10 @@ def kits_interviewed() -> list[Kit]:
     return db.session.scalars(select(Kit).where(Kit.id.in_(used)).order_by(Kit.title)).all()
 
 
-def _pending_panels(user_id: int) -> Select:
-    """The interviews whose panel the user sits on without having submitted or stepped
-    back. As in PanelAccess, someone taken off a panel is off it: their kept draft hides
-    nothing."""
-    return select(Scorecard.interview_id).where(
-        Scorecard.interviewer_id == user_id,
-        Scorecard.removed_at.is_(None),
-        ~Scorecard.sees_panel,
-    )
-
-
 def hidden_from(user) -> set[int]:
     """Interviews whose panel the user sits on without having submitted or stepped back:
     none of their colleagues' ratings may reach the user, not even inside a figure."""
-    return set(db.session.scalars(_pending_panels(user.id)))
+    return set(db.session.scalars(pending_panels(user.id)))
 
 
 def _scales() -> dict[int, int]:

@@ -71,7 +71,8 @@ def debrief(candidate_id: int, fmt: str):
     """Everything the panel submitted on a candidate, side by side, and the decision."""
     candidate, access, readable, hidden = _panel(candidate_id)
     rows = aggregate(readable)
-    history = queries.decisions(candidate.id)
+    # The decisions are the panel's conclusion: hidden while the reader's own are pending.
+    history = queries.decisions(candidate.id) if access.may_read_decision() else []
     if fmt == "csv":
         response = csv_response(
             f"debrief-{candidate.name}-{utcnow():%Y-%m-%d}",
@@ -100,7 +101,11 @@ def debrief(candidate_id: int, fmt: str):
         exported("debrief", "candidate", candidate.id, format="csv")
         return response
     if fmt == "json":
-        response = jsonify(_debrief_json(candidate, readable, rows, history, hidden))
+        response = jsonify(
+            _debrief_json(
+                candidate, readable, rows, history, hidden, not access.may_read_decision()
+            )
+        )
         exported("debrief", "candidate", candidate.id, format="json")
         return response
     return render_template(
@@ -114,12 +119,14 @@ def debrief(candidate_id: int, fmt: str):
         tally=tally(readable),
         progress=progress(candidate),
         history=history,
+        decision_open=access.may_read_decision(),
+        HIDDEN_PENDING=interviews.HIDDEN_PENDING,
         form=_decision_form(),
         one_line=one_line,
     )
 
 
-def _debrief_json(candidate, readable, rows, history, hidden) -> dict:
+def _debrief_json(candidate, readable, rows, history, hidden, hidden_decisions) -> dict:
     return {
         "candidate": {"id": candidate.id, "name": candidate.name, "role": candidate.role},
         "progress": progress(candidate).sentence(),
@@ -172,6 +179,7 @@ def _debrief_json(candidate, readable, rows, history, hidden) -> dict:
             }
             for s in readable
         ],
+        "decisions_hidden": hidden_decisions,
         "decisions": [
             {
                 "outcome": d.outcome,
@@ -189,6 +197,13 @@ def _debrief_json(candidate, readable, rows, history, hidden) -> dict:
 def decision(candidate_id: int):
     """Record the decision on a candidate, from the debrief."""
     candidate = db.get_or_404(Candidate, candidate_id)
+    if not interviews.access_to(current_user, candidate.id).may_read_decision():
+        flash(
+            f"The decision is not recorded: your own scorecard on {candidate.name} is still "
+            "pending. Submit it (or step back from scoring) first.",
+            "error",
+        )
+        return redirect(url_for(".debrief", candidate_id=candidate.id))
     form = _decision_form()
     if not form.validate():
         problems = [e for errors in form.errors.values() for e in errors]
@@ -232,11 +247,13 @@ def compare_kit(kit_id: int, fmt: str):
         outcome = ""
     candidates = queries.kit_candidates(kit.id)
     decisions = queries.current_decisions(candidates)
+    undisclosed = set(db.session.scalars(interviews.pending_candidates(current_user.id)))
     result = compare(
         queries.kit_versions(kit.id),
         queries.kit_figures(kit.id, current_user),
         candidates,
         decisions,
+        undisclosed,
         current_app.config["COMPARE_MIN_SCORECARDS"],
         since,
         until,

@@ -312,6 +312,16 @@ class Scorecard(db.Model):
         return self.timer_seconds + max(0, int(running))
 
     @hybrid_property
+    def expected(self) -> bool:
+        """Whether the panel's count expects it: on the panel, not stepped back from."""
+        return self.removed_at is None and self.withdrawn_at is None
+
+    @expected.inplace.expression
+    @classmethod
+    def _expected_expression(cls):
+        return and_(cls.removed_at.is_(None), cls.withdrawn_at.is_(None))
+
+    @hybrid_property
     def sees_panel(self) -> bool:
         """Whether its author may read colleagues' scorecards of this interview."""
         return self.first_submitted_at is not None or self.withdrawn_at is not None

@@ -48,7 +48,8 @@ class PanelAccess:
         ]
         self.panels = {s.interview_id: s for s in mine}
         self.pending = any(not s.sees_panel for s in mine)
-        self.scored = any(s.sees_panel for s in mine)
+        # Stepping back from a round opens that round's panel only, never the others.
+        self.scored = any(s.first_submitted_at is not None for s in mine)
 
     def hidden_reason(self, interview_id: int) -> str | None:
         """Why colleagues' scorecards of this interview are hidden from the reader, if so."""
@@ -82,6 +83,11 @@ class PanelAccess:
                 hidden[scorecard.interview_id] = reason
         return hidden
 
+    def may_read_decision(self) -> bool:
+        """Decisions and their rationale are the panel's conclusion: hidden, like the
+        scorecards, while the reader still has a scorecard pending for the candidate."""
+        return not self.pending
+
     def may_open_candidate(self) -> bool:
         """Managers open every candidate; an interviewer those they are on a panel for."""
         return self.is_manager or bool(self.panels)
@@ -105,6 +111,32 @@ def access_to(user, candidate_id: int) -> PanelAccess:
 def loaded_access(user, candidate: Candidate) -> PanelAccess:
     """The same, for a candidate loaded with `candidate_with_scorecards`: no query more."""
     return PanelAccess(user, [s for i in candidate.interviews for s in i.scorecards])
+
+
+def pending_panels(user_id: int) -> Select:
+    """The interviews whose panel the user sits on without having submitted or stepped
+    back: PanelAccess's rule in SQL, for figures counted over many candidates. Someone
+    taken off a panel is off it: their kept draft hides nothing."""
+    return select(Scorecard.interview_id).where(
+        Scorecard.interviewer_id == user_id,
+        Scorecard.removed_at.is_(None),
+        ~Scorecard.sees_panel,
+    )
+
+
+def pending_candidates(user_id: int) -> Select:
+    """The candidates for whom the user still has a scorecard pending: their decisions
+    are hidden from the user."""
+    return (
+        select(Interview.candidate_id).where(Interview.id.in_(pending_panels(user_id))).distinct()
+    )
+
+
+def counted(candidate: Candidate) -> list[Scorecard]:
+    """The scorecards the panel's count expects of a candidate (loaded with their
+    interviews and scorecards): on the panel of an interview not cancelled, not stepped
+    back from. Every "n of m submitted" is counted over these, and `statuses` alike."""
+    return [s for i in candidate.interviews if not i.cancelled for s in i.scorecards if s.expected]
 
 
 def may_fill(user, scorecard: Scorecard) -> bool:
@@ -224,29 +256,29 @@ def _with_scorecards():
     )
 
 
-def status(candidate: Candidate, access=None) -> dict:
-    """Interviews planned and done, scorecards submitted of expected, recommendation tally;
-    with `access`, of the interviews open to that reader only."""
+def status(candidate: Candidate, access: PanelAccess) -> dict:
+    """Interviews planned and done, scorecards submitted of expected (`counted`), and the
+    recommendations of the submitted scorecards open to the reader."""
     now = utcnow()
     held = [i for i in candidate.interviews if not i.cancelled]
-    scorecards = [s for i in held for s in i.panel]
-    if access is not None:
-        hidden = access.hidden_interviews()
-        scorecards = [s for s in scorecards if s.interview_id not in hidden]
+    scorecards = counted(candidate)
     submitted = [s for s in scorecards if s.submitted_at is not None]
+    readable = access.readable(submitted)
     return {
         "planned": sum(i.scheduled_at > now for i in held),
         "done": sum(i.scheduled_at <= now for i in held),
         "cancelled": len(candidate.interviews) - len(held),
         "submitted": len(submitted),
         "expected": len(scorecards),
-        "tally": Counter(s.recommendation for s in submitted if s.recommendation),
+        "readable": len(readable),
+        "tally": Counter(s.recommendation for s in readable if s.recommendation),
     }
 
 
-def statuses(candidate_ids: list[int]) -> dict[int, dict]:
-    """`status` of each candidate, counted in the database: two queries however many
-    interviews the candidates have had."""
+def statuses(candidate_ids: list[int], reader) -> dict[int, dict]:
+    """`status` of each candidate as a manager reads it, counted in the database: two
+    queries however many interviews the candidates have had. The tally leaves out the
+    interviews whose panel the reader sits on without having submitted."""
     now = utcnow()
     out = {
         cid: {"planned": 0, "done": 0, "cancelled": 0, "submitted": 0, "expected": 0}
@@ -268,22 +300,27 @@ def statuses(candidate_ids: list[int]) -> dict[int, dict]:
     )
     for cid, planned, done, cancelled in rows:
         out[cid] |= {"planned": planned, "done": done, "cancelled": cancelled}
+    open_to_reader = or_(
+        Scorecard.interviewer_id == reader.id,
+        Scorecard.interview_id.not_in(pending_panels(reader.id)),
+    )
     rows = db.session.execute(
         select(
             Interview.candidate_id,
             Scorecard.recommendation,
             func.count(),
             func.count(Scorecard.submitted_at),
+            func.count(Scorecard.submitted_at).filter(open_to_reader),
         )
         .join(Interview, Scorecard.interview_id == Interview.id)
-        .where(Interview.candidate_id.in_(candidate_ids), held, Scorecard.removed_at.is_(None))
+        .where(Interview.candidate_id.in_(candidate_ids), held, Scorecard.expected)
         .group_by(Interview.candidate_id, Scorecard.recommendation)
     )
-    for cid, recommendation, expected, submitted in rows:
+    for cid, recommendation, expected, submitted, readable in rows:
         out[cid]["expected"] += expected
         out[cid]["submitted"] += submitted
-        if recommendation is not None and submitted:
-            out[cid]["tally"][recommendation] += submitted
+        if recommendation is not None and readable:
+            out[cid]["tally"][recommendation] += readable
     return out
 
 

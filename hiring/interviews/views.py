@@ -72,7 +72,7 @@ def candidates():
         "interviews/candidates.html",
         page=page,
         query=query,
-        status=queries.statuses([c.id for c in page.items]),
+        status=queries.statuses([c.id for c in page.items], current_user),
     )
 
 
@@ -136,9 +136,15 @@ def packet(candidate_id: int):
         return render_error(
             403, f"The panel's scorecards on {candidate.name} are {next(iter(hidden.values()))}."
         )
-    whole_panel = not hidden and len(readable) == len(submitted)
+    decision_open = access.may_read_decision()
+    whole_panel = not hidden and len(readable) == len(submitted) and decision_open
     document = documents.packet_document(
-        candidate, readable, guide, hidden, None if whole_panel else current_user.id
+        candidate,
+        readable,
+        guide,
+        hidden,
+        None if whole_panel else current_user.id,
+        decision_open,
     )
     return documents.download(
         document,
