@@ -160,32 +160,32 @@ def test_expired_session_keeps_the_text_and_sends_it_after_signing_in(
     assert [e for e in console_errors if not EXPECTED.search(e)] == []
 
 
-def test_submit_confirms_then_summarises_what_is_missing_then_locks(
+def test_submit_summarises_what_is_missing_then_confirms_then_locks(
     app, page, console_errors, live
 ):
     panel, scorecard_id, _ = live
     page.get_by_role("button", name="Submit scorecard").click()
-    dialog = page.get_by_role("dialog", name=re.compile("Submit your scorecard on"))
-    expect(dialog).to_be_visible()
-    expect(dialog).to_contain_text("This locks your notes on 2 questions")
-    dialog.get_by_role("button", name="Keep editing").click()
-    expect(dialog).to_be_hidden()
-    with app.app_context():
-        assert db.session.get(Scorecard, scorecard_id).submitted_at is None
-
-    page.get_by_role("button", name="Submit scorecard").click()
-    page.get_by_role("button", name="Submit and lock").click()
-    # Refused: the summary at the top takes the focus, with a link to each problem.
+    # Checked first: the summary at the top takes the focus, with a link to each problem,
+    # and no confirmation is asked for a submit that would be refused.
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_focused()
     expect(summary.get_by_role("heading")).to_have_text(re.compile("Not submitted: 3 things"))
+    expect(page.get_by_role("dialog")).to_have_count(0)
     summary.get_by_role("link", name=re.compile("^Recommendation:")).click()
     expect(page.locator("#rec-strong_no")).to_be_focused()
+    with app.app_context():
+        assert db.session.get(Scorecard, scorecard_id).submitted_at is None
 
     for rating in page.locator("[data-rating]").all():
         rating.locator(".point").nth(2).click()
     page.get_by_label("Yes", exact=True).check()
     page.get_by_label("Summary").fill("Would hire.")
+    page.get_by_role("button", name="Submit scorecard").click()
+    dialog = page.get_by_role("dialog", name=re.compile("Submit your scorecard on"))
+    expect(dialog).to_contain_text("This locks your notes on 2 questions")
+    expect(summary).to_have_count(0)
+    dialog.get_by_role("button", name="Keep editing").click()
+    expect(dialog).to_be_hidden()
     page.get_by_role("button", name="Submit scorecard").click()
     page.get_by_role("button", name="Submit and lock").click()
     expect(page.get_by_text("Submitted. You can now see the panel's feedback")).to_be_visible()

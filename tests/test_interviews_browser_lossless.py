@@ -82,7 +82,7 @@ def test_a_conflict_keeps_the_focus_and_every_keystroke(
     before = "Second tab, before the conflict. "
     second.keyboard.type(before)
     expect(second.locator("[data-conflict]")).to_be_visible()
-    expect(second.locator(".conflict-item h3")).to_have_text(f"Q1 · {NOTES}")
+    expect(second.locator(".conflict-item h3")).to_have_text(f"Changed elsewhere too: Q1 · {NOTES}")
     after = "Typed after the conflict appeared, without clicking anywhere."
     second.keyboard.type(after)
     assert second.evaluate("document.activeElement.name") == key
@@ -127,7 +127,7 @@ def test_the_conflict_view_uses_the_forms_own_labels(
     expect(state(first)).to_have_text(re.compile("Saved at"))
     second.get_by_label("Summary").fill("Summary from the second tab.")
     title = second.locator(".conflict-item h3")
-    expect(title).to_have_text("Summary")
+    expect(title).to_have_text("Changed elsewhere too: Summary")
     second.get_by_role("button", name="Keep theirs").click()
     expect(second.get_by_label("Summary")).to_have_value("Summary from the first tab.")
     fields = server_fields(browser, live_server, users["interviewer"].email, sid)
@@ -181,7 +181,7 @@ def test_tabs_closed_offline_in_the_same_field_are_offered_not_dropped(
     again.goto(url)
     conflict = again.locator("[data-conflict]")
     expect(conflict).to_be_visible()
-    expect(conflict).to_contain_text("Not yet saved, from a tab that was closed")
+    expect(conflict).to_contain_text("Not yet saved, from another tab")
     again.get_by_role("button", name="Merge both").click()
     expect(state(again)).to_have_text(re.compile("Saved at"))
     stored = server_fields(browser, live_server, users["interviewer"].email, sid)[
@@ -216,14 +216,12 @@ def test_an_unreachable_server_is_not_called_offline(
     assert fields[f"item:{panel.items[1]}:notes"] == "Typed on a device without a network."
 
 
-def test_a_refused_batch_is_shown_at_its_fields_and_not_resent(
+def test_text_typed_after_a_submit_elsewhere_is_kept_and_offered_after_an_amendment(
     app, browser, signed_in, scorecard, live_server, users
 ):
     panel, sid, url = scorecard
     page = signed_in
     page.goto(url)
-    saves = []
-    page.on("request", lambda r: saves.append(r) if r.url.endswith("/save") else None)
     notes(page).fill("Saved before the scorecard was submitted elsewhere.")
     expect(state(page)).to_have_text(re.compile("Saved at"))
     with app.app_context():  # submitted from another device
@@ -231,17 +229,28 @@ def test_a_refused_batch_is_shown_at_its_fields_and_not_resent(
         ops.save(card.id, card.interviewer_id, card.version, complete(panel), 200_000)
         ops.submit(db.session.get(Scorecard, sid))
         db.session.commit()
-    notes(page, 1).fill("Typed after it was submitted elsewhere.")
-    error = page.locator(f'[data-error-for="item:{panel.items[1]}:notes"]')
-    expect(error).to_have_text(re.compile("was submitted.*; it is read-only"))
-    expect(state(page)).to_have_text(re.compile(r"^Not saved: a field was refused"))
-    count = len(saves)
-    page.evaluate("window.dispatchEvent(new Event('focus'))")
-    page.wait_for_timeout(2500)
-    assert len(saves) == count
-    expect(state(page)).not_to_have_text(re.compile("Saved"))
-    # The text is still in the field and on the device, not claimed as saved.
-    expect(notes(page, 1)).to_have_value("Typed after it was submitted elsewhere.")
+    late = "Typed after it was submitted elsewhere."
+    notes(page, 1).fill(late)
+    # The tab stops, says so, and names what it keeps.
+    expect(state(page)).to_have_text(re.compile(r"was submitted meanwhile.*Q2 · Notes.*kept"))
+    expect(notes(page, 1)).to_have_js_property("readOnly", True)
+    # Opened again, the submitted scorecard says what this device still holds.
+    page.reload()
+    stranded = page.locator("[data-stranded]")
+    expect(stranded).to_be_visible()
+    expect(stranded).to_contain_text(f"Q2 notes ({len(late)} characters)")
+    # The amendment offers it at its field; nothing is sent until the person chooses.
+    page.get_by_label("Why does this scorecard change?").fill("Add what I typed late.")
+    page.get_by_role("button", name="Amend").click()
+    box = page.locator("[data-conflict]")
+    expect(box).to_contain_text("typed after the scorecard was submitted")
+    expect(notes(page, 1)).to_have_value(late)
+    fields = server_fields(browser, live_server, users["interviewer"].email, sid)
+    assert fields[f"item:{panel.items[1]}:notes"] == f"Notes on {panel.items[1]}"
+    box.get_by_role("button", name="Merge both").click()
+    expect(state(page)).to_have_text(re.compile("Saved at"))
+    fields = server_fields(browser, live_server, users["interviewer"].email, sid)
+    assert fields[f"item:{panel.items[1]}:notes"] == f"Notes on {panel.items[1]}\n\n{late}"
 
 
 def test_signing_in_again_returns_that_tab_to_the_scorecard_and_sends_the_text(

@@ -270,8 +270,8 @@ class TestSubmit:
             },
         )
         r = client.post(f"/scorecards/{sid}/submit")
-        assert r.status_code == 422
-        page = r.get_data(as_text=True)
+        assert r.status_code == 302 and r.location.endswith(f"/scorecards/{sid}?check=1")
+        page = client.get(r.location).get_data(as_text=True)
         assert "A rating at either end of the scale needs evidence" in page
         assert f'id="err-rating-{kc1}-evidence"' in page
         assert "Choose an overall recommendation." in page
@@ -281,7 +281,9 @@ class TestSubmit:
         login(users["interviewer"])
         sid = mine(panel, users)
         save(client, sid, 0, {"recommendation": "no"})
-        page = client.post(f"/scorecards/{sid}/submit").get_data(as_text=True)
+        page = client.post(f"/scorecards/{sid}/submit", follow_redirects=True).get_data(
+            as_text=True
+        )
         # Once at each field and once in the error summary at the top.
         assert page.count("Rate this competency, or mark it not assessed.") == 4
         assert page.count('<a href="#rate-') == 2

@@ -13,25 +13,45 @@ def test_start_pause_resume_reset(app, client, login, users, make_question):
     sid = panel.scorecards[users["interviewer"].id]
     login(users["interviewer"])
     url = f"/scorecards/{sid}/timer"
-    assert client.get(url).get_json() == {"elapsed": 0, "running": False}
+    # With whether the scorecard is open: another tab learns of a submit from it.
+    assert client.get(url).get_json() == {
+        "elapsed": 0,
+        "running": False,
+        "open": True,
+        "version": 0,
+    }
     now = utcnow()
     with time_machine.travel(now, tick=False) as clock:
         assert client.post(url, json={"action": "start"}).get_json()["running"] is True
         clock.shift(timedelta(seconds=90))
         login(users["interviewer"])
-        assert client.get(url).get_json() == {"elapsed": 90, "running": True}
+        assert client.get(url).get_json() | {"version": 0} == {
+            "elapsed": 90,
+            "running": True,
+            "open": True,
+            "version": 0,
+        }
         client.post(url, json={"action": "start"})  # again: nothing changes
         assert client.post(url, json={"action": "pause"}).get_json() == {
             "elapsed": 90,
             "running": False,
+            "open": True,
+            "version": 0,
         }
         clock.shift(timedelta(minutes=10))  # paused: the time does not count
         client.post(url, json={"action": "start"})
         clock.shift(timedelta(seconds=30))
-        assert client.get(url).get_json() == {"elapsed": 120, "running": True}
+        assert client.get(url).get_json() == {
+            "elapsed": 120,
+            "running": True,
+            "open": True,
+            "version": 0,
+        }
         assert client.post(url, json={"action": "reset"}).get_json() == {
             "elapsed": 0,
             "running": False,
+            "open": True,
+            "version": 0,
         }
     login(users["interviewer"])
     page = client.get(f"/scorecards/{sid}").get_data(as_text=True)

@@ -123,6 +123,8 @@ TABLE = {
     "interviews.interview_ics": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
     # Only its own interviewer runs a scorecard's timer.
     "scorecards.timer": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 403}),
+    # Only its own interviewer asks what stops a scorecard's submission.
+    "scorecards.problems": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 403}),
     "interviews.candidate_options": (
         "GET",
         {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200},

@@ -529,6 +529,16 @@ def _check(shape: Shape, key, value, max_chars: int) -> str | None:
     return None
 
 
+def is_open(scorecard: Scorecard) -> bool:
+    """Whether its author may still fill the scorecard in."""
+    return (
+        scorecard.submitted_at is None
+        and scorecard.withdrawn_at is None
+        and scorecard.removed_at is None
+        and scorecard.interview.cancelled_at is None
+    )
+
+
 def _refuse_if_closed(scorecard: Scorecard, meanwhile: bool = False) -> None:
     """Refuse a change to a submitted or withdrawn scorecard."""
     when = " meanwhile" if meanwhile else ""
@@ -584,12 +594,18 @@ def save(
 
 def refuse_save(scorecard: Scorecard, base: int) -> NoReturn:
     """Say why a save on its author's `scorecard` based on version `base` was refused:
-    closed (since that version, or before), or changed elsewhere."""
-    _refuse_if_closed(scorecard, meanwhile=scorecard.version != base)
+    closed (since that version, or before), or changed elsewhere. Either way the answer
+    holds what is stored, so that the tab keeps only what the server lacks."""
+    stored = {"version": scorecard.version, "stored": content(scorecard)}
+    try:
+        _refuse_if_closed(scorecard, meanwhile=scorecard.version != base)
+    except DomainError as error:
+        error.data = {"closed": True, **stored}
+        raise
     raise DomainError(
         Kind.CONFLICT,
         "This scorecard was changed elsewhere (another tab or device).",
-        data={"version": scorecard.version, "stored": content(scorecard)},
+        data=stored,
     )
 
 

@@ -23,7 +23,7 @@ from hiring.auth import queries as people
 from hiring.auth.models import User
 from hiring.debrief import documents
 from hiring.debrief.aggregate import aggregate
-from hiring.domain import DomainError
+from hiring.domain import DomainError, Kind
 from hiring.errors import render_error
 from hiring.extensions import db, utcnow
 from hiring.interviews import calendar, queries
@@ -423,13 +423,7 @@ def own(scorecard_id: int) -> Scorecard:
 
 def render_live(scorecard: Scorecard, problems: dict[str, str] | None = None) -> str:
     """The live scorecard: editable for its author until submitted, read-only otherwise."""
-    editable = (
-        queries.may_fill(current_user, scorecard)
-        and scorecard.submitted_at is None
-        and scorecard.withdrawn_at is None
-        and scorecard.removed_at is None
-        and not scorecard.interview.cancelled
-    )
+    editable = queries.may_fill(current_user, scorecard) and ops.is_open(scorecard)
     version = scorecard.interview.kit_version
     rated = {kc.competency_id: kc for kc in version.competencies}
     problems = problems or {}
@@ -442,7 +436,6 @@ def render_live(scorecard: Scorecard, problems: dict[str, str] | None = None) ->
             for item in version.items
         },
         anchors=_problem_anchors(version),
-        labels_for_problems=ops.field_labels(scorecard) if problems else {},
         scorecard=scorecard,
         interview=scorecard.interview,
         version=scorecard.interview.kit_version,
@@ -453,14 +446,15 @@ def render_live(scorecard: Scorecard, problems: dict[str, str] | None = None) ->
         submit_form=SubmitForm(version=scorecard.version),
         may_withdraw=editable and scorecard.first_submitted_at is None,
         recommendations=recommendation_scale(scorecard.interview.kit_version),
-        labels=ops.field_labels(scorecard) if scorecard.revisions else {},
+        labels=ops.field_labels(scorecard),
         note_limit=current_app.config["NOTE_MAX_CHARS"],
     )
 
 
 def _problem_anchors(version) -> dict[str, str]:
     """Where the error summary's link for each field goes: the first control to fix."""
-    anchors = {"recommendation": "rec-strong_no", "summary": "summary"}
+    lowest = recommendation_scale(version)[0][0]
+    anchors = {"recommendation": f"rec-{lowest.value}", "summary": "summary"}
     for kc in version.competencies:
         anchors[f"rating:{kc.id}:value"] = f"rate-{kc.id}-1"
         anchors[f"rating:{kc.id}:evidence"] = f"ev-{kc.id}"
@@ -490,8 +484,12 @@ def mine(which: str):
 @scorecards_bp.get("/<int:scorecard_id>")
 @allow(EVERYONE)
 def live(scorecard_id: int):
-    """The scorecard page."""
-    return render_live(viewable(scorecard_id))
+    """The scorecard page; with ?check=1, what stops its submission, as after a refusal."""
+    scorecard = viewable(scorecard_id)
+    found = None
+    if request.args.get("check") and queries.may_fill(current_user, scorecard):
+        found = ops.problems(scorecard) if scorecard.submitted_at is None else None
+    return render_live(scorecard, found)
 
 
 @scorecards_bp.get("/<int:scorecard_id>.json")
@@ -553,10 +551,14 @@ def save(scorecard_id: int):
         # Not saved: someone else's scorecard, a closed one, or a stale base. Only this
         # rare path reads the scorecard, to say which.
         ops.refuse_save(own(scorecard_id), base)
+    # The status line's "Saved at", in the reader's zone and the app's 24-hour clock (read
+    # before the commit expires the user it comes from).
+    label = local(saved.saved_at, "%H:%M:%S")
     db.session.commit()
     return jsonify(
         version=saved.version,
         saved_at=saved.saved_at.isoformat(),
+        saved_label=label,
         stored=saved.stored,
         errors=saved.errors,
     )
@@ -569,10 +571,25 @@ def token():
     return jsonify(csrf_token=generate_csrf())
 
 
+@scorecards_bp.get("/<int:scorecard_id>/problems")
+@allow(EVERYONE)
+def problems(scorecard_id: int):
+    """What stops one's own scorecard from being submitted, asked before the confirmation:
+    {"problems": {key: message}, "labels": {key: label}, "anchors": {key: element id}}."""
+    scorecard = own(scorecard_id)
+    version = scorecard.interview.kit_version
+    return jsonify(
+        problems=ops.problems(scorecard),
+        labels=ops.field_labels(scorecard),
+        anchors=_problem_anchors(version),
+    )
+
+
 @scorecards_bp.post("/<int:scorecard_id>/submit")
 @allow(EVERYONE)
 def submit(scorecard_id: int):
-    """Submit one's own scorecard: validated and marked submitted in one step."""
+    """Submit one's own scorecard: validated and marked submitted in one step. A refusal
+    goes back to the scorecard page (never a page that a reload would post again)."""
     scorecard = own(scorecard_id)
     form = SubmitForm()
     if not form.validate_on_submit():
@@ -582,7 +599,9 @@ def submit(scorecard_id: int):
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
-        return render_live(load(scorecard_id), error.errors), error.kind.value
+        # What is missing is derived from the scorecard: the page shows it again.
+        check = {"check": 1} if error.kind is Kind.INVALID else {}
+        return redirect(url_for(".live", scorecard_id=scorecard_id, **check))
     db.session.commit()
     documents.prepare_candidate(scorecard.interview.candidate_id, scorecard.id)
     flash("Submitted. You can now see the panel's feedback on this interview.", "success")
@@ -643,12 +662,17 @@ def timer(scorecard_id: int):
     if not queries.may_fill(current_user, scorecard):
         abort(403)
     if request.method == "GET":
-        return jsonify(ops.timer_state(scorecard))
+        # Whether the scorecard is still open, so that other tabs learn of a submit soon.
+        return jsonify(ops.timer_state(scorecard) | _openness(scorecard))
     body = request.get_json(silent=True)
     action = body.get("action") if isinstance(body, dict) else None
     state = ops.timer(scorecard, action if isinstance(action, str) else "")
     db.session.commit()
-    return jsonify(state)
+    return jsonify(state | _openness(scorecard))
+
+
+def _openness(scorecard: Scorecard) -> dict:
+    return {"open": ops.is_open(scorecard), "version": scorecard.version}
 
 
 @scorecards_bp.post("/<int:scorecard_id>/remind")

@@ -168,3 +168,47 @@ test("merging does not repeat text one side already holds", () => {
   assert.equal(mergeText("", "mine"), "mine");
   assert.equal(mergeText("theirs", ""), "theirs");
 });
+
+test("a tab closed (or reloaded) with an undecided conflict leaves it undecided, not a clean edit", () => {
+  // Tab Q saw P's saved text as a conflict and closed before choosing: the next tab
+  // offers the same choice instead of sending Q's text over P's.
+  const q = fresh();
+  edit(q, N1, "Q's words");
+  rebase(q, { [N1]: "P's words", [N2]: "", [R]: null, summary: "" }, 4);
+  assert.ok(N1 in q.conflicts);
+  const next = newState(4, { [N1]: "P's words", [N2]: "", [R]: null, summary: "" });
+  adopt(next, snapshot(q));
+  assert.deepEqual(sendable(next), []);
+  assert.equal(next.pending[N1], "Q's words");
+  assert.deepEqual(next.conflicts[N1], { theirs: "P's words", source: "server" });
+});
+
+test("text refused because the scorecard was submitted is offered after an amendment, never sent unasked", () => {
+  const entry = { base: 5, pending: { [N1]: "typed after the submit" }, origin: { [N1]: "" }, conflicts: {}, stranded: true };
+  const s = newState(7, { [N1]: "", [N2]: "", [R]: null, summary: "" });
+  assert.deepEqual(adopt(s, entry), { [N1]: "typed after the submit" });
+  assert.deepEqual(sendable(s), []);
+  assert.deepEqual(s.conflicts[N1], { theirs: "", source: "server", stranded: true });
+  assert.equal(choose(s, N1, "mine", "typed after the submit"), "typed after the submit");
+  assert.deepEqual(sendable(s), [N1]);
+});
+
+test("a rebase that finds our text saved keeps another tab's text still on offer", () => {
+  const s = fresh();
+  edit(s, N1, "ours");
+  adopt(s, { base: 3, pending: { [N1]: "a closed tab's" }, origin: { [N1]: "" }, conflicts: {} });
+  rebase(s, { [N1]: "ours", [N2]: "", [R]: null, summary: "" }, 5);
+  assert.deepEqual(s.conflicts[N1], { theirs: "a closed tab's", source: "tab" });
+  assert.equal(mergeText(s.conflicts[N1].theirs, "ours"), "a closed tab's\n\nours");
+});
+
+test("merging keeps the lines both texts share once, and every other line of each", () => {
+  const theirs = "Asked about the refund.\nCalm, took notes.\nOffered a callback.";
+  const mine = "Asked about the refund.\nNamed the customer's worry first.\nOffered a callback.";
+  assert.equal(
+    mergeText(theirs, mine),
+    "Asked about the refund.\nCalm, took notes.\nNamed the customer's worry first.\nOffered a callback.",
+  );
+  assert.equal(mergeText("Shared line\nmore", "Shared line\nmore and more"), "Shared line\nmore and more");
+  assert.equal(mergeText("one", "two"), "one\n\ntwo");
+});

@@ -31,3 +31,8 @@ test("retries back off to a minute, spread around their base", () => {
   assert.equal(backoff(20, () => 0.5), 60000);
   assert.ok(backoff(3, () => 0) < backoff(3, () => 1));
 });
+
+test("a refusal because the scorecard was closed elsewhere is told apart from a conflict", () => {
+  assert.equal(classify({ status: 409, body: { closed: true, stored: {}, version: 3 } }), "closed");
+  assert.equal(classify({ status: 409, body: { stored: {}, version: 3 } }), "conflict");
+});

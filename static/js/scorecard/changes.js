@@ -8,7 +8,8 @@
 //   synced:    key -> value as the server holds it at `base`,
 //   pending:   key -> value typed here and not yet saved,
 //   origin:    key -> the server value the pending edit started from,
-//   conflicts: key -> {theirs, source: "server" | "tab"}: held back until the person chooses,
+//   conflicts: key -> {theirs, source: "server" | "tab", stranded?}: held back until the
+//              person chooses (stranded: "mine" was typed after a submit elsewhere),
 //   blocked:   key -> message: refused by the server; not resent until edited again,
 // }
 
@@ -51,7 +52,7 @@ export function saved(state, sent, version, stored = {}, errors = {}) {
     }
     const actual = key in stored ? stored[key] : value;
     state.synced[key] = actual;
-    if (same(state.pending[key], value)) {
+    if (same(state.pending[key], value) && !(key in state.conflicts)) {
       delete state.pending[key];
       delete state.origin[key];
       if (!same(actual, value)) show[key] = actual;
@@ -80,9 +81,14 @@ export function rebase(state, stored, version) {
   Object.entries(stored).forEach(([key, theirs]) => {
     if (key in state.pending) {
       if (same(theirs, state.pending[key])) {
-        delete state.pending[key];
-        delete state.origin[key];
-        delete state.conflicts[key];
+        if (state.conflicts[key] && state.conflicts[key].source === "tab") {
+          // Ours is on the server; another tab's unsent text still waits for a choice.
+          state.origin[key] = theirs;
+        } else {
+          delete state.pending[key];
+          delete state.origin[key];
+          delete state.conflicts[key];
+        }
       } else if (key in state.conflicts) {
         // Still undecided: the newest server text joins what is offered, and an unsent
         // text from a closed tab stays in it.
@@ -106,43 +112,57 @@ export function rebase(state, stored, version) {
 
 /**
  * Take over the unsent changes of a closed tab (`entry` as it was stored). Each is kept:
- * pending when its field is unchanged since that tab's edit began, else a conflict; the
- * texts that tab still held in a conflict are offered again. Returns fields to show anew.
+ * pending when that tab's edit began from what the server holds now and nobody had yet
+ * to choose for it; else a conflict, so that an undecided conflict stays one after its
+ * tab closes or reloads, and text stranded by a submit is offered, never sent unasked.
+ * The texts that tab still held from other tabs are offered again. Returns fields to
+ * show anew.
  */
 export function adopt(state, entry) {
   const show = {};
   const origins = entry.origin || {};
+  const held = entry.conflicts || {};
+  const stranded = Boolean(entry.stranded);
   Object.entries(entry.pending || {}).forEach(([key, value]) => {
     if (!(key in state.synced)) return;
     if (key in state.pending) {
-      offer(state, key, value);
+      offer(state, key, value, stranded);
       return;
     }
     if (same(value, state.synced[key])) return; // it reached the server after all
     state.pending[key] = value;
+    state.origin[key] = state.synced[key];
     show[key] = value;
-    if (key in origins && same(origins[key], state.synced[key])) {
-      state.origin[key] = origins[key];
-    } else {
-      // The server's text moved on since that tab's edit began: the person decides.
-      state.origin[key] = state.synced[key];
-      state.conflicts[key] = { theirs: state.synced[key], source: "server" };
+    const clean = !stranded && !(key in held) && key in origins && same(origins[key], state.synced[key]);
+    if (!clean) {
+      state.conflicts[key] = { theirs: state.synced[key], source: "server", ...(stranded && { stranded }) };
     }
   });
-  Object.entries(entry.conflicts || {}).forEach(([key, held]) => {
-    if (key in state.synced && held.source === "tab") offer(state, key, held.theirs);
+  Object.entries(held).forEach(([key, conflict]) => {
+    if (key in state.synced && conflict.source === "tab") offer(state, key, conflict.theirs, conflict.stranded);
   });
   return show;
 }
 
 /** Offer an unsent value from another tab for a field this tab has its own text in. */
-function offer(state, key, value) {
-  if (same(value, state.pending[key])) return;
+function offer(state, key, value, stranded = false) {
+  if (!(key in state.pending)) {
+    // A conflict always has this tab's own text too: here, what the server holds.
+    state.pending[key] = state.synced[key];
+    state.origin[key] = state.synced[key];
+  }
+  if (same(value, state.pending[key])) {
+    if (!(key in state.conflicts) && same(value, state.synced[key])) {
+      delete state.pending[key];
+      delete state.origin[key];
+    }
+    return;
+  }
   const held = state.conflicts[key];
   if (held && !same(held.theirs, value)) {
-    state.conflicts[key] = { theirs: combine(held.theirs, value), source: "tab" };
+    state.conflicts[key] = { theirs: combine(held.theirs, value), source: "tab", ...(stranded && { stranded }) };
   } else if (!held) {
-    state.conflicts[key] = { theirs: value, source: "tab" };
+    state.conflicts[key] = { theirs: value, source: "tab", ...(stranded && { stranded }) };
   }
 }
 
@@ -170,13 +190,58 @@ export function choose(state, key, choice, current) {
   return value;
 }
 
-/** Both texts, theirs first; one of them alone when it already holds the other. */
+/**
+ * Both texts, theirs first, each line they share once: lines are matched as in a diff
+ * (longest common subsequence), and where the two differ both versions are kept, theirs
+ * first, unless one holds the other. Texts that share nothing are set apart by a blank
+ * line.
+ */
 export function mergeText(theirs, mine) {
   const a = String(theirs ?? "");
   const b = String(mine ?? "");
   if (!a || b.includes(a)) return b;
   if (!b || a.includes(b)) return a;
-  return `${a}\n\n${b}`;
+  const x = a.split("\n");
+  const y = b.split("\n");
+  // Past this many line pairs, comparing costs more than it gives.
+  if (x.length * y.length > 1_000_000) return `${a}\n\n${b}`;
+  const common = Array.from({ length: x.length + 1 }, () => new Uint32Array(y.length + 1));
+  for (let i = x.length - 1; i >= 0; i -= 1) {
+    for (let j = y.length - 1; j >= 0; j -= 1) {
+      common[i][j] = x[i] === y[j] ? common[i + 1][j + 1] + 1 : Math.max(common[i + 1][j], common[i][j + 1]);
+    }
+  }
+  if (common[0][0] === 0) return `${a}\n\n${b}`;
+  const out = [];
+  let ours = [];
+  let yours = [];
+  const hunk = () => {
+    const t = ours.join("\n");
+    const m = yours.join("\n");
+    if (!ours.length || m.includes(t)) out.push(...yours);
+    else if (!yours.length || t.includes(m)) out.push(...ours);
+    else out.push(...ours, ...yours);
+    ours = [];
+    yours = [];
+  };
+  let i = 0;
+  let j = 0;
+  while (i < x.length || j < y.length) {
+    if (i < x.length && j < y.length && x[i] === y[j]) {
+      hunk();
+      out.push(x[i]);
+      i += 1;
+      j += 1;
+    } else if (j >= y.length || (i < x.length && common[i + 1][j] >= common[i][j + 1])) {
+      ours.push(x[i]);
+      i += 1;
+    } else {
+      yours.push(y[j]);
+      j += 1;
+    }
+  }
+  hunk();
+  return out.join("\n");
 }
 
 /** What a closed tab must hand to the next: its unsent text, and what it held undecided. */
@@ -186,5 +251,7 @@ export function snapshot(state) {
     pending: { ...state.pending },
     origin: { ...state.origin },
     conflicts: { ...state.conflicts },
+    // Refused because the scorecard was closed: offered, never sent unasked, after an amendment.
+    ...(state.stranded && { stranded: true }),
   };
 }

@@ -1,16 +1,11 @@
 // Live scorecard: autosave that never loses a word, in any number of tabs, online or off.
 //
-// Every change is kept on the device first, under this tab's own key (tabs.js), then sent
-// within about a second. Each save names the version it was based on; when another tab
-// or device saved meanwhile the server answers 409 with what it holds, our untouched
-// edits are rebased and fields changed on both sides are offered as conflicts
-// (changes.js). A conflict never takes the focus or stops typing.
+// The rules live in sync.js (when to send, what an answer means, conflicts, closed tabs,
+// submitting) and changes.js; this file is the page: it reads and writes the fields,
+// shows the status and the conflicts, and talks to the server.
 
-import {
-  adopt, choose, edit, isClean, newState, rebase, refused, saved, sendable, snapshot,
-} from "./changes.js";
 import { bindKeyboard } from "./keyboard.js";
-import { MESSAGES, TIMEOUT_MS, backoff, classify } from "./network.js";
+import { Editor } from "./sync.js";
 import { TabStore } from "./tabs.js";
 import { startTimer } from "./timer.js";
 
@@ -18,13 +13,9 @@ const root = document.querySelector(".live[data-editable='true']");
 if (root) start(root);
 
 async function start(root) {
-  const scorecardId = root.dataset.scorecardId;
   const stateEl = root.querySelector("[data-save-state]");
-  const conflictEl = root.querySelector("[data-conflict]");
-  const conflictList = root.querySelector("[data-conflict-list]");
   const submitForm = root.querySelector("[data-submit-form]");
   const submitVersion = root.querySelector("[data-submit-version]");
-  const noteLimit = Number(root.dataset.noteLimit);
   let token = document.querySelector("meta[name='csrf-token']").content;
 
   // ---- fields -------------------------------------------------------------------------
@@ -65,12 +56,6 @@ async function start(root) {
     }
   }
 
-  const showAll = (values) => Object.entries(values).forEach(([k, v]) => write(k, v));
-
-  const state = newState(Number(root.dataset.version), Object.fromEntries(keys.map((k) => [k, read(k)])));
-  const store = new TabStore({ scorecardId, storage: localStorage, locks: navigator.locks || null });
-
-  // ---- labels, status and field messages ----------------------------------------------
   function label(key) {
     const input = inputsFor(key)[0];
     if (!input) return key;
@@ -83,71 +68,197 @@ async function start(root) {
     return [context && context.textContent.trim(), own && own.textContent.trim()].filter(Boolean).join(" · ") || key;
   }
 
-  function setState(kind, text) {
-    stateEl.textContent = text;
+  // ---- the status line ------------------------------------------------------------------
+  function status(kind, text, linkKey = null) {
     stateEl.dataset.state = kind;
+    stateEl.textContent = "";
+    if (kind === "signed-out") {
+      const link = document.createElement("a");
+      link.href = `${root.dataset.loginUrl}?next=${encodeURIComponent(window.location.pathname)}`;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.textContent = "sign in again in a new tab";
+      stateEl.append("Your session has ended. Your changes are kept on this device: ", link, "; they are sent as soon as you have.");
+      return;
+    }
+    stateEl.append(text);
+    const box = linkKey && conflictBoxes.get(linkKey);
+    if (box) {
+      const link = document.createElement("a");
+      link.href = `#${box.id}`;
+      link.textContent = "Show it";
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        box.scrollIntoView({ block: "center" });
+        box.focus({ preventScroll: true });
+      });
+      stateEl.append(" ", link);
+    }
   }
 
-  const clock = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-  let savedText = "All changes saved.";
-
-  function showFieldErrors() {
+  function errors(blocked) {
     root.querySelectorAll("[data-error-for]").forEach((el) => {
-      const message = state.blocked[el.dataset.errorFor];
+      const message = blocked[el.dataset.errorFor];
       el.textContent = message || "";
       el.hidden = !message;
     });
   }
 
-  /** Say what is true of the changes now: never "saved" for text the server lacks. */
-  function showIdle() {
-    const conflicts = Object.keys(state.conflicts).length;
-    const blocked = Object.keys(state.blocked).length;
-    if (conflicts) {
-      setState("conflict", `Not saved: ${conflicts === 1 ? "a field was" : `${conflicts} fields were`} changed elsewhere too. Choose what to keep in the box above; you can go on typing meanwhile.`);
-    } else if (blocked) {
-      setState("error", `Not saved: ${blocked === 1 ? "a field was" : `${blocked} fields were`} refused (see the message at ${blocked === 1 ? "it" : "each"}). Your text is kept on this device.`);
-    } else if (Object.keys(state.pending).length) {
-      setState("pending", "Unsaved changes…");
-    } else {
-      setState("saved", savedText);
-    }
+  // ---- conflicts, each shown at its field -------------------------------------------------
+  // A box goes right after its field, so the line being typed on never moves; it never
+  // takes the focus.
+  const CAPTIONS = {
+    server: "Saved elsewhere (another tab or device)",
+    tab: "Not yet saved, from another tab",
+  };
+  const shown = (value) => (value === null || value === "" || value === undefined ? "(empty)" : String(value));
+  const conflictBoxes = new Map();
+  let boxCount = 0;
+
+  function conflicts(held) {
+    conflictBoxes.forEach((box, key) => {
+      if (key in held) return;
+      const inBox = box.contains(document.activeElement);
+      box.remove();
+      conflictBoxes.delete(key);
+      // The clicked button is gone: give the focus back to the field, not to the page.
+      if (inBox) { const field = inputsFor(key)[0]; if (field) field.focus({ preventScroll: true }); }
+    });
+    Object.entries(held).forEach(([key, conflict]) => {
+      const box = conflictBoxes.get(key) || newConflictBox(key);
+      box.querySelector(".conflict-mine").textContent = shown(read(key));
+      box.querySelector(".conflict-theirs").textContent = shown(conflict.theirs);
+      box.querySelector(".conflict-caption").textContent = CAPTIONS[conflict.source] || CAPTIONS.server;
+      box.querySelector(".conflict-stranded").hidden = !conflict.stranded;
+      const merge = box.querySelector("[data-choice='merge']");
+      merge.hidden = !(typeof conflict.theirs === "string" && typeof read(key) === "string");
+    });
   }
 
-  function keep() {
-    if (isClean(state) && !Object.keys(state.blocked).length) store.clear();
-    else if (!store.write(snapshot(state))) setState("error", "This device could not keep a copy (storage is full or blocked): keep this tab open until saved.");
-    if (submitVersion) submitVersion.value = state.base;
+  function newConflictBox(key) {
+    boxCount += 1;
+    const box = document.createElement("section");
+    box.className = "conflict-item card card-warn";
+    box.id = `conflict-${boxCount}`;
+    box.tabIndex = -1;
+    box.dataset.conflictKey = key;
+    box.dataset.conflict = "";
+    box.setAttribute("aria-labelledby", `${box.id}-h`);
+    const title = document.createElement("h3");
+    title.id = `${box.id}-h`;
+    title.textContent = `Changed elsewhere too: ${label(key)}`;
+    const intro = document.createElement("p");
+    intro.className = "small";
+    intro.textContent = "Choose what to keep; nothing is overwritten until you do, and you can go on typing meanwhile.";
+    const stranded = document.createElement("p");
+    stranded.className = "small conflict-stranded";
+    stranded.textContent = "Yours was typed after the scorecard was submitted, and kept on this device.";
+    const grid = document.createElement("div");
+    grid.className = "conflict-grid";
+    [["Yours, as in the field now", "mine"], ["", "theirs"]].forEach(([caption, kind]) => {
+      const col = document.createElement("div");
+      const head = document.createElement("p");
+      head.className = `small muted ${kind === "theirs" ? "conflict-caption" : ""}`;
+      head.textContent = caption;
+      const text = document.createElement("div");
+      text.className = `pre conflict-text conflict-${kind}`;
+      text.dir = "auto";
+      col.append(head, text);
+      grid.append(col);
+    });
+    const actions = document.createElement("div");
+    actions.className = "actions";
+    [["Keep mine", "mine"], ["Keep theirs", "theirs"], ["Merge both", "merge"]].forEach(([text, choice]) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "button button-small";
+      button.textContent = text;
+      button.dataset.choice = choice;
+      button.addEventListener("click", () => editor.decide(key, choice));
+      actions.append(button);
+    });
+    box.append(title, intro, stranded, grid, actions);
+    const field = inputsFor(key)[0];
+    const place = field && (field.closest(".field") || field.closest("fieldset"));
+    (place || root).after(box);
+    conflictBoxes.set(key, box);
+    return box;
   }
 
-  // ---- saving -------------------------------------------------------------------------
-  let timer = null;
-  let inflight = null;
-  let attempt = 0;
-
-  function schedule(delay) {
-    clearTimeout(timer);
-    timer = setTimeout(flush, delay);
+  // ---- closed elsewhere -------------------------------------------------------------------
+  function closed(message, unsent) {
+    root.querySelectorAll("[data-field], [data-mirror]").forEach((el) => {
+      if (el.tagName === "TEXTAREA") el.readOnly = true;
+      else el.disabled = true;
+    });
+    conflicts({});
+    stateEl.dataset.state = "closed";
+    stateEl.textContent = "";
+    const reload = document.createElement("a");
+    reload.href = window.location.pathname;
+    reload.textContent = "Reload the scorecard";
+    const kept = unsent.length
+      ? ` What you typed here that the server does not hold (${unsent.map(label).join(", ")}) is kept on this device: amend the scorecard to add it.`
+      : "";
+    stateEl.append(`${message}${kept} `, reload);
+    if (submitForm) submitForm.hidden = true;
   }
 
-  function retry(kind) {
-    setState(kind, MESSAGES[kind]);
-    schedule(backoff(attempt));
-    attempt += 1;
-  }
+  // ---- talking to the server ----------------------------------------------------------------
+  const transport = {
+    async save(base, changes, timeoutMs) {
+      const controller = new AbortController();
+      const limit = setTimeout(() => controller.abort(), timeoutMs);
+      try {
+        const response = await fetch(root.dataset.saveUrl, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
+          body: JSON.stringify({ base, changes }),
+          signal: controller.signal,
+        });
+        const body = await response.json().catch(() => ({}));
+        return { status: response.status, body, redirected: response.redirected };
+      } catch (error) {
+        return { failed: true };
+      } finally {
+        clearTimeout(limit);
+      }
+    },
+    async token() {
+      try {
+        const response = await fetch(root.dataset.tokenUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+        if (response.ok && !response.redirected) token = (await response.json()).csrf_token;
+        return response.redirected ? 401 : response.status;
+      } catch (error) {
+        return 0;
+      }
+    },
+  };
 
-  function noteChange(key, value) {
-    edit(state, key, value);
-    if (typeof value === "string" && value.length > noteLimit) {
-      state.blocked[key] = `This text has ${value.length.toLocaleString()} characters; the limit is ${noteLimit.toLocaleString()}. Shorten it to save it: it stays here meanwhile.`;
-    }
-    if (key in state.conflicts) refreshConflictText(key);
-    keep();
-    showFieldErrors();
-    showIdle();
-    schedule(800);
-  }
+  const view = {
+    read,
+    write,
+    label,
+    status,
+    errors,
+    conflicts,
+    closed,
+    version(base) { if (submitVersion) submitVersion.value = base; },
+  };
 
+  const editor = new Editor({
+    base: Number(root.dataset.version),
+    values: Object.fromEntries(keys.map((k) => [k, read(k)])),
+    store: new TabStore({ scorecardId: root.dataset.scorecardId, storage: localStorage, locks: navigator.locks || null }),
+    transport,
+    clock: { now: () => Date.now(), after: (ms, fn) => setTimeout(fn, ms), cancel: (handle) => clearTimeout(handle) },
+    online: () => navigator.onLine,
+    view,
+    noteLimit: Number(root.dataset.noteLimit),
+  });
+
+  // ---- typing -------------------------------------------------------------------------------
   function changed(event) {
     const el = event.target.closest("[data-field], [data-mirror]");
     if (!el) return;
@@ -156,234 +267,125 @@ async function start(root) {
     if (key.endsWith(":not_assessed") && el.checked) {
       const valueKey = key.replace(":not_assessed", ":value");
       write(valueKey, null);
-      edit(state, valueKey, null);
+      editor.edit(valueKey, null);
     }
     if (key.endsWith(":value")) {
       const naKey = key.replace(":value", ":not_assessed");
-      if (read(naKey)) { write(naKey, false); edit(state, naKey, false); }
+      if (read(naKey)) { write(naKey, false); editor.edit(naKey, false); }
       write(key, read(key)); // the same rating beside its questions follows
     }
-    noteChange(key, read(key));
+    editor.typed(key, read(key));
   }
 
-  function flush() {
-    if (!inflight) inflight = send().finally(() => { inflight = null; });
-    return inflight;
-  }
-
-  async function send() {
-    const toSend = sendable(state);
-    if (toSend.length === 0) { showIdle(); return; }
-    if (!navigator.onLine) { retry("offline"); return; }
-    const changes = Object.fromEntries(toSend.map((k) => [k, state.pending[k]]));
-    setState("saving", "Saving…");
-    let response = null;
-    let body = {};
-    const controller = new AbortController();
-    const limit = setTimeout(() => controller.abort(), TIMEOUT_MS);
-    try {
-      response = await fetch(root.dataset.saveUrl, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
-        body: JSON.stringify({ base: state.base, changes }),
-        signal: controller.signal,
-      });
-      body = await response.json().catch(() => ({}));
-    } catch (error) {
-      response = null;
-    } finally {
-      clearTimeout(limit);
-    }
-    const kind = classify({
-      status: response ? response.status : 0,
-      body,
-      failed: response === null,
-      online: navigator.onLine,
-      redirected: Boolean(response && response.redirected),
-    });
-
-    if (kind === "saved" || kind === "conflict" || kind === "invalid" || kind === "refused") attempt = 0;
-    if (kind === "saved") {
-      showAll(saved(state, changes, body.version, body.stored || {}, body.errors || {}));
-      savedText = `Saved at ${clock(body.saved_at)}.`;
-      keep();
-      showFieldErrors();
-      showIdle();
-      if (sendable(state).length) schedule(300);
-    } else if (kind === "conflict") {
-      showAll(rebase(state, body.stored, body.version));
-      keep();
-      renderConflicts();
-      showIdle();
-      if (sendable(state).length) schedule(0);
-    } else if (kind === "invalid") {
-      Object.entries(body.errors).forEach(([k, message]) => { if (k in changes) state.blocked[k] = message; });
-      keep();
-      showFieldErrors();
-      showIdle();
-      if (sendable(state).length) schedule(300);
-    } else if (kind === "refused") {
-      refused(state, changes, body.error || `The server refused this change (error ${response.status}).`);
-      keep();
-      showFieldErrors();
-      showIdle();
-    } else if (kind === "token") {
-      const status = await refreshToken();
-      if (status === 401) signedOut();
-      else if (status === 200) schedule(0);
-      else retry(navigator.onLine ? "unreachable" : "offline");
-    } else if (kind === "signed-out") {
-      signedOut();
-    } else {
-      retry(kind);
-    }
-  }
-
-  function signedOut() {
-    stateEl.textContent = "";
-    const link = document.createElement("a");
-    link.href = `${root.dataset.loginUrl}?next=${encodeURIComponent(window.location.pathname)}`;
-    link.target = "_blank";
-    link.rel = "noopener";
-    link.textContent = "sign in again in a new tab";
-    stateEl.append("Your session has ended. Your changes are kept on this device: ", link, "; they are sent as soon as you have.");
-    stateEl.dataset.state = "signed-out";
-    schedule(backoff(attempt));
-    attempt += 1;
-  }
-
-  async function refreshToken() {
-    try {
-      const response = await fetch(root.dataset.tokenUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
-      if (response.ok && !response.redirected) token = (await response.json()).csrf_token;
-      return response.redirected ? 401 : response.status;
-    } catch (error) {
-      return 0;
-    }
-  }
-
-  // ---- conflicts ----------------------------------------------------------------------
-  const CAPTIONS = {
-    server: "Saved elsewhere (another tab or device)",
-    tab: "Not yet saved, from a tab that was closed",
-  };
-  const shown = (value) => (value === null || value === "" || value === undefined ? "(empty)" : String(value));
-
-  function renderConflicts() {
-    conflictList.textContent = "";
-    Object.entries(state.conflicts).forEach(([key, { theirs, source }]) => {
-      const box = document.createElement("div");
-      box.className = "conflict-item";
-      box.dataset.conflictKey = key;
-      const title = document.createElement("h3");
-      title.textContent = label(key);
-      const grid = document.createElement("div");
-      grid.className = "conflict-grid";
-      [["Yours, as in the field now", read(key), "mine"], [CAPTIONS[source], theirs, "theirs"]].forEach(([caption, value, kind]) => {
-        const col = document.createElement("div");
-        const head = document.createElement("p");
-        head.className = "small muted";
-        head.textContent = caption;
-        const text = document.createElement("div");
-        text.className = `pre conflict-text conflict-${kind}`;
-        text.textContent = shown(value);
-        col.append(head, text);
-        grid.append(col);
-      });
-      const actions = document.createElement("div");
-      actions.className = "actions";
-      const choices = [["Keep mine", "mine"], ["Keep theirs", "theirs"]];
-      if (typeof theirs === "string" && typeof read(key) === "string") choices.push(["Merge both", "merge"]);
-      choices.forEach(([text, choice]) => {
-        const button = document.createElement("button");
-        button.type = "button";
-        button.className = "button button-small";
-        button.textContent = text;
-        button.addEventListener("click", () => decide(key, choice));
-        actions.append(button);
-      });
-      box.append(title, grid, actions);
-      conflictList.append(box);
-    });
-    conflictEl.hidden = Object.keys(state.conflicts).length === 0;
-  }
-
-  function decide(key, choice) {
-    const inBox = conflictEl.contains(document.activeElement);
-    write(key, choose(state, key, choice, read(key)));
-    keep();
-    renderConflicts();
-    showIdle();
-    // The clicked button is gone: give the focus back to the field, not to the page.
-    if (inBox && conflictEl.hidden) { const field = inputsFor(key)[0]; if (field) field.focus(); }
-    schedule(0);
-  }
-
-  function refreshConflictText(key) {
-    const box = conflictList.querySelector(`[data-conflict-key="${CSS.escape(key)}"] .conflict-mine`);
-    if (box) box.textContent = shown(read(key));
-  }
-
-  // ---- closed tabs --------------------------------------------------------------------
-  // A tab that has just closed may still hold its lock for a moment: look again soon, and
-  // every 2 s while it does (a request for a free lock is cheap), so that its words are
-  // sent within moments of the lock's release even on a busy machine.
-  let recheck = null;
-  let recheckDelay = 500;
-  async function adoptClosedTabs() {
-    const held = await store.adoptClosed((entry) => {
-      showAll(adopt(state, entry));
-      keep();
-    });
-    clearTimeout(recheck);
-    if (held) {
-      recheck = setTimeout(adoptClosedTabs, recheckDelay);
-      recheckDelay = Math.min(recheckDelay * 2, 2_000);
-    } else {
-      recheckDelay = 500;
-    }
-    renderConflicts();
-    showFieldErrors();
-    showIdle();
-    if (sendable(state).length) schedule(0);
-  }
-
-  // ---- submit -------------------------------------------------------------------------
-  // Everything is saved first; then a confirmation names what submitting locks.
+  // ---- submit -------------------------------------------------------------------------------
+  // Everything is saved first (this tab's, and closed tabs' text on this device); then the
+  // server checks what is missing; only then does a confirmation name what submitting
+  // locks, and the unsent text other open tabs hold, to include or leave.
   let submitting = false;
+  let others = [];
   const confirmBox = root.querySelector("[data-submit-confirm]");
+  const othersBox = confirmBox && confirmBox.querySelector("[data-others]");
   submitForm.addEventListener("submit", async (event) => {
     if (submitting) return;
     event.preventDefault();
-    clearTimeout(timer);
-    if (inflight) await inflight;
-    await flush();
-    if (isClean(state) && !Object.keys(state.blocked).length) {
-      if (confirmBox && confirmBox.showModal) confirmBox.showModal();
-      else submitNow();
-    } else {
-      setState("error", `Submit waits until every change is saved. ${stateEl.textContent}`);
+    others = await editor.prepareSubmit();
+    if (!editor.ready()) {
+      status("error", `Submit waits until every change is saved. ${stateEl.textContent}`);
+      return;
     }
+    const found = await problems();
+    if (found === null) {
+      status("error", "Could not check the scorecard with the server: it is not answering. Your changes are kept; try again in a moment.");
+      return;
+    }
+    if (Object.keys(found.problems).length) {
+      showSummary(found);
+      return;
+    }
+    clearSummary();
+    if (othersBox) {
+      othersBox.hidden = others.length === 0;
+      const tabs = new Set(others.map((other) => other.entry)).size;
+      othersBox.querySelector("p").textContent = tabs > 1
+        ? `${tabs} other tabs on this device hold text not yet saved:`
+        : "Another tab on this device holds text not yet saved:";
+      const list = othersBox.querySelector("ul");
+      list.textContent = "";
+      others.forEach((other) => {
+        const item = document.createElement("li");
+        item.textContent = `${other.label}: ${other.chars.toLocaleString()} character${other.chars === 1 ? "" : "s"}`;
+        list.append(item);
+      });
+      othersBox.querySelector("input").checked = true;
+    }
+    confirmBox.showModal();
   });
-  function submitNow() {
-    submitVersion.value = state.base;
-    store.clear();
+
+  async function submitNow() {
+    if (others.length && othersBox.querySelector("input").checked) {
+      await editor.include(others);
+      if (!editor.ready()) return; // a conflict to decide first: the status says where
+    }
+    if (!editor.ready()) return;
+    submitVersion.value = editor.state.base;
+    editor.store.clear();
     submitting = true;
     submitForm.submit();
   }
-  if (confirmBox) {
-    confirmBox.querySelector("[data-confirm-submit]").addEventListener("click", () => {
-      confirmBox.close();
-      if (isClean(state) && !Object.keys(state.blocked).length) submitNow();
-    });
-    confirmBox.querySelector("[data-confirm-cancel]").addEventListener("click", () => confirmBox.close());
+  confirmBox.querySelector("[data-confirm-submit]").addEventListener("click", () => {
+    confirmBox.close();
+    submitNow();
+  });
+  confirmBox.querySelector("[data-confirm-cancel]").addEventListener("click", () => confirmBox.close());
+
+  async function problems() {
+    try {
+      const response = await fetch(root.dataset.problemsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!response.ok || response.redirected) return null;
+      return await response.json();
+    } catch (error) {
+      return null;
+    }
   }
 
-  // ---- after a refused submit: the summary of what is missing takes the focus ----------
-  const summary = root.querySelector("[data-error-summary]");
-  if (summary) {
-    summary.focus();
+  // ---- the summary of what is missing, before any confirmation ------------------------------
+  const summaryHost = root.querySelector("[data-summary-host]");
+  function clearSummary() {
+    summaryHost.textContent = "";
+    root.querySelectorAll("[data-problem-for]").forEach((el) => { el.hidden = true; el.textContent = ""; });
+  }
+
+  function showSummary({ problems: found, labels, anchors }) {
+    clearSummary();
+    const box = document.createElement("div");
+    box.className = "error-summary";
+    box.setAttribute("role", "alert");
+    box.tabIndex = -1;
+    box.dataset.errorSummary = "";
+    const count = Object.keys(found).length;
+    const head = document.createElement("h2");
+    head.textContent = `Not submitted: ${count} thing${count === 1 ? "" : "s"} to complete`;
+    const list = document.createElement("ul");
+    Object.entries(found).forEach(([key, message]) => {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = `#${anchors[key] || "recommendation"}`;
+      link.textContent = `${labels[key] || key}: ${message}`;
+      item.append(link);
+      list.append(item);
+      const at = root.querySelector(`[data-problem-for="${CSS.escape(key)}"]`);
+      if (at) { at.textContent = message; at.hidden = false; }
+    });
+    box.append(head, list);
+    summaryHost.append(box);
+    bindSummary(box);
+    box.scrollIntoView({ block: "start" });
+    box.focus({ preventScroll: true });
+  }
+
+  // After a refused submit (or the check above) the summary takes the focus; its links
+  // go to the control to fix.
+  function bindSummary(summary) {
     summary.addEventListener("click", (event) => {
       const link = event.target.closest("a[href^='#']");
       const target = link && document.getElementById(link.getAttribute("href").slice(1));
@@ -392,6 +394,11 @@ async function start(root) {
       target.scrollIntoView({ block: "center" });
       target.focus();
     });
+  }
+  const served = root.querySelector("[data-error-summary]");
+  if (served) {
+    served.focus();
+    bindSummary(served);
   }
 
   // ---- the calibration guides sit beside the notes on a wide screen: open them there ---
@@ -407,15 +414,19 @@ async function start(root) {
   // ---- wiring -------------------------------------------------------------------------
   root.addEventListener("input", changed);
   root.addEventListener("change", (event) => { if (!event.target.matches("textarea")) changed(event); });
-  const again = () => { attempt = 0; adoptClosedTabs(); };
+  const again = () => { editor.attempt = 0; editor.adoptClosedTabs(); };
   window.addEventListener("online", again);
   window.addEventListener("focus", again);
-  window.addEventListener("offline", () => { if (!isClean(state)) setState("offline", MESSAGES.offline); });
-  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") flush(); });
-  setInterval(() => { if (!navigator.locks) store.heartbeat(); adoptClosedTabs(); }, 10_000);
-  startTimer(root, { token: () => token });
-  bindKeyboard(root, { saveNow: () => schedule(0), showShortcuts });
+  window.addEventListener("offline", () => {
+    if (Object.keys(editor.state.pending).length) status("offline", "Offline (this device): your changes are kept here and sent when the connection returns.");
+  });
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") editor.flush(); });
+  window.addEventListener("pagehide", () => editor.flush());
+  startTimer(root, {
+    token: () => token,
+    onServer: (server) => { if (server.open === false) editor.remoteClosed(); },
+  });
+  bindKeyboard(root, { saveNow: () => editor.schedule(0), showShortcuts });
 
-  await store.start();
-  await adoptClosedTabs();
+  await editor.start();
 }

@@ -1,6 +1,10 @@
 // What a save's answer means for the page, and how long to wait before trying again.
 
-export const TIMEOUT_MS = 20_000;
+// A save unanswered for SLOW_MS is said to be waiting on the server; at TIMEOUT_MS it is
+// given up and tried again (a save the server did apply then answers as a conflict that
+// agrees with what this tab holds, and is done with).
+export const SLOW_MS = 3_000;
+export const TIMEOUT_MS = 10_000;
 
 /**
  * Sort the outcome of one save request. `failed` is true when no answer came (refused
@@ -10,6 +14,7 @@ export function classify({ status = 0, body = {}, failed = false, online = true,
   if (failed) return online ? "unreachable" : "offline";
   if (status >= 200 && status < 300 && !redirected) return "saved";
   if (status === 401 || redirected) return "signed-out";
+  if (status === 409 && body && body.closed) return "closed";
   if (status === 409 && body && body.stored) return "conflict";
   if (status === 400 && /expired|not sent by this site/i.test((body && body.error) || "")) return "token";
   if (status === 422 && body && body.errors && Object.keys(body.errors).length) return "invalid";
@@ -28,4 +33,5 @@ export const MESSAGES = {
   offline: "Offline (this device): your changes are kept here and sent when the connection returns.",
   unreachable: "Server unreachable: your changes are kept on this device and sent when it answers.",
   busy: "The server is busy: your changes are kept on this device and sent shortly.",
+  slow: "Server not answering yet: your changes are kept on this device and sent when it answers.",
 };

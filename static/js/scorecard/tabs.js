@@ -30,19 +30,28 @@ export class TabStore {
     return `${this.prefix}${tabId}`;
   }
 
-  /** Hold this tab's lock for as long as the tab lives. */
+  /** Hold this tab's lock for as long as the tab lives (or until `release`). */
   async start() {
     if (!this.locks) return;
     await new Promise((granted) => {
       this.locks.request(this.lockName(this.tabId), () => {
         granted();
-        return new Promise(() => {});
+        return new Promise((release) => { this.unlock = release; });
       });
     });
   }
 
+  /** Let go of this tab's entry: the next tab to look takes it over. */
+  release() {
+    if (this.unlock) this.unlock();
+    this.unlock = null;
+    this.released = true;
+  }
+
   /** Keep `snapshot` as this tab's unsent changes; false when the device refuses. */
   write(snapshot) {
+    // A released entry belongs to whoever takes it over: writing it again could undo that.
+    if (this.released) return true;
     try {
       this.storage.setItem(this.key, JSON.stringify({ ...snapshot, seen: this.now() }));
       return true;
@@ -52,11 +61,13 @@ export class TabStore {
   }
 
   clear() {
+    if (this.released) return;
     try { this.storage.removeItem(this.key); } catch (error) { /* nothing was kept */ }
   }
 
   /** Refresh this tab's entry, for devices without Web Locks. */
   heartbeat() {
+    if (this.locks || this.released) return;
     const entry = this.read(this.key);
     if (entry) this.write(entry);
   }
@@ -81,6 +92,11 @@ export class TabStore {
     return keys;
   }
 
+  /** Every other tab's entry on the device, open or closed, as stored. */
+  others() {
+    return this.otherKeys().map((key) => this.read(key)).filter(Boolean);
+  }
+
   /**
    * Hand every closed tab's entry to `take(entry)`, then remove it. `take` must keep
    * what it adopts (in this tab's own entry) before it returns. Returns how many entries
@@ -91,7 +107,7 @@ export class TabStore {
     for (const key of this.otherKeys()) {
       if (key === this.legacyKey || !this.locks) {
         const entry = this.read(key);
-        const closed = key === this.legacyKey || !entry || this.now() - (entry.seen || 0) > STALE_MS;
+        const closed = key === this.legacyKey || !entry || entry.stranded || this.now() - (entry.seen || 0) > STALE_MS;
         if (closed) this.handOver(key, entry, take);
         else held += 1;
       } else {

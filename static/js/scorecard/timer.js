@@ -1,13 +1,17 @@
 // The interview timer: start, pause, resume, and a separate reset. Its state lives on the
 // server, so another device (or a reload) shows the same elapsed time; this page follows
-// the other devices by asking every few seconds.
+// the other devices by asking every POLL_MS while it is visible. The same answer says
+// whether the scorecard is still open (`onServer`), so a tab learns soon when another
+// submitted it.
+
+export const POLL_MS = 3_000;
 
 export function elapsedText(seconds) {
   const s = Math.max(0, Math.floor(seconds));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 }
 
-export function startTimer(root, { token, poll = 15_000 }) {
+export function startTimer(root, { token, poll = POLL_MS, onServer = () => {} }) {
   const box = root.querySelector("[data-timer]");
   if (!box) return;
   const elapsedEl = box.querySelector("[data-elapsed]");
@@ -22,6 +26,7 @@ export function startTimer(root, { token, poll = 15_000 }) {
   const elapsed = () => base + (running ? (performance.now() - since) / 1000 : 0);
 
   function apply(state) {
+    onServer(state);
     base = state.elapsed;
     running = state.running;
     since = performance.now();
@@ -61,12 +66,12 @@ export function startTimer(root, { token, poll = 15_000 }) {
   toggle.addEventListener("click", () => {
     // Answer at once; the server's state follows.
     const action = running ? "pause" : "start";
-    apply({ elapsed: elapsed(), running: action === "start" });
+    apply({ elapsed: elapsed(), running: action === "start", open: true });
     send(action);
   });
   reset.addEventListener("click", () => {
     if (!window.confirm("Reset the interview timer to 0:00? This cannot be undone.")) return;
-    apply({ elapsed: 0, running: false });
+    apply({ elapsed: 0, running: false, open: true });
     send("reset");
   });
   setInterval(render, 1000);
