@@ -4,8 +4,9 @@
 
 Sync workers: in our measurements threads made the autosave latency tail far worse.
 Settings read from the environment: HIRING_BIND (127.0.0.1:8000), HIRING_WORKERS (two per
-core), HIRING_WORKER_TIMEOUT (60 s: above HIRING_PDF_TIME_LIMIT, which stops a render
-with a message first), HIRING_MAX_REQUESTS (50,000; 0 never replaces a worker).
+core), HIRING_WORKER_TIMEOUT (60 s), HIRING_MAX_REQUESTS (50,000; 0 never replaces a
+worker). Documents are laid out by the task workers (`flask --app hiring worker`), not
+here: a web worker never loads WeasyPrint while one runs.
 """
 
 import gc
@@ -46,18 +47,3 @@ def post_fork(server, worker):
 
     with app.app_context():
         db.engine.dispose(close=False)
-
-
-def post_worker_init(worker):
-    """Warm WeasyPrint (fonts, layout code) once per worker, and start the worker's layout
-    helper when jobs run in its own pool, so that the first PDF a user asks for is not the
-    slow one. Here rather than in post_fork: the worker's own signal handlers are in
-    place, so a shutdown during the warm-up is not missed."""
-    try:
-        from hiring import pdf
-
-        pdf.warm()
-        with worker.wsgi.app_context():
-            pdf.start_helpers()
-    except Exception as error:  # noqa: BLE001 (warming is an optimisation; serve anyway)
-        worker.log.warning("WeasyPrint warm-up failed: %s", error)

@@ -26,6 +26,7 @@ MODULES = [
     "bench_pages",
     "bench_question_bank",
     "bench_load",
+    "bench_memory",
 ]
 
 

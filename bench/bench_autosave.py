@@ -1,8 +1,9 @@
 """Autosave under load: the save endpoint under gunicorn (2 sync workers) with 8 concurrent
 clients on 127.0.0.1, on SQLite and on PostgreSQL, against a trivial endpoint of the same app.
 
-Then saves while a manager exports packets: renders on an RQ job worker on PostgreSQL
-(as in production), in the in-process pool on SQLite.
+Then saves while a manager exports packets, laid out by one task worker on the same host
+(as ./scripts/serve runs it): the queue on Redis beside PostgreSQL, in a SQLite file
+beside SQLite.
 
 Run: .venv/bin/python -m bench.bench_autosave [--quick]
 Needs wrk (apt-get install wrk). PostgreSQL: HIRING_BENCH_PG_URL, default
@@ -22,7 +23,6 @@ import time
 from pathlib import Path
 
 from bench.common import (
-    ROOT,
     browser_session,
     csrf_of,
     export_following,
@@ -31,6 +31,7 @@ from bench.common import (
     pg_scratch,
     result,
     saving_world,
+    task_worker,
 )
 
 CLIENTS = 8
@@ -146,9 +147,9 @@ def wrk(url: str, seconds: int, script: Path | None = None, spec: Path | None = 
 
 
 def run(name: str, uri: str, seconds: int, redis_url: str = "") -> dict:
-    """Saves alone, /healthz alone, then saves while a manager exports packets. With
-    `redis_url`, renders run on one RQ job worker (as in production), else in the app's
-    in-process pool."""
+    """Saves alone, /healthz alone, then saves while a manager exports packets, laid out
+    by one task worker on the same host (the queue on Redis with `redis_url`, else in a
+    SQLite file)."""
     folder = Path(tempfile.mkdtemp(prefix=f"bench-autosave-{name}-"))
     # One scorecard per client; candidates with 5 submitted scorecards, each packet laid
     # out when first asked for.
@@ -159,7 +160,6 @@ def run(name: str, uri: str, seconds: int, redis_url: str = "") -> dict:
         "HIRING_DATABASE_URL": uri,
         "HIRING_SECRET_KEY": "bench-secret",
         "HIRING_RATELIMIT_ENABLED": "false",
-        "HIRING_PDF_CACHE_DIR": str(folder / "pdf"),
         "HIRING_INSTANCE_PATH": str(folder),
     }
     with contextlib.ExitStack() as stack:
@@ -168,13 +168,8 @@ def run(name: str, uri: str, seconds: int, redis_url: str = "") -> dict:
 
             Redis.from_url(redis_url).flushdb()
             env["HIRING_REDIS_URL"] = redis_url
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "flask", "--app", "hiring", "worker"],
-                cwd=ROOT,
-                env=os.environ | env,
-            )
-            stack.callback(worker.wait, 30)
-            stack.callback(worker.terminate)
+        # One task worker beside the app server, as ./scripts/serve runs them.
+        stack.enter_context(task_worker(env))
         base_url = stack.enter_context(gunicorn(env))
         spec = folder / "clients.tsv"
         spec.write_text(
@@ -230,7 +225,7 @@ def benchmarks(quick: bool) -> list[dict]:
     results = []
     for name, leg in legs:
         save, trivial, busy, exporter = leg["save"], leg["healthz"], leg["busy"], leg["exporter"]
-        where = "RQ job worker" if name == "PostgreSQL" else "in-process pool"
+        where = "task worker, queue on Redis" if name == "PostgreSQL" else "task worker"
         print(
             f"  {name}: save {save['rps']:.0f}/s p99 {save['p99']:.1f} ms; healthz "
             f"{trivial['rps']:.0f}/s; while exporting ({where}): {busy['rps']:.0f}/s p99 "

@@ -1,9 +1,9 @@
 """Several app servers, one database: a load test that checks no update is lost.
 
 Two app servers on different ports (each gunicorn with 2 sync workers) against one
-PostgreSQL and one Redis, with one job worker; simulated interviewers autosave at once,
+PostgreSQL and one Redis, with one task worker; simulated interviewers autosave at once,
 two tabs on each scorecard so that their saves conflict, while a manager exports packets.
-Then the same on SQLite with one server and the in-process job pool. Everything runs on
+Then the same on SQLite with one server and one task worker. Everything runs on
 127.0.0.1, bounded in requests and time, and stops by itself.
 
 At the end, for every scorecard: the accepted saves' versions run 1, 2, 3 ... without a
@@ -22,6 +22,7 @@ import json
 import os
 import random
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -274,8 +275,9 @@ def check(uri: str, outcome: Outcome) -> list[str]:
 
 
 def run(kind: str, plan: Plan, pg_url: str = PG_URL, redis_url: str = REDIS_URL) -> dict:
-    """One load test: "postgresql" (two servers, Redis, a job worker) or "sqlite" (one
-    server, the in-process pool). Returns its figures and the problems found."""
+    """One load test: "postgresql" (two servers, the queue on Redis) or "sqlite" (one
+    server, the queue in a SQLite file), each with one task worker. Returns its figures
+    and the problems found."""
     folder = Path(tempfile.mkdtemp(prefix=f"bench-load-{kind}-"))
     with contextlib.ExitStack() as stack:
         if kind == "postgresql":
@@ -293,21 +295,21 @@ def run(kind: str, plan: Plan, pg_url: str = PG_URL, redis_url: str = REDIS_URL)
             "HIRING_SECRET_KEY": "bench-load-secret",
             "HIRING_INSTANCE_PATH": str(folder),
             "HIRING_RATELIMIT_ENABLED": "false",
-            "HIRING_PDF_CACHE_DIR": str(folder / "pdf"),
             "HIRING_MAIL_OUTBOX_DIR": str(folder / "outbox"),
         }
         if kind == "postgresql":
             env["HIRING_REDIS_URL"] = redis_url
-            log = stack.enter_context((folder / "worker.log").open("w"))
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "flask", "--app", "hiring", "worker"],
-                cwd=ROOT,
-                env=os.environ | env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            stack.callback(worker.wait, 30)
-            stack.callback(worker.terminate)
+        # One task worker: on the SQLite queue in the instance folder, or on Redis.
+        log = stack.enter_context((folder / "worker.log").open("w"))
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "hiring", "worker"],
+            cwd=ROOT,
+            env=os.environ | env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        stack.callback(worker.wait, 30)
+        stack.callback(worker.send_signal, signal.SIGINT)
         urls = [stack.enter_context(gunicorn(env, workers=2)) for _ in range(servers)]
         outcome = drive(urls, plan, exported)
         # Every request has had its answer: what is stored now is final.
@@ -347,10 +349,10 @@ def benchmarks(quick: bool) -> list[dict]:
         raise SystemExit("the load test found lost or unexpected updates (above)")
     return [
         result(
-            "saves/s, 2 app servers on PostgreSQL + Redis + 1 job worker, while exporting",
+            "saves/s, 2 app servers on PostgreSQL + Redis + 1 task worker, while exporting",
             postgresql["saves_per_s"],
             "saves/s",
-            "1 app server on SQLite, in-process job pool",
+            "1 app server on SQLite + 1 task worker",
             sqlite["saves_per_s"],
         ),
         result(

@@ -4,6 +4,7 @@ import contextlib
 import json
 import os
 import re
+import signal
 import socket
 import statistics
 import subprocess
@@ -220,6 +221,64 @@ def question_maker(app, competencies: list[str]):
 
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextlib.contextmanager
+def task_worker(env: dict, workers: int = 1):
+    """`flask --app hiring worker` with the app's environment (`HIRING_*`), once it says it
+    is alive in the database; stopped (SIGINT, as Ctrl+C) afterwards."""
+    from hiring import tasks
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "hiring", "worker", "--workers", str(workers)],
+        cwd=ROOT,
+        env=os.environ | env,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": database_uri(env["HIRING_DATABASE_URL"], ""),
+                "INSTANCE_PATH": env["HIRING_INSTANCE_PATH"],
+                "SECRET_KEY": "bench",
+            }
+        )
+        with app.app_context():
+            while tasks.live_workers() < 1:
+                if process.poll() is not None:
+                    raise RuntimeError("the task worker stopped")
+                db.session.rollback()
+                time.sleep(0.1)
+        yield process
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+
+
+def settled(app, timeout: float = 300) -> None:
+    """Wait until the queue is empty and no document is being rendered, twice in a row a
+    moment apart (a task just taken may not have claimed its document yet)."""
+    from hiring.documents.models import State, StoredDocument
+
+    huey = tasks_of(app)
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    with app.app_context():
+        while quiet < 2:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the task worker did not finish")
+            busy = db.session.scalar(
+                db.select(db.func.count())
+                .select_from(StoredDocument)
+                .where(StoredDocument.state.in_([State.QUEUED, State.RENDERING]))
+            )
+            quiet = quiet + 1 if not busy and huey.pending_count() == 0 else 0
+            db.session.rollback()
+            time.sleep(0.3)
+
+
+def tasks_of(app):
+    return app.extensions["tasks"][0]
 
 
 def free_port() -> int:

@@ -4,8 +4,7 @@ import hmac
 import sqlite3
 from pathlib import Path
 
-from flask import Flask, current_app, g
-from redis.exceptions import RedisError
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -15,11 +14,10 @@ from hiring import (
     config,
     errors,
     inputs,
-    jobs,
-    mail,
-    models,  # noqa: F401  every mapper is known before the first query
+    models,  # noqa: F401  every mapper and every task is known before the first query
     requestlog,
     security,
+    tasks,
     text,
     timezones,
 )
@@ -27,6 +25,7 @@ from hiring.admin.views import bp as admin_bp
 from hiring.auth.models import Role, User
 from hiring.auth.views import bp as auth_bp
 from hiring.debrief.views import bp as debrief_bp
+from hiring.documents.views import bp as documents_bp
 from hiring.extensions import csrf, db, limiter, login_manager, migrate
 from hiring.interviews.models import (
     Recommendation,
@@ -109,6 +108,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
+    tasks.init_app(app)
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -118,11 +118,11 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     app.register_blueprint(interviews_bp)
     app.register_blueprint(scorecards_bp)
     app.register_blueprint(debrief_bp)
+    app.register_blueprint(documents_bp)
 
     requestlog.register(app)
     app.before_request(security.check_access)
     app.after_request(security.set_security_headers)
-    app.after_request(_deliver_mail_after)
     errors.register(app)
     cli.register(app)
     _register_template_helpers(app)
@@ -163,28 +163,3 @@ def _register_template_helpers(app: Flask) -> None:
         recommendation_scale=recommendation_scale,
         recommendation_label=recommendation_label,
     )
-
-
-def _deliver_mail_after(response):
-    """Mail queued by the request goes out once the response is sent: a slow or failing
-    server never holds the request (a failure is retried later). With a job queue, a job
-    worker sends it; without one, the web worker does, after closing the response."""
-    if not (g.get("mail_queued") and current_app.config["MAIL_DELIVER_AFTER_REQUEST"]):
-        return response
-    if current_app.config["REDIS_URL"]:
-        try:
-            jobs.submit("hiring.mail:deliver_job", key="mail")
-            return response
-        except RedisError:
-            current_app.logger.warning("Redis is unreachable: this worker sends the mail")
-    app = current_app._get_current_object()
-
-    def deliver() -> None:
-        with app.app_context():
-            try:
-                mail.deliver_due(limit=50)
-            except Exception:  # noqa: BLE001 (the response is gone; log and go on)
-                app.logger.exception("mail delivery after a request failed")
-
-    response.call_on_close(deliver)
-    return response

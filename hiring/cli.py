@@ -10,19 +10,19 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from hiring import demo, jobs, mail, pdf
+from hiring import demo, mail, pdf, tasks
 from hiring.audit.operations import exported
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user, find_user
 from hiring.auth.passwords import password_problem
-from hiring.debrief import documents
+from hiring.documents import operations as document_ops
+from hiring.documents.kinds import Spec, Unavailable, build
+from hiring.documents.models import State
+from hiring.documents.tasks import make, render
 from hiring.extensions import db, utcnow
 from hiring.interviews import operations as interview_ops
 from hiring.interviews import queries as interview_queries
-from hiring.interviews.models import Scorecard
-from hiring.kits import queries as kit_queries
 from hiring.kits.models import Kit
-from hiring.pdf import PdfError, budget
 from hiring.questions.forms import TAG_MAX, tags_too_long
 from hiring.questions.operations import export_bank, import_batch, preview
 
@@ -169,14 +169,8 @@ def export_pdf() -> None:
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def export_scorecard(scorecard_id: int, out: Path) -> None:
     """Write one interviewer's scorecard as PDF (drafts are marked)."""
-    with current_app.test_request_context():
-        scorecard = db.session.scalar(
-            interview_queries.scorecards_with_content().where(Scorecard.id == scorecard_id)
-        )
-        if scorecard is None:
-            raise click.ClickException(f"there is no scorecard {scorecard_id}")
-        _write(out, documents.scorecard_document(scorecard))
-        exported("scorecard", "scorecard", scorecard.id, format="pdf")
+    _write(out, "scorecard", scorecard_id)
+    exported("scorecard", "scorecard", scorecard_id, format="pdf")
 
 
 @export_pdf.command("kit")
@@ -186,16 +180,15 @@ def export_scorecard(scorecard_id: int, out: Path) -> None:
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def export_kit(kit_id: int, number: int | None, out: Path) -> None:
     """Write a kit guide as PDF."""
-    with current_app.test_request_context():
-        kit = db.session.get(Kit, kit_id)
-        if kit is None:
-            raise click.ClickException(f"there is no kit {kit_id}")
-        number = number or kit.versions[-1].number
-        if number not in {v.number for v in kit.versions}:
-            raise click.ClickException(f"kit {kit_id} has no version {number}")
-        version = db.session.scalar(kit_queries.version_for_builder(kit_id, number))
-        _write(out, documents.guide_document(version))
-        exported("guide", "kit_version", version.id)
+    kit = db.session.get(Kit, kit_id)
+    if kit is None:
+        raise click.ClickException(f"there is no kit {kit_id}")
+    versions = {v.number: v.id for v in kit.versions}
+    number = number or max(versions)
+    if number not in versions:
+        raise click.ClickException(f"kit {kit_id} has no version {number}")
+    _write(out, "guide", versions[number])
+    exported("guide", "kit_version", versions[number])
 
 
 @click.command("export-packets")
@@ -217,55 +210,63 @@ def export_packets(candidate_ids, kit_id, guide, out: Path) -> None:
     if not candidates:
         raise click.ClickException("no candidate has a submitted scorecard to export")
     out.mkdir(parents=True, exist_ok=True)
-    with current_app.test_request_context():
-        wanted = [
-            documents.packet_document(
-                candidate, interview_queries.submitted_for_packet(candidate.id, guide), guide
-            )
-            for candidate in candidates
-        ]
-        made = _obtain_all(wanted, "Exporting packets")
-        failed = 0
-        for candidate, data in zip(candidates, made, strict=True):
-            if isinstance(data, PdfError):
-                failed += 1
-                click.echo(f"candidate {candidate.id}: {data}", err=True)
-                continue
-            (out / f"packet-{candidate.id}.pdf").write_bytes(data)
-            exported("packet", "candidate", candidate.id, guide=guide)
+    zone = current_app.config["TIME_ZONE"]
+    specs = [Spec("packet", c.id, zone, None, guide) for c in candidates]
+    made = _obtain_all(specs, "Exporting packets")
+    failed = 0
+    for candidate, data in zip(candidates, made, strict=True):
+        if isinstance(data, str):
+            failed += 1
+            click.echo(f"candidate {candidate.id}: {data}", err=True)
+            continue
+        (out / f"packet-{candidate.id}.pdf").write_bytes(data)
+        exported("packet", "candidate", candidate.id, guide=guide)
+    db.session.commit()
     click.echo(f"Wrote {len(candidates) - failed} packet(s) to {out}.")
     if failed:
         raise click.ClickException(f"{failed} packet(s) could not be made (above)")
 
 
-def _obtain_all(wanted: list, label: str) -> list:
-    """The documents' renderings, from the job workers, all queued at once (they fan out
-    over the workers), with progress; a PdfError in place of each that cannot be made."""
-    results: dict[int, bytes | PdfError] = {}
-    asked: set[int] = set()
-    shown = ""
-    with click.progressbar(length=len(wanted), label=label) as bar:
-        while len(results) < len(wanted):
-            for n, document in enumerate(wanted):
-                if n in results:
+def _obtain_all(specs: list[Spec], label: str) -> list[bytes | str]:
+    """The documents, from the store: the missing ones queued all at once (they spread
+    over the workers), or laid out here when no worker runs; in place of each that
+    cannot be made, why."""
+    results: dict[int, bytes | str] = {}
+    keys: dict[int, str] = {}
+    with current_app.test_request_context():
+        for n, spec in enumerate(specs):
+            try:
+                document = build(spec)
+            except Unavailable as error:
+                results[n] = str(error)
+                continue
+            keys[n] = document.key
+            if document_ops.find(document.key) is None:
+                document_ops.ask(document)
+                db.session.commit()
+                if tasks.runnable():
+                    tasks.enqueue(render, *spec.args())
+                else:
+                    make(spec)
+    with click.progressbar(length=len(specs), label=label) as bar:
+        bar.update(len(results))
+        while len(results) < len(specs):
+            db.session.rollback()  # a fresh look at the store
+            for n, key in keys.items():
+                row = None if n in results else document_ops.find(key)
+                if row is not None and row.state is State.READY:
+                    results[n] = document_ops.data_of(key)
+                elif row is not None and row.state is State.FAILED:
+                    results[n] = row.error
+                else:
+                    if row is not None and row.state is State.QUEUED and not tasks.runnable():
+                        with current_app.test_request_context():
+                            make(specs[n])  # its worker stopped: laid out here
                     continue
-                try:
-                    with budget():
-                        # A job that failed is tried once more, on the first look only.
-                        result = documents.obtain(document, 0, retry=n not in asked)
-                        asked.add(n)
-                except PdfError as error:
-                    result = error
-                if isinstance(result, jobs.Status):
-                    if len(wanted) == 1 and result.label and result.label != shown:
-                        shown = result.label
-                        click.echo(f" {shown}…", err=True)
-                    continue
-                results[n] = result
                 bar.update(1)
-            if len(results) < len(wanted):
-                time.sleep(0.2)  # the workers need the cores more than this loop
-    return [results[n] for n in range(len(wanted))]
+            if len(results) < len(specs):
+                time.sleep(0.2)
+    return [results[n] for n in range(len(specs))]
 
 
 @click.command("backup")
@@ -323,10 +324,11 @@ def purge_candidates_command(days: int, dry_run: bool) -> None:
     )
 
 
-def _write(out: Path, document) -> None:
-    (data,) = _obtain_all([document], f"Rendering {out.name}")
-    if isinstance(data, PdfError):
-        raise click.ClickException(str(data))
+def _write(out: Path, kind: str, ident: int) -> None:
+    spec = Spec(kind, ident, current_app.config["TIME_ZONE"])
+    (data,) = _obtain_all([spec], f"Rendering {out.name}")
+    if isinstance(data, str):
+        raise click.ClickException(data)
     out.write_bytes(data)
     click.echo(f"Wrote {out} ({len(data) // 1024} KB).")
 
@@ -360,17 +362,14 @@ def send_reminders(dry_run: bool) -> None:
 
 @click.command("worker")
 @with_appcontext
-@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
-def worker_command(burst: bool) -> None:
-    """Run background jobs (document renders, e-mail) from Redis. Start one per core, on
-    as many hosts as needed."""
-    if not current_app.config["REDIS_URL"]:
-        raise click.ClickException(
-            "HIRING_REDIS_URL is not set: without Redis, jobs run inside the app's own "
-            "processes and no worker is needed"
-        )
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=1, help="Tasks run at once (processes)."
+)
+def worker_command(workers: int) -> None:
+    """Run the task queue: documents, e-mail, figures, reminders and clean-ups, at a lower
+    CPU priority than the web workers. One per host is usual; several are fine."""
     pdf.warm()
-    jobs.work(burst=burst)
+    tasks.work(current_app._get_current_object(), workers)
 
 
 COMMANDS = [

@@ -38,8 +38,6 @@ DEFAULTS = {
     "MAIL_SENDER": "Scorecards <scorecards@localhost>",
     "MAIL_TIMEOUT": 10,
     "MAIL_OUTBOX_DIR": "",
-    # Send queued mail when the response that queued it has gone out.
-    "MAIL_DELIVER_AFTER_REQUEST": True,
     # A scorecard is reminded at most once in this many hours.
     "REMINDER_HOURS": 24,
     # The outcomes a manager records on a candidate, in the team's words, comma-separated.
@@ -48,42 +46,25 @@ DEFAULTS = {
     "COMPARE_MIN_SCORECARDS": 2,
     # Candidates per page of a kit's comparison (its CSV and JSON hold them all).
     "COMPARE_PER_PAGE": 50,
-    # Background jobs (renders, mail): RQ on this Redis, run by `flask --app hiring worker`;
-    # empty: a pool of JOB_THREADS threads inside each app process, each with a helper
-    # process that lays out its documents.
+    # The task queue (documents, mail, figures, reminders): on this Redis, for any number
+    # of hosts and workers; empty: a SQLite file (QUEUE_PATH, or instance/queue.db). Its
+    # tasks run in `flask --app hiring worker` processes, at this niceness (0-19).
     "REDIS_URL": "",
-    "JOB_THREADS": 1,
-    # Jobs run at this lower CPU priority, so that web requests go first: "idle" (only CPU
-    # time nothing else wants; on Linux) or a niceness from 0 (none) to 19.
-    "JOB_PRIORITY": "idle",
-    # Before each layout, a job waits while the host's cores are busy (this share of
-    # them or more) with work that is not a job, app servers or the database, up to this
-    # many seconds; 0 never waits. See `hiring.jobs.give_way`.
-    "JOB_GIVE_WAY_SECONDS": 3,
-    "JOB_GIVE_WAY_ABOVE": 0.75,
-    # A job still running after this long (wall clock, waiting for the CPU included) is
-    # stopped; a render's own limit usually comes first.
-    "JOB_TIME_LIMIT": 180,
+    "QUEUE_PATH": "",
+    "WORKER_NICE": 10,
+    # Run each task at once, in the code that queues it (the tests).
+    "TASKS_IMMEDIATE": False,
     # Render a document when a change makes it stale, before anyone asks for it.
     "PREPARE_DOCUMENTS": True,
-    # How long an export waits in place for its document's job before showing a page
-    # that follows the job. A waiting request holds a (sync) web worker that autosaves
-    # need, so by default it does not wait: most documents are ready before anyone asks.
-    "PDF_WAIT_SECONDS": 0,
+    # Rendered documents are kept in the database, the least read first to go past this
+    # many bytes, and those unread for this many days.
+    "DOCUMENTS_MAX_BYTES": 500 * 1024 * 1024,
+    "DOCUMENTS_KEEP_DAYS": 30,
     "PAPER_SIZE": "A4",
     "PDF_AUTHOR": "Hiring team",
     "PDF_CONFIDENTIAL": "Confidential: for the hiring decision only. Do not forward.",
-    # Seconds one document's render may use: in a job, CPU time of its thread; in a
-    # request, wall time.
-    "PDF_TIME_LIMIT": 20,
     "PDF_MAX_PAGES": 400,
-    # Web workers of one host that may wait for a render job, or render when no job worker
-    # runs: fewer than the web workers, so one stays free.
-    "PDF_CONCURRENCY": 1,
     "PDF_MAX_HTML_BYTES": 8 * 1024 * 1024,
-    # Empty: a pdf-cache folder in the instance folder.
-    "PDF_CACHE_DIR": "",
-    "PDF_CACHE_FILES": 5000,
     "UPLOAD_MAX_FILE_BYTES": 512 * 1024,
     "UPLOAD_MAX_FILES": 50,
     "NOTE_MAX_CHARS": 200_000,
@@ -147,12 +128,6 @@ def load(app: Flask, overrides: dict | None) -> None:
         raise ValueError("HIRING_DECISION_LABELS must name at least one outcome")
     if app.config["PAPER_SIZE"] not in ("A4", "Letter"):
         raise ValueError("HIRING_PAPER_SIZE must be A4 or Letter")
-    priority = app.config["JOB_PRIORITY"]
-    if priority != "idle" and not (isinstance(priority, int) and 0 <= priority <= 19):
-        raise ValueError("HIRING_JOB_PRIORITY must be idle or a niceness from 0 to 19")
-    share = app.config["JOB_GIVE_WAY_ABOVE"]
-    if not (isinstance(share, int | float) and 0 < share <= 1):
-        raise ValueError("HIRING_JOB_GIVE_WAY_ABOVE must be a share of the cores, above 0 up to 1")
-    seconds = app.config["JOB_GIVE_WAY_SECONDS"]
-    if not (isinstance(seconds, int | float) and 0 <= seconds <= 60):
-        raise ValueError("HIRING_JOB_GIVE_WAY_SECONDS must be a number of seconds from 0 to 60")
+    nice = app.config["WORKER_NICE"]
+    if not (isinstance(nice, int) and 0 <= nice <= 19):
+        raise ValueError("HIRING_WORKER_NICE must be a niceness from 0 to 19")

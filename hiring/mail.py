@@ -1,10 +1,12 @@
 """Outgoing e-mail through an outbox table: a message is stored with the change that
-caused it (same transaction), and delivered after the commit, never inside the request.
+caused it (same transaction), and sent by a task queued after the commit, never inside
+the request.
 
 Delivery claims each message with a conditional update, so that workers and the
 `send-reminders` command running at once never send a message twice. A failed send is
-kept and retried later with a growing delay; managers see that mail is failing. Without
-`HIRING_MAIL_SERVER`, messages are written to the log and to an outbox folder instead.
+kept and retried later with a growing delay, by a periodic task; managers see that mail
+is failing. Without `HIRING_MAIL_SERVER`, messages are written to the log and to an
+outbox folder instead.
 """
 
 import logging
@@ -18,10 +20,11 @@ from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 from pathlib import Path
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hiring import changes, tasks
 from hiring.extensions import CleanString, CleanText, UTCDateTime, db, utcnow
 
 log = logging.getLogger("hiring.mail")
@@ -94,8 +97,7 @@ def queue(
         calendar_method=method,
     )
     db.session.add(message)
-    if has_request_context():
-        g.mail_queued = True
+    changes.record("mail")
     return message
 
 
@@ -180,9 +182,23 @@ def _claim(message_id: int) -> bool:
     return claimed.rowcount == 1
 
 
-def deliver_job() -> None:
-    """The job a worker runs when a request queued mail."""
+@tasks.task(priority=tasks.MAIL)
+def deliver() -> None:
+    """Send the mail a committed change queued (and anything else due)."""
     deliver_due(limit=200)
+
+
+@tasks.periodic(priority=tasks.MAIL, minute="*")
+def retry() -> None:
+    """Each minute: send what waits for its retry, and what no task took yet."""
+    deliver_due(limit=200)
+
+
+def _queue_delivery(_) -> None:
+    tasks.enqueue(deliver)
+
+
+changes.on("mail", _queue_delivery)
 
 
 def _send(email: EmailMessage) -> None:

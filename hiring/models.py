@@ -1,9 +1,15 @@
-"""Every model, imported in one place so that mappers and Alembic see them all."""
+"""Every model, imported in one place so that mappers and Alembic see them all; and
+every task, so that the queue knows them before a worker starts."""
 
 from hiring.audit.models import AuditEvent
 from hiring.auth.models import Role, User
-from hiring.debrief.models import Decision
+from hiring.changes import Generation
+from hiring.debrief import figures  # noqa: F401  its refresh task
+from hiring.debrief.models import Decision, StoredFigures
+from hiring.documents import tasks as document_tasks  # noqa: F401  the render tasks
+from hiring.documents.models import StoredDocument
 from hiring.interviews import search as candidate_search  # noqa: F401  its index's DDL events
+from hiring.interviews import tasks as interview_tasks  # noqa: F401  reminders
 from hiring.interviews.models import (
     Candidate,
     Interview,
@@ -16,6 +22,7 @@ from hiring.kits.models import Kit, KitCompetency, KitItem, KitSection, KitVersi
 from hiring.mail import OutgoingMail
 from hiring.questions import search  # noqa: F401  the search index's DDL events
 from hiring.questions.models import AnswerTier, Competency, CompetencyAnchor, PrepTip, Question, Tag
+from hiring.tasks import QueueWorker
 
 __all__ = [
     "AnswerTier",
@@ -24,6 +31,7 @@ __all__ = [
     "Competency",
     "CompetencyAnchor",
     "Decision",
+    "Generation",
     "Interview",
     "ItemNote",
     "Kit",
@@ -33,12 +41,15 @@ __all__ = [
     "KitVersion",
     "OutgoingMail",
     "PrepTip",
+    "QueueWorker",
     "Question",
     "Rating",
     "Role",
     "ScalePoint",
     "Scorecard",
     "ScorecardRevision",
+    "StoredDocument",
+    "StoredFigures",
     "Tag",
     "User",
 ]

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, event, select, text
 from werkzeug.serving import make_server
 
-from hiring import create_app, jobs
+from hiring import create_app
 from hiring.auth.models import Role, User
 from hiring.auth.operations import create_user
 from hiring.extensions import db, utcnow
@@ -37,14 +37,13 @@ def _base_config(uri: str, instance: str) -> dict:
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 8,
         "INSTANCE_PATH": instance,
-        # Exports wait for their render job in place (the waiting page has tests of its own).
-        "PDF_WAIT_SECONDS": 60,
-        # Renders ahead of a change are tested on their own (test_jobs): elsewhere they
-        # would only add work in the background.
+        # Tasks run at once, in the code that queues them: an export is laid out in its
+        # request, mail is sent after its commit. The queue and its workers have tests of
+        # their own (test_tasks, test_documents_store).
+        "TASKS_IMMEDIATE": True,
+        # Renders ahead of a change are tested on their own: elsewhere they would only add
+        # work to every submission.
         "PREPARE_DOCUMENTS": False,
-        # Jobs giving way to a busy host are tested on their own (test_jobs): elsewhere the
-        # test's own work would make a job wait now and then.
-        "JOB_GIVE_WAY_SECONDS": 0,
     }
 
 
@@ -104,14 +103,13 @@ def config_overrides() -> dict:
 @pytest.fixture
 def app(_schema, database_uri, instance_dir, config_overrides, tmp_path):
     cfg = _base_config(database_uri, instance_dir) | {
-        "PDF_CACHE_DIR": str(tmp_path / "pdf"),
         "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "QUEUE_PATH": str(tmp_path / "queue.db"),
     }
     cfg |= config_overrides
     app = create_app(cfg)
     yield app
-    assert jobs.idle(60), "a background job was still running"
-    jobs.forget()
+    assert app.extensions.get("task_errors", []) == [], "a task failed"
     with app.app_context():
         db.session.rollback()
         _empty_tables()

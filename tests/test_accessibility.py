@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from hiring import jobs
 from hiring.auth.models import Role
 from hiring.extensions import db
 from hiring.kits.models import KitVersion
+from hiring.tasks import QueueWorker
 from tests.browser import sign_in
 from tests.scoring import complete, make_panel
-from tests.test_jobs import release, started
 
 pytestmark = pytest.mark.browser
 
@@ -113,18 +112,15 @@ def test_every_main_page_and_state(view, live_server, users, scene, app):
         assert response.status == 200, f"{label}: {response.status}"
         check(page, label, problems)
 
-    # The page that follows a render still running: the job thread is busy elsewhere.
-    app.config["PDF_WAIT_SECONDS"] = 0
-    started.clear(), release.clear()
+    # The page that follows a render not yet done: a worker is alive but has not run it.
+    app.config["TASKS_IMMEDIATE"] = False
+    app.extensions["tasks"][0].immediate = False
     with app.app_context():
-        jobs.submit("tests.test_jobs:blocking", "busy", key="busy")
-    assert started.wait(10)
-    try:
-        response = page.goto(f"{live_server}/kits/{scene['kit']}/v/1/guide.pdf?view=1")
-        assert response.status == 202
-        check(page, "document being prepared", problems)
-    finally:
-        release.set()
+        db.session.add(QueueWorker(name="a worker busy elsewhere"))
+        db.session.commit()
+    response = page.goto(f"{live_server}/kits/{scene['kit']}/v/1/guide.pdf?view=1")
+    assert response.status == 202
+    check(page, "document being prepared", problems)
 
     page.context.clear_cookies()
     sign_in(page, live_server, users["admin"].email)

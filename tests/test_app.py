@@ -48,17 +48,15 @@ def test_paper_size_must_be_known(tmp_path):
         create_app({"INSTANCE_PATH": str(tmp_path), "PAPER_SIZE": "A5"})
 
 
-@pytest.mark.parametrize("priority", ["low", 20, -1, 5.0])
-def test_job_priority_must_be_idle_or_a_niceness(tmp_path, priority):
-    with pytest.raises(ValueError, match="idle or a niceness"):
-        create_app({"INSTANCE_PATH": str(tmp_path), "JOB_PRIORITY": priority})
+@pytest.mark.parametrize("nice", ["low", 20, -1, 5.0])
+def test_the_worker_niceness_must_be_one(tmp_path, nice):
+    with pytest.raises(ValueError, match="a niceness from 0 to 19"):
+        create_app({"INSTANCE_PATH": str(tmp_path), "WORKER_NICE": nice})
 
 
-def test_job_priority_is_read_from_the_environment(monkeypatch, tmp_path):
-    monkeypatch.setenv("HIRING_JOB_PRIORITY", "19")
-    assert create_app({"INSTANCE_PATH": str(tmp_path)}).config["JOB_PRIORITY"] == 19
-    monkeypatch.setenv("HIRING_JOB_PRIORITY", "idle")
-    assert create_app({"INSTANCE_PATH": str(tmp_path)}).config["JOB_PRIORITY"] == "idle"
+def test_the_worker_niceness_is_read_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("HIRING_WORKER_NICE", "19")
+    assert create_app({"INSTANCE_PATH": str(tmp_path)}).config["WORKER_NICE"] == 19
 
 
 def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path):
@@ -147,7 +145,7 @@ def test_templates_static_and_migrations_ship_in_the_wheel(tmp_path):
         "hiring/__init__.py",
         "hiring/questions/starter_bank.json",
         "hiring/templates/base.html",
-        "hiring/templates/pdf/cover.html",
+        "hiring/templates/pdf/packet.html",
         "hiring/static/js/scorecard/main.js",
         "hiring/static/css/pdf.css",
         "hiring/migrations/env.py",

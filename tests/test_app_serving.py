@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_healthz_checks_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    # With how many task workers are alive: none in the tests, which run tasks at once.
+    assert response.get_json() == {"status": "ok", "database": "ok", "task_workers": 0}
 
 
 def test_healthz_checks_redis_when_limits_live_there(app, client):
@@ -28,7 +29,12 @@ def test_healthz_checks_redis_when_limits_live_there(app, client):
     app.config["RATELIMIT_STORAGE_URI"] = f"redis://127.0.0.1:{free_port()}"
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.get_json() == {"status": "failing", "database": "ok", "redis": "unreachable"}
+    assert response.get_json() == {
+        "status": "failing",
+        "database": "ok",
+        "redis": "unreachable",
+        "task_workers": 0,
+    }
 
 
 @pytest.mark.browser  # a real server process, like the browser tests' live server
@@ -51,21 +57,11 @@ def test_the_gunicorn_settings_serve_the_app(tmp_path, database_uri):
         stderr=subprocess.PIPE,
     )
     try:
-        answer = None
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                    answer = r.read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        assert answer is not None, "gunicorn did not answer"
+        answer = wait_for_health(server, port)
         assert b'"database":"ok"' in answer.replace(b" ", b"")
         for _ in range(60):
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30) as r:
                 assert r.status == 200
-        # Without Redis, each worker starts its layout helper as it starts.
-        assert helpers_of(env["HIRING_BIND"])
     finally:
         # A worker forked a moment ago has not yet set its signal handlers, and would miss
         # the stop (the master then kills it after graceful_timeout): let it boot.
@@ -79,22 +75,15 @@ def test_the_gunicorn_settings_serve_the_app(tmp_path, database_uri):
             raise
     assert b"Traceback" not in errors, errors.decode()[-2000:]
     assert b"Autorestarting worker" in errors
-    # Workers replaced and the server stopped leave no helper behind.
-    deadline = time.monotonic() + 10
-    while helpers_of(env["HIRING_BIND"]) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not helpers_of(env["HIRING_BIND"])
 
 
-def helpers_of(bind: str) -> list[int]:
-    """The layout helper processes of the app server bound to `bind`."""
-    found = []
-    for proc in Path("/proc").glob("[0-9]*"):
+def wait_for_health(server: subprocess.Popen, port: int) -> bytes:
+    """/healthz's first answer, however long a busy machine takes to start the server (it
+    may not die meanwhile)."""
+    while server.poll() is None:
         try:
-            command = (proc / "cmdline").read_bytes()
-            environment = (proc / "environ").read_bytes().split(b"\0")
-        except OSError:  # ended meanwhile
-            continue
-        if b"spawn_main" in command and f"HIRING_BIND={bind}".encode() in environment:
-            found.append(int(proc.name))
-    return found
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30) as r:
+                return r.read()
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"gunicorn exited with {server.returncode}")

@@ -72,7 +72,7 @@ def test_a_raters_distribution_is_on_their_largest_scale_whatever_the_order():
     for facts in (four + five, five + four):
         (rater,) = raters(facts, {"A": "Ann"}, 24)
         assert rater.scale == 5 and dict(rater.distribution) == {5: 4}
-        assert rater.as_dict()["distribution"] == {"1": 0, "2": 0, "3": 0, "4": 0, "5": 4}
+        assert rater.figures().as_dict()["distribution"] == {"1": 0, "2": 0, "3": 0, "4": 0, "5": 4}
 
 
 def test_figures_match_their_definitions_on_many_random_panels():

@@ -2,7 +2,6 @@
 
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -10,6 +9,7 @@ from sqlalchemy import func, select
 
 from hiring.audit.models import AuditEvent
 from hiring.auth.models import Role
+from hiring.documents.models import StoredDocument
 from hiring.extensions import db
 from hiring.interviews.models import (
     Candidate,
@@ -490,21 +490,24 @@ class TestCandidatesAndInterviews:
         login(users["manager"])
         assert client.get(f"/candidates/{panel.candidate_id}/packet.pdf").status_code == 200
         assert client.get(f"/scorecards/{mine(panel, users)}.pdf").status_code == 200
-        cache = Path(app.config["PDF_CACHE_DIR"])
-        about = list(cache.glob(f"candidate-{panel.candidate_id}-*.pdf"))
-        assert len(about) >= 3  # cover, scorecard, packet (and their overlays)
+        with app.app_context():
+            about = db.session.scalar(
+                select(func.count())
+                .select_from(StoredDocument)
+                .where(StoredDocument.candidate_id == panel.candidate_id)
+            )
+            assert about == 2  # the packet and the scorecard
         assert client.post(f"/candidates/{panel.candidate_id}/delete").status_code == 403
         login(users["admin"])
         assert client.post(f"/candidates/{panel.candidate_id}/delete").status_code == 302
         with app.app_context():
-            for model in (Candidate, Interview, Scorecard, ItemNote, Rating):
+            for model in (Candidate, Interview, Scorecard, ItemNote, Rating, StoredDocument):
                 assert db.session.scalar(select(func.count()).select_from(model)) == 0, model
             event = db.session.scalar(
                 select(AuditEvent).where(AuditEvent.action == "candidate.delete")
             )
             assert event.subject_id == panel.candidate_id
             assert "Casey" not in str(event.details)
-        assert not [p for p in about if p.exists()], "a rendering of the candidate survived"
 
 
 class TestDashboard:

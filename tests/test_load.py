@@ -1,7 +1,7 @@
 """The load test's short form: app servers under gunicorn autosaving with conflicting
 tabs while packets export, then every accepted save checked against the database. On
-SQLite with one server and the in-process job pool; on PostgreSQL (CI's second run) with
-two servers, Redis and an RQ job worker."""
+SQLite with one server and a task worker; on PostgreSQL (CI's second run) with two
+servers, the queue on Redis and a task worker."""
 
 import os
 
@@ -9,7 +9,7 @@ import pytest
 
 from bench import bench_load
 from tests.conftest import PG_URL
-from tests.test_jobs import REDIS_URL
+from tests.test_tasks import REDIS_URL
 
 SHORT = bench_load.Plan(seconds=3, max_requests=1_500, interviewers=3, exported=2)
 

@@ -83,10 +83,10 @@ TABLE = {
     "scorecards.amend": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 403}),
     "auth.password": ("GET", {ANON: LOGIN, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
     "scorecards.withdraw": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 403}),
-    "scorecards.as_pdf": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    "documents.scorecard": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
     # No scorecard of the world's candidate is submitted: no packet, with a clear message.
-    "interviews.packet": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 422, ADMIN: 422}),
-    "kits.guide_pdf": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    "documents.packet": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 422, ADMIN: 422}),
+    "documents.guide": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
     "scorecards.token": ("GET", {ANON: LOGIN, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
     # The world's candidate has no submitted scorecard: managers see a page that says so;
     # an interviewer off the panel may not open the candidate.
@@ -95,7 +95,7 @@ TABLE = {
     "debrief.decision": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
     "debrief.compare_kit": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
     "debrief.calibration": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
-    "debrief.calibration_pdf": (
+    "documents.calibration": (
         "GET",
         {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200},
     ),

@@ -86,6 +86,64 @@ class Rater:
             return "Severe"
         return "In line"
 
+    def figures(self) -> "RaterFigures":
+        """The rater's figures, without the ratings they come from: what pages show and
+        what is kept between refreshes."""
+        return RaterFigures(
+            self.id,
+            self.name,
+            self.ratings,
+            self.not_assessed,
+            self.shared,
+            self.leaning,
+            dict(self.distribution),
+            self.scale,
+            self.median_hours,
+            list(self.flags),
+        )
+
+
+@dataclass(frozen=True)
+class RaterFigures:
+    """One interviewer's figures as pages show them (and as they are kept)."""
+
+    id: int
+    name: str
+    ratings: int
+    not_assessed: int
+    shared: int
+    leaning: float | None
+    distribution: dict[int, int]
+    scale: int
+    median_hours: float | None
+    flags: list[str]
+
+    @property
+    def not_assessed_share(self) -> float | None:
+        total = self.ratings + self.not_assessed
+        return self.not_assessed / total if total else None
+
+    @property
+    def few_shared(self) -> bool:
+        return self.shared < FEW_SHARED
+
+    @property
+    def label(self) -> str:
+        if self.leaning is None or self.few_shared:
+            return "—"
+        if self.leaning >= LEANING:
+            return "Lenient"
+        if self.leaning <= -LEANING:
+            return "Severe"
+        return "In line"
+
+    def to_json(self) -> dict:
+        return {**self.__dict__, "distribution": list(self.distribution.items())}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "RaterFigures":
+        return cls(**{**data, "distribution": {int(p): n for p, n in data["distribution"]}})
+
     def as_dict(self) -> dict:
         return {
             "interviewer": self.name,
@@ -208,6 +266,34 @@ class KitReliability:
     overall: Agreement
     competencies: list[tuple[str, Agreement]]
     interviews: int
+
+    def as_dict(self) -> dict:
+        """As the JSON exports show it."""
+        return {
+            "kit": self.title,
+            "interviews": self.interviews,
+            "overall": self.overall.as_dict(),
+            "competencies": {name: a.as_dict() for name, a in self.competencies},
+        }
+
+    def to_json(self) -> dict:
+        return {
+            "kit_id": self.kit_id,
+            "title": self.title,
+            "overall": self.overall.__dict__,
+            "competencies": [[name, a.__dict__] for name, a in self.competencies],
+            "interviews": self.interviews,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "KitReliability":
+        return cls(
+            data["kit_id"],
+            data["title"],
+            Agreement(**data["overall"]),
+            [(name, Agreement(**a)) for name, a in data["competencies"]],
+            data["interviews"],
+        )
 
 
 def reliability(facts: list[Fact], kit_id: int, title: str) -> KitReliability:

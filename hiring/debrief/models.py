@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hiring.auth.models import User
@@ -29,3 +29,18 @@ class Decision(db.Model):
 
     def __repr__(self) -> str:
         return f"<Decision {self.id} candidate {self.candidate_id}: {self.outcome}>"
+
+
+class StoredFigures(db.Model):
+    """Figures read over every rating (calibration, agreement, a kit's comparison), as
+    last computed, with the generation of changes they include (see hiring.changes)."""
+
+    __tablename__ = "figures"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    generation: Mapped[int] = mapped_column(default=0)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    data: Mapped[dict] = mapped_column(JSON)
+
+    def __repr__(self) -> str:
+        return f"<StoredFigures {self.name} at {self.generation}>"

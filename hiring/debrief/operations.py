@@ -1,5 +1,6 @@
 """Recording a hiring decision."""
 
+from hiring import changes
 from hiring.audit.operations import record
 from hiring.debrief.models import Decision
 from hiring.debrief.queries import decisions
@@ -27,6 +28,7 @@ def decide(candidate: Candidate, outcome: str, rationale: str, user, labels: lis
     )
     db.session.add(decision)
     db.session.flush()
+    changes.record("candidate", candidate.id)
     # The outcome, never the rationale: that is about a person and stays with the record.
     record(
         "decision.record",

@@ -13,7 +13,7 @@ from hiring.auth.models import User
 from hiring.debrief.calibration import Fact
 from hiring.debrief.models import Decision
 from hiring.extensions import db
-from hiring.interviews.models import Candidate, Interview, Rating, Scorecard
+from hiring.interviews.models import Candidate, Interview, Rating, Recommendation, Scorecard
 from hiring.interviews.queries import pending_panels
 from hiring.kits.models import Kit, KitCompetency, KitVersion, ScalePoint
 from hiring.questions.models import Competency
@@ -70,18 +70,48 @@ class KitFigures:
     recommendations: dict[int, Counter]
     values: dict[int, list[tuple[int, int, int, int]]]  # (version, kit competency, value, n)
 
+    def to_json(self) -> dict:
+        return {
+            "versions_used": sorted(self.versions_used),
+            "last_interview": [[c, at.isoformat()] for c, at in self.last_interview.items()],
+            "recommendations": [
+                [c, [[r.value if r else None, n] for r, n in tally.items()]]
+                for c, tally in self.recommendations.items()
+            ],
+            "values": [[c, rows] for c, rows in self.values.items()],
+        }
 
-def kit_figures(kit_id: int, reader) -> KitFigures:
+    @classmethod
+    def from_json(cls, data: dict) -> "KitFigures":
+        return cls(
+            set(data["versions_used"]),
+            {c: datetime.fromisoformat(at) for c, at in data["last_interview"]},
+            {},
+            {
+                c: Counter({Recommendation(r) if r else None: n for r, n in tally})
+                for c, tally in data["recommendations"]
+            },
+            {c: [tuple(row) for row in rows] for c, rows in data["values"]},
+        )
+
+
+def kit_figures(kit_id: int, reader=None) -> KitFigures:
     """The kit's figures as a manager reads them (the comparison is for managers): every
     submitted scorecard but colleagues' of interviews the reader sits on the panel of
-    without having submitted, as PanelAccess decides for a manager. Five queries."""
-    if not reader.is_manager:
+    without having submitted, as PanelAccess decides for a manager; every one without a
+    reader (what is kept for readers with no such panel). Five queries."""
+    if reader is not None and not reader.is_manager:
         raise ValueError("A kit's comparison is for managers.")
-    pending = pending_panels(reader.id)
     readable = _held_with_kit(select().select_from(Scorecard), kit_id).where(
-        Scorecard.submitted_at.is_not(None),
-        or_(Scorecard.interviewer_id == reader.id, Scorecard.interview_id.not_in(pending)),
+        Scorecard.submitted_at.is_not(None)
     )
+    hidden: dict[int, int] = {}
+    if reader is not None:
+        pending = pending_panels(reader.id)
+        readable = readable.where(
+            or_(Scorecard.interviewer_id == reader.id, Scorecard.interview_id.not_in(pending))
+        )
+        hidden = _hidden_per_candidate(kit_id, reader)
     versions_used = set(
         db.session.scalars(_held_with_kit(select(Scorecard.kit_version_id).distinct(), kit_id))
     )
@@ -96,18 +126,6 @@ def kit_figures(kit_id: int, reader) -> KitFigures:
             .group_by(Interview.candidate_id)
             # In the order of their first interview with the kit: ties keep it when sorted.
             .order_by(func.min(Interview.scheduled_at), func.min(Scorecard.id))
-        ).all()
-    )
-    hidden = dict(
-        db.session.execute(
-            _held_with_kit(
-                select(
-                    Interview.candidate_id, func.count(func.distinct(Scorecard.interview_id))
-                ).select_from(Scorecard),
-                kit_id,
-            )
-            .where(Scorecard.interview_id.in_(pending), Scorecard.interviewer_id != reader.id)
-            .group_by(Interview.candidate_id)
         ).all()
     )
     recommendations: dict[int, Counter] = defaultdict(Counter)
@@ -134,6 +152,25 @@ def kit_figures(kit_id: int, reader) -> KitFigures:
     ):
         values[candidate_id].append(tuple(counted))
     return KitFigures(versions_used, last_interview, hidden, recommendations, values)
+
+
+def _hidden_per_candidate(kit_id: int, reader) -> dict[int, int]:
+    """Per candidate, how many of their interviews with the kit are hidden from the reader."""
+    return dict(
+        db.session.execute(
+            _held_with_kit(
+                select(
+                    Interview.candidate_id, func.count(func.distinct(Scorecard.interview_id))
+                ).select_from(Scorecard),
+                kit_id,
+            )
+            .where(
+                Scorecard.interview_id.in_(pending_panels(reader.id)),
+                Scorecard.interviewer_id != reader.id,
+            )
+            .group_by(Interview.candidate_id)
+        ).all()
+    )
 
 
 def kit_candidates(kit_id: int) -> dict[int, Candidate]:

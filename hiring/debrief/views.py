@@ -19,9 +19,8 @@ from flask_login import current_user
 from hiring import inputs
 from hiring.audit.operations import exported
 from hiring.config import labels as listed
-from hiring.debrief import documents, queries
+from hiring.debrief import figures, queries
 from hiring.debrief.aggregate import aggregate, by_question, one_line, progress, tally
-from hiring.debrief.calibration import kit_reliability
 from hiring.debrief.compare import SORTS, UNDECIDED, compare, sort_rows
 from hiring.debrief.exports import csv_response
 from hiring.debrief.forms import DecisionForm
@@ -32,7 +31,6 @@ from hiring.interviews import queries as interviews
 from hiring.interviews.models import Candidate, Recommendation
 from hiring.kits.models import Kit
 from hiring.security import EVERYONE, MANAGERS, allow
-from hiring.timezones import today
 
 bp = Blueprint("debrief", __name__)
 
@@ -222,7 +220,6 @@ def decision(candidate_id: int):
         flash(" ".join([str(error), *error.errors.values()]), "error")
     else:
         db.session.commit()
-        documents.prepare_candidate(candidate.id)
         flash(f"Decision recorded: {form.outcome.data}.", "success")
     return redirect(url_for(".debrief", candidate_id=candidate.id, _anchor="decision"))
 
@@ -248,9 +245,10 @@ def compare_kit(kit_id: int, fmt: str):
     candidates = queries.kit_candidates(kit.id)
     decisions = queries.current_decisions(candidates)
     undisclosed = set(db.session.scalars(interviews.pending_candidates(current_user.id)))
+    kept = figures.comparison(kit.id, current_user)
     result = compare(
         queries.kit_versions(kit.id),
-        queries.kit_figures(kit.id, current_user),
+        kept.figures,
         candidates,
         decisions,
         undisclosed,
@@ -291,9 +289,7 @@ def compare_kit(kit_id: int, fmt: str):
         )
         exported("comparison", "kit", kit.id, format="csv")
         return response
-    agreement = kit_reliability(
-        kit.id, kit.title, queries.first_values(kit.id, queries.hidden_from(current_user))
-    )
+    agreement = kept.agreement
     if fmt == "json":
         response = jsonify(
             kit=kit.title,
@@ -301,7 +297,7 @@ def compare_kit(kit_id: int, fmt: str):
             rescaled=result.rescaled,
             not_compared=result.left_out,
             candidates=[row.as_dict(result.columns) for row in rows],
-            reliability=documents.reliability_json(agreement),
+            reliability=agreement.as_dict(),
         )
         exported("comparison", "kit", kit.id, format="json")
         return response
@@ -328,24 +324,21 @@ def compare_kit(kit_id: int, fmt: str):
         outcome=outcome,
         labels=[*labels, UNDECIDED],
         agreement=agreement,
+        computed_at=kept.computed_at,
+        behind=kept.behind,
+        personal=kept.personal,
         min_scorecards=current_app.config["COMPARE_MIN_SCORECARDS"],
     )
 
 
-def _calibration():
-    """Every interviewer's figures and every kit's agreement, as the reader may see them."""
-    kit_id = request.args.get("kit", type=int)
-    people, kits = documents.calibration_figures(kit_id, current_user)
-    return kit_id, people, kits
-
-
 @bp.get("/calibration", defaults={"fmt": "html"})
 @bp.get(f"/calibration.{FORMATS}")
-@bp.get("/calibration.pdf", defaults={"fmt": "pdf"}, endpoint="calibration_pdf")
 @allow(MANAGERS)
 def calibration(fmt: str):
     """How each interviewer rates against their co-panelists, and how well panels agree."""
-    kit_id, people, kits = _calibration()
+    kit_id = request.args.get("kit", type=int)
+    report = figures.calibration(kit_id, current_user)
+    people, kits = report.people, report.kits
     if fmt == "csv":
         response = csv_response(
             f"calibration-{utcnow():%Y-%m-%d}",
@@ -378,22 +371,17 @@ def calibration(fmt: str):
     if fmt == "json":
         response = jsonify(
             interviewers=[r.as_dict() for r in people],
-            reliability=[documents.reliability_json(k) for k in kits],
+            reliability=[k.as_dict() for k in kits],
         )
         exported("calibration", "kit", kit_id, format="json")
         return response
-    context = {
-        "people": people,
-        "kits": kits,
-        "kit_id": kit_id,
-        "choices": queries.kits_interviewed(),
-        "generated": utcnow(),
-    }
-    if fmt == "pdf":
-        return documents.download(
-            documents.calibration_document(kit_id, current_user, people, kits, context["choices"]),
-            f"interviewer calibration {today()}",
-            "the interviewer calibration report",
-            lambda: exported("calibration", "kit", kit_id, format="pdf"),
-        )
-    return render_template("debrief/calibration.html", **context)
+    return render_template(
+        "debrief/calibration.html",
+        people=people,
+        kits=kits,
+        kit_id=kit_id,
+        choices=queries.kits_interviewed(),
+        computed_at=report.computed_at,
+        behind=report.behind,
+        personal=report.personal,
+    )

@@ -18,7 +18,7 @@ from sqlalchemy import Update, bindparam, exists, literal, or_, select, union_al
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.util import identity_key
 
-from hiring import pdf
+from hiring import changes
 from hiring.audit.operations import record
 from hiring.auth.models import User
 from hiring.domain import DomainError, Kind
@@ -61,6 +61,7 @@ def save_candidate(
         changed = sorted(f for f, value in before.items() if getattr(candidate, f) != value)
         if changed:
             record("candidate.update", "candidate", candidate.id, fields=changed)
+            changes.record("candidate", candidate.id)
     return candidate
 
 
@@ -95,6 +96,7 @@ def schedule(
         db.session.add(_panel_scorecard(interview, user.id))
     db.session.flush()
     record("interview.schedule", "interview", interview.id, panel=[u.id for u in panel])
+    changes.record("candidate", candidate.id)
     for scorecard in interview.panel:
         notices.invite(interview, scorecard)
     return interview
@@ -144,16 +146,16 @@ def change(
     """Change when, how long, where, the link, and (before anyone started) the kit
     version; the panel is told. Returns what changed, in words."""
     _refuse_if_cancelled(interview)
-    changes = []
+    changed = []
     location, link = location.strip(), (link or "").strip()
     if at != interview.scheduled_at:
-        changes.append("time")
+        changed.append("time")
     if duration != interview.duration_minutes:
-        changes.append("duration")
+        changed.append("duration")
     if location != interview.location:
-        changes.append("location")
+        changed.append("location")
     if link != interview.link:
-        changes.append("link")
+        changed.append("link")
     if version is not None and version.id != interview.kit_version_id:
         if started(interview):
             raise DomainError(
@@ -162,8 +164,8 @@ def change(
             )
         _check_version(version)
         _replace_kit(interview, version)
-        changes.append("kit")
-    if not changes:
+        changed.append("kit")
+    if not changed:
         return []
     interview.scheduled_at, interview.duration_minutes = at, duration
     for scorecard in interview.scorecards:
@@ -172,9 +174,10 @@ def change(
     interview.sequence += 1
     interview.updated_at = utcnow()
     db.session.flush()
-    record("interview.update", "interview", interview.id, fields=changes)
-    notices.changed(interview, changes)
-    return changes
+    record("interview.update", "interview", interview.id, fields=changed)
+    changes.record("candidate", interview.candidate_id)
+    notices.changed(interview, changed)
+    return changed
 
 
 def _replace_kit(interview: Interview, version: KitVersion) -> None:
@@ -209,6 +212,8 @@ def cancel(interview: Interview, reason: str) -> None:
     interview.updated_at = utcnow()
     db.session.flush()
     record("interview.cancel", "interview", interview.id)
+    changes.record("candidate", interview.candidate_id)
+    changes.bump("figures")
     notices.cancelled(interview)
 
 
@@ -221,6 +226,8 @@ def restore(interview: Interview) -> None:
     interview.updated_at = utcnow()
     db.session.flush()
     record("interview.restore", "interview", interview.id)
+    changes.record("candidate", interview.candidate_id)
+    changes.bump("figures")
     notices.changed(interview, ["back on"], kind="restored")
 
 
@@ -242,6 +249,7 @@ def add_panelist(interview: Interview, user: User) -> Scorecard:
     db.session.flush()
     db.session.refresh(interview)
     record("interview.panel_add", "interview", interview.id, user=user.id)
+    changes.record("candidate", interview.candidate_id)
     notices.invite(interview, scorecard)
     return scorecard
 
@@ -278,6 +286,7 @@ def remove_panelist(interview: Interview, user: User, confirmed: bool = False) -
     db.session.flush()
     db.session.refresh(interview)
     record("interview.panel_remove", "interview", interview.id, user=user.id, draft_kept=kept)
+    changes.record("candidate", interview.candidate_id)
     notices.removed(interview, user)
 
 
@@ -359,28 +368,22 @@ def remind(scorecard: Scorecard, hours: int) -> bool:
     return True
 
 
-def renderings_of(candidate_id: int) -> str:
-    """The PDF cache's owner name for everything rendered about one candidate."""
-    return f"candidate-{candidate_id}"
-
-
 def delete_candidate(candidate: Candidate, reason: str = "") -> None:
-    """Delete a candidate with their interviews, scorecards, notes and every stored PDF
-    rendering of them; the audit keeps only ids and counts."""
+    """Delete a candidate with their interviews, scorecards, notes and every stored
+    document about them (in this transaction); the audit keeps only ids and counts."""
     interviews = db.session.scalars(
         select(Interview.id).where(Interview.candidate_id == candidate.id)
     ).all()
-    files = pdf.discard(renderings_of(candidate.id))
     record(
         "candidate.delete",
         "candidate",
         candidate.id,
         interviews=len(interviews),
-        renderings=files,
         **({"reason": reason} if reason else {}),
     )
     db.session.delete(candidate)
     db.session.flush()
+    changes.bump("figures")
 
 
 FIELD = re.compile(
@@ -836,6 +839,9 @@ def submit(scorecard: Scorecard, seen_version: int | None = None) -> None:
             rating.first_value, rating.first_not_assessed = rating.value, rating.not_assessed
     else:
         _mark_changes_after_panel(scorecard)
+    changes.record("candidate", scorecard.interview.candidate_id)
+    changes.record("scorecard", scorecard.id)
+    changes.bump("figures")
     db.session.flush()
     db.session.expire(scorecard)
     record("scorecard.submit", "scorecard", scorecard.id, first=first)
@@ -882,6 +888,8 @@ def amend(scorecard: Scorecard, reason: str, author_id: int) -> ScorecardRevisio
     scorecard.submitted_at = None
     scorecard.version += 1
     record("scorecard.amend", "scorecard", scorecard.id)
+    changes.record("candidate", scorecard.interview.candidate_id)
+    changes.bump("figures")
     db.session.flush()
     return revision
 
@@ -909,5 +917,7 @@ def withdraw(scorecard: Scorecard) -> None:
         db.session.refresh(scorecard)
         _refuse_if_closed(scorecard, meanwhile=True)
         raise DomainError(Kind.CONFLICT, "The scorecard was submitted meanwhile.")
+    changes.record("candidate", scorecard.interview.candidate_id)
+    changes.bump("figures")
     db.session.expire(scorecard)
     record("scorecard.withdraw", "scorecard", scorecard.id)

@@ -21,7 +21,6 @@ from hiring import inputs
 from hiring.audit.operations import exported
 from hiring.auth import queries as people
 from hiring.auth.models import User
-from hiring.debrief import documents
 from hiring.debrief.aggregate import aggregate
 from hiring.domain import DomainError, Kind
 from hiring.errors import render_error
@@ -54,7 +53,6 @@ from hiring.timezones import (
     reader_zone,
     to_local_input,
     to_utc,
-    today,
 )
 
 bp = Blueprint("interviews", __name__)
@@ -116,41 +114,6 @@ def candidate(candidate_id: int):
         hidden=access.hidden_interviews(),
         debrief=aggregate(readable),
         status=queries.status(candidate, access),
-    )
-
-
-@bp.get("/candidates/<int:candidate_id>/packet.pdf")
-@allow(EVERYONE)
-def packet(candidate_id: int):
-    """The candidate packet, holding the interviews open to the reader."""
-    # With every round's panel: the packet's key reads who is still expected.
-    candidate = db.first_or_404(queries.candidate_with_scorecards(candidate_id))
-    access = queries.loaded_access(current_user, candidate)
-    if not access.may_open_candidate():
-        abort(403)
-    guide = request.args.get("guide") == "1"
-    submitted = queries.submitted_for_packet(candidate.id, guide)
-    readable = access.readable(submitted)
-    hidden = access.hidden_interviews()
-    if hidden and not readable:
-        return render_error(
-            403, f"The panel's scorecards on {candidate.name} are {next(iter(hidden.values()))}."
-        )
-    decision_open = access.may_read_decision()
-    whole_panel = not hidden and len(readable) == len(submitted) and decision_open
-    document = documents.packet_document(
-        candidate,
-        readable,
-        guide,
-        hidden,
-        None if whole_panel else current_user.id,
-        decision_open,
-    )
-    return documents.download(
-        document,
-        f"{candidate.name} candidate packet{' with kit guide' if guide else ''} {today()}",
-        f"the candidate packet on {candidate.name}",
-        lambda: exported("packet", "candidate", candidate.id, guide=guide),
     )
 
 
@@ -508,23 +471,6 @@ def as_json(scorecard_id: int):
     )
 
 
-@scorecards_bp.get("/<int:scorecard_id>.pdf")
-@allow(EVERYONE)
-def as_pdf(scorecard_id: int):
-    """The scorecard as PDF."""
-    scorecard = viewable(scorecard_id)
-    name = (
-        f"{scorecard.interview.candidate.name} scorecard by {scorecard.interviewer.name}"
-        f"{' draft' if scorecard.submitted_at is None else ''} {today()}"
-    )
-    return documents.download(
-        documents.scorecard_document(scorecard),
-        name,
-        f"{scorecard.interviewer.name}'s scorecard on {scorecard.interview.candidate.name}",
-        lambda: exported("scorecard", "scorecard", scorecard.id, format="pdf"),
-    )
-
-
 @scorecards_bp.post("/<int:scorecard_id>/save")
 @allow(EVERYONE)
 def save(scorecard_id: int):
@@ -603,7 +549,6 @@ def submit(scorecard_id: int):
         check = {"check": 1} if error.kind is Kind.INVALID else {}
         return redirect(url_for(".live", scorecard_id=scorecard_id, **check))
     db.session.commit()
-    documents.prepare_candidate(scorecard.interview.candidate_id, scorecard.id)
     flash("Submitted. You can now see the panel's feedback on this interview.", "success")
     return redirect(url_for(".live", scorecard_id=scorecard.id))
 
@@ -624,7 +569,6 @@ def amend(scorecard_id: int):
         flash(error.message, "error")
         return redirect(url_for(".live", scorecard_id=scorecard.id))
     db.session.commit()
-    documents.prepare_candidate(scorecard.interview.candidate_id)
     flash(
         "The scorecard is open for your amendment. Submit it again when done; "
         "the original stays in its history.",

@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select, update
 
+from hiring import changes
 from hiring.audit.operations import record
 from hiring.domain import DomainError, Kind
 from hiring.extensions import db, utcnow
@@ -412,6 +413,7 @@ def publish(version: KitVersion) -> None:
         kc.name = kc.competency.name
     version.published_at = utcnow()
     record("kit.publish", "kit", version.kit_id, version=version.number)
+    changes.record("kit_version", version.id)
 
 
 def copy_version(source: KitVersion, kit: Kit, number: int) -> KitVersion:

@@ -3,8 +3,6 @@ from collections.abc import Callable
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from hiring.audit.operations import exported
-from hiring.debrief import documents
 from hiring.domain import DomainError, Kind
 from hiring.extensions import db
 from hiring.inputs import as_count, as_id
@@ -34,7 +32,6 @@ from hiring.questions import queries as bank
 from hiring.questions.models import Competency, Question
 from hiring.security import EVERYONE, MANAGERS, allow
 from hiring.text import short
-from hiring.timezones import today
 
 bp = Blueprint("kits", __name__, url_prefix="/kits")
 
@@ -438,14 +435,9 @@ def publish(kit_id: int, number: int):
                 "Not published yet: " + " ".join(warnings) + " Fix them, or publish anyway.",
             )
         ops.publish(version)
-        published.append(version.id)
         return f"Version {version.number} is published: interviews can now use it."
 
-    published: list[int] = []
-    response = change(kit_id, number, form, apply, "publish")
-    for version_id in published:
-        documents.prepare_guide(version_id)
-    return response
+    return change(kit_id, number, form, apply, "publish")
 
 
 @bp.post("/<int:kit_id>/edit")
@@ -488,19 +480,3 @@ def guide(kit_id: int, number: int):
     if not interview_queries.may_read_guide(current_user, version):
         abort(403)
     return render_template("kits/guide.html", version=version, kit=version.kit)
-
-
-@bp.get(f"{VERSION}/guide.pdf")
-@allow(EVERYONE)
-def guide_pdf(kit_id: int, number: int):
-    """The kit guide as PDF."""
-    version = load_version(kit_id, number)
-    if not interview_queries.may_read_guide(current_user, version):
-        abort(403)
-    draft = " draft" if version.published_at is None else ""
-    return documents.download(
-        documents.guide_document(version),
-        f"{version.kit.title} kit guide version {version.number}{draft} {today()}",
-        f"the {version.kit.title} kit guide",
-        lambda: exported("guide", "kit_version", version.id),
-    )

@@ -2,11 +2,12 @@
 
 from flask import Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user
+from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from hiring import inputs, jobs, mail
+from hiring import inputs, mail, tasks
 from hiring.extensions import db, utcnow
 from hiring.interviews import queries
 from hiring.security import EVERYONE, allow, public
@@ -28,33 +29,35 @@ def index():
     )
 
 
+# One Redis client per URL in this process (a load balancer asks every few seconds).
+_redis: dict[str, Redis] = {}
+
+
 @bp.get("/healthz")
 @public
 def healthz():
-    """For load balancers: the database answers, and Redis when limits or jobs are kept
-    there. 503 names what does not answer. With job workers, how many are alive: none is
-    a warning for whoever watches (documents are then laid out on request in the app
-    servers), not a reason to stop sending users here."""
+    """For load balancers: the database answers, and Redis when limits or the task queue
+    are kept there. 503 names what does not answer. Also how many task workers are alive:
+    none is a warning for whoever watches (documents are then laid out on request in the
+    app servers, and mail waits), not a reason to stop sending users here."""
     checks = {"database": "ok"}
+    extra = {}
     try:
         db.session.execute(text("SELECT 1"))
+        extra["task_workers"] = tasks.live_workers()
     except SQLAlchemyError:
         db.session.rollback()
         checks["database"] = "unreachable"
     storage = current_app.config["RATELIMIT_STORAGE_URI"]
-    for name, url in (("redis", storage), ("jobs", current_app.config["REDIS_URL"])):
+    for name, url in (("redis", storage), ("queue", current_app.config["REDIS_URL"])):
         if url.startswith(("redis://", "rediss://")):
             try:
-                jobs.client(url, timeout=1).ping()
+                if url not in _redis:
+                    _redis[url] = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+                _redis[url].ping()
                 checks[name] = "ok"
             except RedisError:
                 checks[name] = "unreachable"
-    extra = {}
-    if checks.get("jobs") == "ok":
-        try:
-            extra["job_workers"] = jobs.worker_count()
-        except RedisError:
-            checks["jobs"] = "unreachable"
     healthy = all(value == "ok" for value in checks.values())
     return (
         {"status": "ok" if healthy else "failing", **checks, **extra},

@@ -1,4 +1,4 @@
-// A document being prepared: follow its job, then fetch it once it is ready.
+// A document being prepared: follow its render, then fetch it once it is ready.
 const section = document.querySelector("[data-preparing]");
 if (section) {
   const url = new URL(section.dataset.url, window.location.href);
@@ -11,13 +11,7 @@ if (section) {
   const error = section.querySelector("[data-preparing-error]");
 
   const show = (state) => {
-    if (state.total) {
-      bar.max = state.total;
-      bar.value = state.done;
-      bar.textContent = `${state.done} of ${state.total}`;
-    }
-    if (state.state === "queued") label.textContent = "Waiting for a free renderer…";
-    else if (state.label) label.textContent = `${state.label}…`;
+    label.textContent = state.state === "rendering" ? "Laying it out…" : "Waiting for a free renderer…";
   };
 
   const ready = () => {

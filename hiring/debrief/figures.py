@@ -1,0 +1,171 @@
+"""Figures read over every rating, kept ready: calibration, agreement, a kit's comparison.
+
+Calibration reads every first-submitted rating and a kit's comparison every current one;
+at 100,000 scorecards that cost one to three seconds a visit. So they are computed by a
+task after each change that moves them (a submission, an amendment, a withdrawal, a
+cancelled or restored interview, a deleted candidate), kept in the database with the
+generation of changes they include, and read from there; a page says when they were
+computed, and that newer ones are coming when a refresh is behind.
+
+What is kept is what a manager reads who sits on no panel still to be scored. A reader
+who does gets figures computed for them on the spot, leaving out those panels, as the
+independence rules ask.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from hiring import changes, tasks
+from hiring.debrief import queries
+from hiring.debrief.calibration import KitReliability, RaterFigures, raters, reliability
+from hiring.debrief.models import StoredFigures
+from hiring.debrief.queries import KitFigures
+from hiring.extensions import db, utcnow
+
+KIND = "figures"
+
+
+@dataclass
+class Calibration:
+    """Every interviewer's figures and every kit's agreement, and when they were computed;
+    `personal` when computed for this reader alone (they leave out the reader's panels)."""
+
+    people: list[RaterFigures]
+    kits: list[KitReliability]
+    computed_at: datetime | None = None
+    behind: bool = False
+    personal: bool = False
+
+    def as_json(self) -> dict:
+        return {
+            "people": [p.to_json() for p in self.people],
+            "kits": [k.to_json() for k in self.kits],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict, computed_at: datetime, behind: bool) -> "Calibration":
+        return cls(
+            [RaterFigures.from_json(p) for p in data["people"]],
+            [KitReliability.from_json(k) for k in data["kits"]],
+            computed_at,
+            behind,
+        )
+
+
+@dataclass
+class Comparison:
+    """A kit's figures for its comparison, with its panels' agreement."""
+
+    figures: KitFigures
+    agreement: KitReliability
+    computed_at: datetime | None = None
+    behind: bool = False
+    personal: bool = False
+
+
+def _compute_calibration(facts, kit_id: int | None) -> Calibration:
+    people = raters(
+        facts,
+        queries.names({f.interviewer_id for f in facts}),
+        current_app.config["OVERDUE_HOURS"],
+    )
+    titles = queries.kit_titles({f.kit_id for f in facts} | ({kit_id} if kit_id else set()))
+    kits = [
+        reliability(facts, kit, title)
+        for kit, title in sorted(titles.items(), key=lambda item: item[1])
+    ]
+    return Calibration([p.figures() for p in people], kits, utcnow())
+
+
+def _agreement(kit_id: int, facts) -> KitReliability:
+    title = queries.kit_titles([kit_id]).get(kit_id, "")
+    return reliability(facts, kit_id, title)
+
+
+def calibration(kit_id: int | None, reader) -> Calibration:
+    """The calibration as `reader` may read it (of one kit with `kit_id`)."""
+    hidden = queries.hidden_from(reader)
+    if hidden:
+        report = _compute_calibration(queries.first_ratings(kit_id, hidden), kit_id)
+        report.personal = True
+        return report
+    name = f"calibration:{kit_id or 'all'}"
+    stored = _stored(name)
+    if stored is None:
+        return _compute_calibration(queries.first_ratings(kit_id), kit_id)
+    return Calibration.from_json(stored.data, stored.computed_at, _behind(stored))
+
+
+def comparison(kit_id: int, reader) -> Comparison:
+    """A kit's comparison figures as `reader` may read them."""
+    hidden = queries.hidden_from(reader)
+    if hidden:
+        facts = queries.first_ratings(kit_id, hidden)
+        return Comparison(
+            queries.kit_figures(kit_id, reader), _agreement(kit_id, facts), utcnow(), False, True
+        )
+    stored = _stored(f"compare:{kit_id}")
+    if stored is None:
+        facts = queries.first_ratings(kit_id)
+        return Comparison(queries.kit_figures(kit_id), _agreement(kit_id, facts), utcnow())
+    return Comparison(
+        KitFigures.from_json(stored.data["figures"]),
+        KitReliability.from_json(stored.data["agreement"]),
+        stored.computed_at,
+        _behind(stored),
+    )
+
+
+def _stored(name: str) -> StoredFigures | None:
+    """Kept figures, unless a change is newer and no worker will refresh them: then
+    none, and the page computes its own."""
+    stored = db.session.get(StoredFigures, name)
+    if stored is not None and _behind(stored) and not tasks.runnable():
+        return None
+    return stored
+
+
+def _behind(stored: StoredFigures) -> bool:
+    return stored.generation < changes.generation(KIND)
+
+
+@tasks.task(priority=tasks.FIGURES)
+def refresh() -> None:
+    """Compute every kept figure again, unless they include every change already. Many
+    changes queue many refreshes: the first does the work, the rest find nothing to do."""
+    wanted = changes.generation(KIND)
+    done = db.session.scalar(
+        select(StoredFigures.generation).where(StoredFigures.name == "calibration:all")
+    )
+    if done is not None and done >= wanted:
+        return
+    facts = queries.first_ratings()
+    computed = {"calibration:all": _compute_calibration(facts, None).as_json()}
+    for kit in queries.kits_interviewed():
+        mine = [f for f in facts if f.kit_id == kit.id]
+        computed[f"calibration:{kit.id}"] = _compute_calibration(mine, kit.id).as_json()
+        computed[f"compare:{kit.id}"] = {
+            "figures": queries.kit_figures(kit.id).to_json(),
+            "agreement": reliability(mine, kit.id, kit.title).to_json(),
+        }
+    now = utcnow()
+    for name, data in computed.items():
+        # Only forward: a slower refresh that read older data never overwrites a newer one.
+        kept = db.session.execute(
+            update(StoredFigures)
+            .where(StoredFigures.name == name, StoredFigures.generation <= wanted)
+            .values(generation=wanted, computed_at=now, data=data)
+        )
+        if kept.rowcount == 0 and db.session.get(StoredFigures, name) is None:
+            db.session.add(StoredFigures(name=name, generation=wanted, computed_at=now, data=data))
+    db.session.commit()
+
+
+def _queue_refresh(_) -> None:
+    tasks.enqueue(refresh)
+
+
+changes.on(KIND, _queue_refresh)

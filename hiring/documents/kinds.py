@@ -1,0 +1,256 @@
+"""The four documents: a scorecard, a candidate packet, a kit guide, the calibration report.
+
+A `Spec` names a document in plain values (what, which, in whose time zone, for which
+reader), so that a request and a task build the same one. `build` reads what the document
+shows and returns a `Document`: the digest of all of it (its key in the store) and how to
+lay it out. Building reads only what the key needs; the content is read when laid out.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from hiring.auth.models import User
+from hiring.debrief import figures
+from hiring.debrief.aggregate import aggregate, one_line, progress, tally
+from hiring.debrief.queries import decisions, kits_interviewed
+from hiring.extensions import db, utcnow
+from hiring.interviews import queries as interview_queries
+from hiring.interviews.models import Candidate, Scorecard
+from hiring.interviews.operations import content
+from hiring.kits.models import KitVersion
+from hiring.kits.queries import with_content
+from hiring.pdf import fingerprint, render_pdf
+
+KINDS = ("scorecard", "packet", "guide", "calibration")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A document in plain values. `ident` is a scorecard, candidate or kit version id, or
+    a kit id for the calibration (0: every kit). A packet with no `reader_id` is the whole
+    panel's, as a manager reads it; with one, as that reader may read it."""
+
+    kind: str
+    ident: int
+    zone: str
+    reader_id: int | None = None
+    with_guide: bool = False
+
+    def args(self) -> tuple:
+        return (self.kind, self.ident, self.zone, self.reader_id, self.with_guide)
+
+
+@dataclass
+class Document:
+    """A document as the data stands: its key, whose it is, and what lays it out (a
+    template under templates/pdf/ and, read only then, the context it shows)."""
+
+    spec: Spec
+    key: str
+    candidate_id: int | None
+    template: str
+    context: Callable[[], dict] = field(repr=False)
+
+    def render(self) -> bytes:
+        return render_pdf(self.template, **self.context())
+
+
+class Unavailable(Exception):
+    """A document that does not exist (any more), or has nothing to show, with why."""
+
+
+def _digest(*parts) -> str:
+    text = json.dumps([fingerprint(), *parts], default=str, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def header_for(candidate: Candidate) -> str:
+    """The running header of a candidate's documents."""
+    return f"{candidate.name} · {candidate.role}" if candidate.role else candidate.name
+
+
+def build(spec: Spec) -> Document:
+    """The document `spec` names, as the data stands now. Call in a request context whose
+    time zone is `spec.zone`."""
+    return {
+        "scorecard": _scorecard,
+        "packet": _packet,
+        "guide": _guide,
+        "calibration": _calibration,
+    }[spec.kind](spec)
+
+
+def _scorecard(spec: Spec) -> Document:
+    scorecard = db.session.scalar(
+        interview_queries.scorecards_with_content().where(Scorecard.id == spec.ident)
+    )
+    if scorecard is None:
+        raise Unavailable("This scorecard no longer exists.")
+    interview = scorecard.interview
+    candidate, version = interview.candidate, interview.kit_version
+    key = _digest(
+        "scorecard",
+        scorecard.id,
+        scorecard.version,
+        scorecard.submitted_at is None,
+        spec.zone,
+        candidate.name,
+        candidate.role,
+        interview.sequence,
+        interview.cancelled_at,
+        scorecard.interviewer.name,
+        version.kit.title,
+        version.number,
+    )
+
+    def context() -> dict:
+        return {
+            "scorecard": scorecard,
+            "values": content(scorecard),
+            "header": header_for(candidate),
+            "title": f"Scorecard: {candidate.name}, by {scorecard.interviewer.name}",
+            "subject": f"{version.kit.title}, version {version.number}",
+            "draft": scorecard.submitted_at is None,
+        }
+
+    return Document(spec, key, candidate.id, "pdf/scorecard.html", context)
+
+
+def guide_digest(version: KitVersion) -> str:
+    """A digest of everything a kit guide shows. A draft shows the bank's current text,
+    and every guide the bank's competencies per question: the version's own lock alone
+    would let an edited question's guide go stale."""
+    parts = [
+        version.kit.title,
+        version.kit.role,
+        version.purpose,
+        version.briefing,
+        version.duration_minutes,
+        version.published_at,
+        version.recommendation_points,
+        version.recommendation_labels,
+        [p.label for p in version.scale],
+    ]
+    for section in version.sections:
+        parts.append(section.title)
+        for item in section.items:
+            parts += [
+                item.display_prompt,
+                item.probes,
+                item.minutes,
+                item.display_tiers,
+                sorted(c.name for c in item.question.competencies),
+            ]
+    for kc in version.competencies:
+        parts += [kc.display_name, kc.anchors]
+    return hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()
+
+
+def _guide(spec: Spec) -> Document:
+    version = db.session.scalar(with_content(select(KitVersion).where(KitVersion.id == spec.ident)))
+    if version is None:
+        raise Unavailable("This kit version no longer exists.")
+    key = _digest("guide", version.id, guide_digest(version))
+
+    def context() -> dict:
+        return {
+            "version": version,
+            "kit": version.kit,
+            "header": f"{version.kit.title} · {version.kit.role}",
+            "title": f"Kit guide: {version.kit.title}, version {version.number}",
+            "subject": version.kit.role,
+            "draft": version.published_at is None,
+        }
+
+    return Document(spec, key, None, "pdf/guide.html", context)
+
+
+def _packet(spec: Spec) -> Document:
+    candidate = db.session.scalar(interview_queries.candidate_with_scorecards(spec.ident))
+    if candidate is None:
+        raise Unavailable("This candidate no longer exists.")
+    submitted = interview_queries.submitted_for_packet(candidate.id, spec.with_guide)
+    hidden: dict[int, str] = {}
+    decision_open = True
+    if spec.reader_id is not None:
+        reader = db.session.get(User, spec.reader_id)
+        if reader is None or not reader.active:
+            raise Unavailable("This account can no longer export documents.")
+        access = interview_queries.loaded_access(reader, candidate)
+        submitted, hidden = access.readable(submitted), access.hidden_interviews()
+        decision_open = access.may_read_decision()
+    if not submitted:
+        raise Unavailable(f"{candidate.name} has no submitted scorecard yet: there is no packet.")
+    versions = {s.interview.kit_version.id: s.interview.kit_version for s in submitted}
+    panel = progress(candidate)
+    history = decisions(candidate.id) if decision_open else []
+    decision = history[-1] if history else None
+    key = _digest(
+        "packet",
+        candidate.id,
+        candidate.name,
+        candidate.role,
+        spec.with_guide,
+        spec.zone,
+        [(i.id, i.sequence, i.cancelled_at) for i in candidate.interviews],
+        sorted(hidden.items()),
+        decision.id if decision else None,
+        decision_open,
+        [(s.id, s.version, s.withdrawn_at is None) for s in panel.pending],
+        panel.expected,
+        [(s.id, s.version) for s in submitted],
+        [guide_digest(v) if spec.with_guide else v.lock for v in versions.values()],
+    )
+
+    def context() -> dict:
+        shown = interview_queries.with_content_of(submitted)
+        return {
+            "candidate": candidate,
+            "scorecards": shown,
+            "contents": {s.id: content(s) for s in shown},
+            "rows": aggregate(shown),
+            "tally": tally(shown),
+            "interviews": sorted({s.interview for s in shown}, key=lambda i: i.scheduled_at),
+            "hidden": sorted(set(hidden.values())),
+            "hidden_count": len(hidden),
+            "progress": panel,
+            "decision": decision,
+            "decision_hidden": not decision_open,
+            "one_line": one_line,
+            "guides": list(versions.values()) if spec.with_guide else [],
+            "header": header_for(candidate),
+            "title": f"Candidate packet: {candidate.name}",
+            "subject": ", ".join(sorted({v.kit.title for v in versions.values()})),
+            "draft": False,
+        }
+
+    return Document(spec, key, candidate.id, "pdf/packet.html", context)
+
+
+def _calibration(spec: Spec) -> Document:
+    reader = db.session.get(User, spec.reader_id)
+    if reader is None or not reader.active or not reader.is_manager:
+        raise Unavailable("This account can no longer export documents.")
+    kit_id = spec.ident or None
+    report = figures.calibration(kit_id, reader)
+    choices = kits_interviewed()
+    key = _digest("calibration", kit_id, spec.zone, report.as_json())
+
+    def context() -> dict:
+        return {
+            "people": report.people,
+            "kits": report.kits,
+            "kit_id": kit_id,
+            "choices": choices,
+            "generated": report.computed_at or utcnow(),
+            "header": "Interviewer calibration",
+            "title": "Interviewer calibration",
+            "subject": "Ratings against co-panelists, and agreement per kit",
+            "draft": False,
+        }
+
+    return Document(spec, key, None, "pdf/calibration.html", context)
