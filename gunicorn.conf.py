@@ -5,13 +5,18 @@
 Sync workers: in our measurements threads made the autosave latency tail far worse.
 Settings read from the environment: HIRING_BIND (127.0.0.1:8000), HIRING_WORKERS (two per
 core), HIRING_WORKER_TIMEOUT (60 s), HIRING_MAX_REQUESTS (50,000; 0 never replaces a
-worker). Documents are laid out by the task workers (`flask --app hiring worker`), not
-here: a web worker never loads WeasyPrint while one runs.
+worker), and HIRING_TASK_WORKER (false): true starts a task worker beside the web workers,
+forked from the server once the app is loaded, so that it shares the loaded code with
+them (about 100 MB less than a `flask --app hiring worker` process of its own); the demo
+server (./scripts/serve) runs so. Documents are laid out by task workers, not here: a web
+worker never loads WeasyPrint while one runs.
 """
 
 import gc
+import json
 import multiprocessing
 import os
+import signal
 
 bind = os.environ.get("HIRING_BIND", "127.0.0.1:8000")
 worker_class = "sync"
@@ -47,3 +52,46 @@ def post_fork(server, worker):
 
     with app.app_context():
         db.engine.dispose(close=False)
+
+
+_task_worker: list[int] = []
+
+
+def when_ready(server):
+    """With HIRING_TASK_WORKER, fork the task worker from the loaded server."""
+    if not json.loads(os.environ.get("HIRING_TASK_WORKER", "false")):
+        return
+    gc.freeze()
+    pid = os.fork()
+    if pid:
+        _task_worker.append(pid)
+        return
+    # The child: the server's signal handlers and listening sockets are not its own.
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD, signal.SIGQUIT):
+        signal.signal(number, signal.SIG_DFL)
+    for listener in server.LISTENERS:
+        listener.close()
+    app = server.app.wsgi()
+    from hiring import pdf, tasks
+    from hiring.extensions import db
+
+    with app.app_context():
+        db.engine.dispose(close=False)
+    code = 0
+    try:
+        pdf.warm()
+        tasks.work(app)
+    except Exception:  # noqa: BLE001 (logged; the server goes on without it)
+        server.log.exception("the task worker stopped")
+        code = 1
+    os._exit(code)
+
+
+def on_exit(server):
+    """Stop the task worker with the server, after the task in hand."""
+    for pid in _task_worker:
+        try:
+            os.kill(pid, signal.SIGINT)
+            os.waitpid(pid, 0)
+        except (ChildProcessError, ProcessLookupError):
+            pass

@@ -1,5 +1,5 @@
 """Memory of the demo server: `./scripts/serve`'s processes (gunicorn with two web
-workers, and the task worker where there is one) after 20 exports of the demo's
+workers, and the task worker it forks where there is one) after 20 exports of the demo's
 documents, as proportional set size (PSS: shared pages split between the processes that
 share them), summed over every process the server started.
 
@@ -96,25 +96,15 @@ def measure(checkout: Path) -> float:
     python = [sys.executable, "-m"]
     for step in (["flask", "db", "upgrade"], ["flask", "demo"]):
         subprocess.run(python + step, cwd=checkout, env=env, check=True, capture_output=True)
-    processes = [
-        subprocess.Popen(
-            python + ["gunicorn", "-c", "gunicorn.conf.py", "hiring:create_app()"],
-            cwd=checkout,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-    ]
     if (checkout / "hiring" / "tasks.py").exists():  # a checkout with a task worker
-        processes.append(
-            subprocess.Popen(
-                python + ["flask", "worker"],
-                cwd=checkout,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
+        env["HIRING_TASK_WORKER"] = "true"  # forked by gunicorn, as ./scripts/serve runs it
+    server = subprocess.Popen(
+        python + ["gunicorn", "-c", "gunicorn.conf.py", "hiring:create_app()"],
+        cwd=checkout,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         while True:
@@ -133,12 +123,10 @@ def measure(checkout: Path) -> float:
         for url in urls[:EXPORTS]:
             fetch(opener, url)
         time.sleep(2)
-        return pss_mb([pid for p in processes for pid in descendants(p.pid)])
+        return pss_mb(descendants(server.pid))
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGINT if process is not processes[0] else signal.SIGTERM)
-        for process in processes:
-            process.wait(60)
+        server.send_signal(signal.SIGINT)
+        server.wait(60)
 
 
 def benchmarks(quick: bool, against: Path | None = None) -> list[dict]:

@@ -22,6 +22,7 @@ from bench.common import csrf_of, main_for, result
 from bench.generate import generate
 from hiring import create_app
 from hiring.auth.models import Role, User
+from hiring.debrief import figures
 from hiring.extensions import db
 from hiring.interviews.models import IS_OPEN, Candidate, Interview, Scorecard
 from hiring.kits.models import KitVersion
@@ -42,6 +43,8 @@ def build(candidates: int, scorecards: int):
     with app.app_context():
         db.create_all()
         counts = generate(candidates, seed=11, scorecards=scorecards)
+        # What the task worker does after the last submission: the figures kept ready.
+        figures.refresh()
     return app, counts
 
 

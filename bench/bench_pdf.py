@@ -11,6 +11,8 @@ HTML printed by Chromium.
 Run: .venv/bin/python -m bench.bench_pdf [--quick]
 """
 
+import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -55,17 +57,17 @@ def worker_env(app) -> dict:
     }
 
 
-def panel_of(app, size: int, tag: str = "", wait=None):
+def panel_of(app, size: int, tag: str = "", wait=None, leave: int = 0):
     """A candidate whose `size` interviewers submit one after another; with `wait`, the
     renders each submission queues are done before the next (the panel submits over
-    hours)."""
+    hours). The last `leave` interviewers do not submit."""
     tag = tag or str(size)
     users = make_interviewers(app, f"p{tag.replace(' ', '-')}-", size, "bench password!")
     make_question = question_maker(app, [f"Competency {n}" for n in range(6)])
     panel = make_panel(
         app, make_question, users, questions=4, candidate=f"Candidate {tag}", kit_title=f"Kit {tag}"
     )
-    for user in users:
+    for user in users[: size - leave]:
         with app.test_request_context():
             scorecard = db.session.get(Scorecard, panel.scorecards[user.id])
             changes = complete(panel, value=1 + user.id % 4) | {
@@ -116,10 +118,48 @@ def packet_html(app, candidate_id: int) -> str:
         )
 
 
+def submit_last(app, panel) -> float:
+    """The last interviewer submits; returns when the commit began."""
+    with app.test_request_context():
+        pending = db.session.scalars(
+            db.select(Scorecard).where(
+                Scorecard.id.in_(panel.scorecards.values()), Scorecard.submitted_at.is_(None)
+            )
+        ).first()
+        scoring.save(pending.id, pending.interviewer_id, 0, complete(panel), 200_000)
+        scoring.submit(pending)
+        began = time.perf_counter()
+        db.session.commit()
+    return began
+
+
+def under_load(app, log: Path, hogs: int) -> tuple[float, float]:
+    """With `hogs` busy loops at normal priority on the host (load about hogs + 1): seconds
+    from the last submission until its packet is stored, and the CPU seconds its layout
+    took, as the worker logged them."""
+    app.config["PREPARE_DOCUMENTS"] = False
+    panel = panel_of(app, SIZE // 4, tag=f"load {hogs}", leave=1)
+    settled(app)
+    app.config["PREPARE_DOCUMENTS"] = True
+    loops = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(hogs)]
+    try:
+        began = submit_last(app, panel)
+        wall = until_ready(app, panel.candidate_id, began)
+    finally:
+        for loop in loops:
+            loop.kill()
+            loop.wait()
+    settled(app)
+    lines = [line for line in log.read_text().splitlines() if "laid out packet" in line]
+    cpu = float(re.search(r"([\d.]+) s of CPU", lines[-1])[1])
+    return wall, cpu
+
+
 def benchmarks(quick: bool) -> list[dict]:
     app = scratch_app("pdf", PREPARE_DOCUMENTS=True)
     manager = signed_in_client(app, Role.MANAGER)
-    with task_worker(worker_env(app)):
+    log = Path(app.instance_path) / "worker.log"
+    with task_worker(worker_env(app), log=log):
         settled(app)
         panel = panel_of(app, SIZE, wait=lambda: settled(app))
         # The last submission is in: time until its packet is stored.
@@ -136,6 +176,9 @@ def benchmarks(quick: bool) -> list[dict]:
         ready_after_amendment = until_ready(app, panel.candidate_id, last)
         time.sleep(AFTER)
         after_amendment, size = export(manager, panel.candidate_id)
+        ready_download = median_seconds(
+            lambda: export(manager, panel.candidate_id), 5 if quick else 15
+        )
 
         with app.test_request_context():
             candidate = db.session.get(Candidate, panel.candidate_id)
@@ -154,6 +197,9 @@ def benchmarks(quick: bool) -> list[dict]:
         settled(app)
         cold, _ = export(manager, cold_panel.candidate_id)
 
+        # A busy host: other work at normal priority keeps every core busy.
+        loaded = {hogs: under_load(app, log, hogs) for hogs in (2, 4)}
+
     chromium = Chromium(app.static_folder)
     try:
         html = packet_html(app, panel.candidate_id)
@@ -169,8 +215,19 @@ def benchmarks(quick: bool) -> list[dict]:
         result(
             f"packet export {AFTER:g} s after an amendment", after_amendment, "s", name, baseline
         ),
+        result("a ready packet's download (median)", ready_download, "s", name, baseline),
         result(f"packet export {AFTER:g} s after a decision", after_decision, "s", name, baseline),
         result("packet export, nothing prepared (cold)", cold, "s", name, baseline),
+        *(
+            result(
+                f"packet ready beside {hogs} busy processes (load about {hogs + 1})",
+                wall,
+                "s",
+                "the CPU time of its layout",
+                cpu,
+            )
+            for hogs, (wall, cpu) in loaded.items()
+        ),
         result(
             "packet size",
             size / 1024,

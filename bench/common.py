@@ -153,7 +153,8 @@ def saving_world(
     sys.path.insert(0, str(ROOT))
     from tests.scoring import make_panel
 
-    app = app_on(uri, folder)
+    # Made as if long ago: nothing is prepared ahead, every export is laid out when asked.
+    app = app_on(uri, folder, PREPARE_DOCUMENTS=False)
     users = make_interviewers(app, "i", savers, PASSWORD)
     make_question = question_maker(app, competencies)
     make_panel(app, make_question, users, questions=4)
@@ -224,16 +225,19 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @contextlib.contextmanager
-def task_worker(env: dict, workers: int = 1):
+def task_worker(env: dict, workers: int = 1, log: Path | None = None):
     """`flask --app hiring worker` with the app's environment (`HIRING_*`), once it says it
-    is alive in the database; stopped (SIGINT, as Ctrl+C) afterwards."""
+    is alive in the database; stopped (SIGINT, as Ctrl+C) afterwards. Its log goes to
+    `log` when given."""
     from hiring import tasks
 
+    out = log.open("w") if log else subprocess.DEVNULL
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "hiring", "worker", "--workers", str(workers)],
         cwd=ROOT,
         env=os.environ | env,
-        stdout=subprocess.DEVNULL,
+        stdout=out,
+        stderr=subprocess.STDOUT if log else None,
     )
     try:
         app = create_app(
@@ -253,6 +257,8 @@ def task_worker(env: dict, workers: int = 1):
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)
+        if log:
+            out.close()
 
 
 def settled(app, timeout: float = 300) -> None:

@@ -1,6 +1,7 @@
 """A hiring toolkit with structured scorecards."""
 
 import hmac
+import os
 import sqlite3
 from pathlib import Path
 
@@ -88,7 +89,9 @@ def create_app(config_overrides: dict | None = None) -> Flask:
         __name__,
         template_folder=_resource("templates"),
         static_folder=_resource("static"),
-        instance_path=(config_overrides or {}).get("INSTANCE_PATH"),
+        # Several app servers or workers on one machine each have their own folder.
+        instance_path=(config_overrides or {}).get("INSTANCE_PATH")
+        or os.environ.get("HIRING_INSTANCE_PATH"),
         instance_relative_config=True,
     )
     app.request_class = text.CleanRequest

@@ -368,7 +368,11 @@ def send_reminders(dry_run: bool) -> None:
 def worker_command(workers: int) -> None:
     """Run the task queue: documents, e-mail, figures, reminders and clean-ups, at a lower
     CPU priority than the web workers. One per host is usual; several are fine."""
-    pdf.warm()
+    if workers == 1:
+        # Warmed here, the one worker lays out the first document at full speed. Process
+        # workers each load WeasyPrint on their first document: its font and text
+        # libraries do not survive a fork once loaded.
+        pdf.warm()
     tasks.work(current_app._get_current_object(), workers)
 
 

@@ -46,6 +46,8 @@ DEFAULTS = {
     "COMPARE_MIN_SCORECARDS": 2,
     # Candidates per page of a kit's comparison (its CSV and JSON hold them all).
     "COMPARE_PER_PAGE": 50,
+    # Interviewers per page of the calibration (its CSV, JSON and PDF hold them all).
+    "CALIBRATION_PER_PAGE": 50,
     # The task queue (documents, mail, figures, reminders): on this Redis, for any number
     # of hosts and workers; empty: a SQLite file (QUEUE_PATH, or instance/queue.db). Its
     # tasks run in `flask --app hiring worker` processes, at this niceness (0-19).

@@ -3,7 +3,7 @@
 Without `HIRING_REDIS_URL` (the embedded default) the queue is a SQLite file in the
 instance folder and `flask --app hiring worker` runs its tasks: nothing else to install.
 With it, the queue lives in Redis and any number of workers on any number of hosts take
-from it. Higher priorities go first: mail, then figures, then documents.
+from it. Higher priorities go first: mail, then documents, then figures.
 
 A task is a plain function declared with `@task` (or `@periodic`) in its feature; it
 takes plain values (ids, names) and runs in an application context of its own. Code that
@@ -32,10 +32,11 @@ from hiring.extensions import UTCDateTime, db, utcnow
 
 log = logging.getLogger("hiring.tasks")
 
-# Priorities: the higher goes first.
+# Priorities: the higher goes first. Documents are what a manager waits for; figures are
+# read on the calibration and comparison pages.
 MAIL = 30
-FIGURES = 20
-DOCUMENTS = 10
+FIGURES = 10
+DOCUMENTS = 20
 HOUSEKEEPING = 0
 
 # A worker shows it is alive this often; one silent for LIVE_SECONDS counts as gone.
@@ -164,12 +165,25 @@ def work(app: Flask, workers: int = 1) -> None:
     os.nice(int(app.config["WORKER_NICE"]))
     huey = app.extensions["tasks"][0]
     _log_one_line_per_task(huey)
-    name = f"{socket.gethostname()}:{os.getpid()}"
     stop = threading.Event()
-    beat = threading.Thread(target=_heartbeat, args=(app, name, stop), daemon=True)
-    beat.start()
+
+    # Each worker (a thread, or a process with --workers N) says it is alive from its own
+    # start: a thread started before the workers fork would leave its locks held in them.
+    @huey.on_startup()
+    def alive() -> None:
+        beat = threading.Thread(target=_heartbeat, args=(app, _worker_name(), stop), daemon=True)
+        beat.start()
+
+    @huey.on_shutdown()
+    def gone() -> None:
+        with app.app_context():
+            db.session.execute(delete(QueueWorker).where(QueueWorker.name == _worker_name()))
+            db.session.commit()
+
+    with app.app_context():
+        db.engine.dispose()  # process workers open connections of their own
     where = "Redis" if app.config["REDIS_URL"] else f"SQLite ({huey.storage.filename})"
-    log.info("task worker %s started: %d at once, queue on %s", name, workers, where)
+    log.info("task worker %s started: %d at once, queue on %s", os.getpid(), workers, where)
     # A SQLite queue is polled: at most half a second between looks when idle, so a
     # document asked for is started within moments. Redis blocks until a task comes.
     consumer = huey.create_consumer(
@@ -182,10 +196,11 @@ def work(app: Flask, workers: int = 1) -> None:
         consumer.run()
     finally:
         stop.set()
-        beat.join(timeout=2)
-        with app.app_context():
-            db.session.execute(delete(QueueWorker).where(QueueWorker.name == name))
-            db.session.commit()
+
+
+def _worker_name() -> str:
+    """This worker's name: its host, process and thread."""
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
 def _log_one_line_per_task(huey) -> None:

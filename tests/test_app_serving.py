@@ -87,3 +87,51 @@ def wait_for_health(server: subprocess.Popen, port: int) -> bytes:
         except OSError:
             time.sleep(0.2)
     raise AssertionError(f"gunicorn exited with {server.returncode}")
+
+
+@pytest.mark.browser  # a real server process
+def test_the_demo_server_forks_a_task_worker_that_stops_with_it(tmp_path, database_uri):
+    port = free_port()
+    env = os.environ | {
+        "HIRING_BIND": f"127.0.0.1:{port}",
+        "HIRING_WORKERS": "2",
+        "HIRING_TASK_WORKER": "true",
+        "HIRING_DATABASE_URL": database_uri,
+        "HIRING_INSTANCE_PATH": str(tmp_path),
+        "HIRING_SECRET_KEY": "serving-test",
+    }
+    env.pop("HIRING_REDIS_URL", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "hiring:create_app()"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for_health(server, port)
+        answer = b""
+        while b'"task_workers":1' not in answer.replace(b" ", b""):
+            assert server.poll() is None
+            time.sleep(0.2)
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30) as r:
+                answer = r.read()
+        family = children_of(server.pid)
+        assert len(family) == 3  # two web workers and the task worker
+    finally:
+        time.sleep(1)
+        server.send_signal(signal.SIGINT)  # as Ctrl+C on ./scripts/serve
+        _, errors = server.communicate(timeout=60)
+    assert b"Traceback" not in errors, errors.decode()[-2000:]
+    assert not [pid for pid in family if Path(f"/proc/{pid}").exists()]
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return found

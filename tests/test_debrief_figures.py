@@ -116,3 +116,20 @@ def test_a_refresh_with_nothing_new_does_nothing(app, client, login, make_questi
         figures.refresh()
         db.session.expire_all()
         assert db.session.get(StoredFigures, "calibration:all").computed_at == before
+
+
+@pytest.mark.parametrize("config_overrides", [{"CALIBRATION_PER_PAGE": 1}])
+def test_the_calibration_pages_interviewers_those_who_stand_out_first(
+    app, client, login, users, make_question, people, config_overrides
+):
+    ann, ben = people
+    for n in range(9):  # 9 x 2 shared ratings 3 points apart: both stand out, by name
+        panel = make_panel(app, make_question, [ann, ben], candidate=f"C{n}", kit_title="K")
+        submit_as(client, login, ann, panel, 4)
+        submit_as(client, login, ben, panel, 1)
+    login(users["manager"])
+    first = client.get("/calibration").get_data(as_text=True)
+    assert "Lenient" in first and ">Ben<" not in first and "1 of 2" in first
+    second = client.get("/calibration?page=2").get_data(as_text=True)
+    assert ">Ben<" in second
+    assert len(json.loads(client.get("/calibration.json").data)["interviewers"]) == 2

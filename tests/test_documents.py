@@ -167,9 +167,9 @@ def test_a_rendering_that_goes_while_it_is_read_is_made_again_never_sent_empty(
     ready_packet(app, client, login, users, panel)
     read = ops.data_of
 
-    def pruned_first(key):
+    def pruned_first(key, read_at=None):
         db.session.execute(StoredDocument.__table__.delete())
-        return read(key)
+        return read(key, read_at)
 
     monkeypatch.setattr(ops, "data_of", pruned_first)
     response = client.get(f"/candidates/{panel.candidate_id}/packet.pdf")

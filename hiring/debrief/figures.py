@@ -21,8 +21,8 @@ from sqlalchemy import select, update
 from hiring import changes, tasks
 from hiring.debrief import queries
 from hiring.debrief.calibration import KitReliability, RaterFigures, raters, reliability
+from hiring.debrief.compare import Comparison, compare
 from hiring.debrief.models import StoredFigures
-from hiring.debrief.queries import KitFigures
 from hiring.extensions import db, utcnow
 
 KIND = "figures"
@@ -56,11 +56,13 @@ class Calibration:
 
 
 @dataclass
-class Comparison:
-    """A kit's figures for its comparison, with its panels' agreement."""
+class KitComparison:
+    """A kit's comparison (its shape and per candidate figures), with its panels'
+    agreement and, per candidate, how many interviews are hidden from the reader."""
 
-    figures: KitFigures
+    comparison: Comparison
     agreement: KitReliability
+    hidden: dict[int, int]
     computed_at: datetime | None = None
     behind: bool = False
     personal: bool = False
@@ -99,21 +101,30 @@ def calibration(kit_id: int | None, reader) -> Calibration:
     return Calibration.from_json(stored.data, stored.computed_at, _behind(stored))
 
 
-def comparison(kit_id: int, reader) -> Comparison:
-    """A kit's comparison figures as `reader` may read them."""
+def comparison(kit_id: int, reader) -> KitComparison:
+    """A kit's comparison as `reader` may read it."""
     hidden = queries.hidden_from(reader)
     if hidden:
-        facts = queries.first_ratings(kit_id, hidden)
-        return Comparison(
-            queries.kit_figures(kit_id, reader), _agreement(kit_id, facts), utcnow(), False, True
+        kit = queries.kit_figures(kit_id, reader)
+        return KitComparison(
+            compare(queries.kit_versions(kit_id), kit),
+            _agreement(kit_id, queries.first_ratings(kit_id, hidden)),
+            kit.hidden,
+            utcnow(),
+            personal=True,
         )
     stored = _stored(f"compare:{kit_id}")
     if stored is None:
-        facts = queries.first_ratings(kit_id)
-        return Comparison(queries.kit_figures(kit_id), _agreement(kit_id, facts), utcnow())
-    return Comparison(
-        KitFigures.from_json(stored.data["figures"]),
+        return KitComparison(
+            compare(queries.kit_versions(kit_id), queries.kit_figures(kit_id)),
+            _agreement(kit_id, queries.first_ratings(kit_id)),
+            {},
+            utcnow(),
+        )
+    return KitComparison(
+        Comparison.from_json(stored.data["comparison"]),
         KitReliability.from_json(stored.data["agreement"]),
+        {},
         stored.computed_at,
         _behind(stored),
     )
@@ -148,7 +159,9 @@ def refresh() -> None:
         mine = [f for f in facts if f.kit_id == kit.id]
         computed[f"calibration:{kit.id}"] = _compute_calibration(mine, kit.id).as_json()
         computed[f"compare:{kit.id}"] = {
-            "figures": queries.kit_figures(kit.id).to_json(),
+            "comparison": compare(
+                queries.kit_versions(kit.id), queries.kit_figures(kit.id)
+            ).to_json(),
             "agreement": reliability(mine, kit.id, kit.title).to_json(),
         }
     now = utcnow()

@@ -29,22 +29,6 @@ def decisions(candidate_id: int) -> list[Decision]:
     ).all()
 
 
-def current_decisions(candidate_ids: Iterable[int]) -> dict[int, Decision]:
-    """The decision in force for each of these candidates that has one."""
-    ids = list(candidate_ids)
-    if not ids:
-        return {}
-    found: dict[int, Decision] = {}
-    for decision in db.session.scalars(
-        select(Decision)
-        .where(Decision.candidate_id.in_(ids))
-        .options(joinedload(Decision.decided_by))
-        .order_by(Decision.decided_at, Decision.id)
-    ):
-        found[decision.candidate_id] = decision
-    return found
-
-
 def _held_with_kit(stmt, kit_id: int | None):
     """`stmt` on scorecards, narrowed to interviews held (not cancelled) with the kit (with
     any kit for None)."""
@@ -173,12 +157,28 @@ def _hidden_per_candidate(kit_id: int, reader) -> dict[int, int]:
     )
 
 
-def kit_candidates(kit_id: int) -> dict[int, Candidate]:
-    """The candidates interviewed with the kit, by id."""
+def kit_candidate_names(kit_id: int) -> dict[int, str]:
+    """The names of the candidates interviewed with the kit, by id."""
     interviewed = _held_with_kit(select(Interview.candidate_id).select_from(Scorecard), kit_id)
-    return {
-        c.id: c for c in db.session.scalars(select(Candidate).where(Candidate.id.in_(interviewed)))
-    }
+    return dict(
+        db.session.execute(
+            select(Candidate.id, Candidate.name).where(Candidate.id.in_(interviewed))
+        ).all()
+    )
+
+
+def current_outcomes(candidate_ids: Iterable[int]) -> dict[int, str]:
+    """The outcome of the decision in force for each of these candidates that has one."""
+    ids = list(candidate_ids)
+    if not ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(Decision.candidate_id, Decision.outcome)
+            .where(Decision.candidate_id.in_(ids))
+            .order_by(Decision.decided_at, Decision.id)
+        ).all()
+    )
 
 
 def kit_versions(kit_id: int) -> list[KitVersion]:

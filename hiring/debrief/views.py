@@ -21,7 +21,7 @@ from hiring.audit.operations import exported
 from hiring.config import labels as listed
 from hiring.debrief import figures, queries
 from hiring.debrief.aggregate import aggregate, by_question, one_line, progress, tally
-from hiring.debrief.compare import SORTS, UNDECIDED, compare, sort_rows
+from hiring.debrief.compare import SORTS, UNDECIDED, assemble, sort_rows
 from hiring.debrief.exports import csv_response
 from hiring.debrief.forms import DecisionForm
 from hiring.debrief.operations import decide
@@ -242,16 +242,15 @@ def compare_kit(kit_id: int, fmt: str):
     outcome = request.args.get("decision", "")
     if outcome not in (*labels, UNDECIDED):
         outcome = ""
-    candidates = queries.kit_candidates(kit.id)
-    decisions = queries.current_decisions(candidates)
+    names = queries.kit_candidate_names(kit.id)
     undisclosed = set(db.session.scalars(interviews.pending_candidates(current_user.id)))
     kept = figures.comparison(kit.id, current_user)
-    result = compare(
-        queries.kit_versions(kit.id),
-        kept.figures,
-        candidates,
-        decisions,
+    result = assemble(
+        kept.comparison,
+        names,
+        queries.current_outcomes(names),
         undisclosed,
+        kept.hidden,
         current_app.config["COMPARE_MIN_SCORECARDS"],
         since,
         until,
@@ -375,8 +374,22 @@ def calibration(fmt: str):
         )
         exported("calibration", "kit", kit_id, format="json")
         return response
+    # A page of interviewers at a time, those who stand out first: a company may have
+    # hundreds (the CSV, JSON and PDF hold them all).
+    ordered = sorted(people, key=lambda r: not r.flags)
+    per_page = current_app.config["CALIBRATION_PER_PAGE"]
+    number = min(inputs.page_arg(), max(1, -(-len(ordered) // per_page)))
+    start = (number - 1) * per_page
+    page = interviews.Page(
+        ordered[start : start + per_page],
+        number,
+        per_page,
+        has_next=start + per_page < len(ordered),
+        total=len(ordered),
+    )
     return render_template(
         "debrief/calibration.html",
+        page=page,
         people=people,
         kits=kits,
         kit_id=kit_id,

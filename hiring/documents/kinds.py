@@ -73,15 +73,16 @@ def header_for(candidate: Candidate) -> str:
     return f"{candidate.name} · {candidate.role}" if candidate.role else candidate.name
 
 
-def build(spec: Spec) -> Document:
+def build(spec: Spec, **loaded) -> Document:
     """The document `spec` names, as the data stands now. Call in a request context whose
-    time zone is `spec.zone`."""
+    time zone is `spec.zone`. A packet may be given its `candidate` (loaded with
+    `candidate_with_scorecards`) and `submitted` scorecards, read already."""
     return {
         "scorecard": _scorecard,
         "packet": _packet,
         "guide": _guide,
         "calibration": _calibration,
-    }[spec.kind](spec)
+    }[spec.kind](spec, **loaded)
 
 
 def _scorecard(spec: Spec) -> Document:
@@ -169,11 +170,13 @@ def _guide(spec: Spec) -> Document:
     return Document(spec, key, None, "pdf/guide.html", context)
 
 
-def _packet(spec: Spec) -> Document:
-    candidate = db.session.scalar(interview_queries.candidate_with_scorecards(spec.ident))
+def _packet(spec: Spec, candidate: Candidate | None = None, submitted=None) -> Document:
+    if candidate is None:
+        candidate = db.session.scalar(interview_queries.candidate_with_scorecards(spec.ident))
     if candidate is None:
         raise Unavailable("This candidate no longer exists.")
-    submitted = interview_queries.submitted_for_packet(candidate.id, spec.with_guide)
+    if submitted is None:
+        submitted = interview_queries.submitted_for_packet(candidate.id, spec.with_guide)
     hidden: dict[int, str] = {}
     decision_open = True
     if spec.reader_id is not None:

@@ -40,15 +40,16 @@ def find(key: str) -> StoredDocument | None:
     return db.session.get(StoredDocument, key)
 
 
-def data_of(key: str) -> bytes | None:
-    """A ready document's bytes; its read is noted now and then."""
+def data_of(key: str, read_at=None) -> bytes | None:
+    """A ready document's bytes. Its read is noted when the last noted (`read_at`, as
+    read with its row) is an hour old: a download is not a write."""
     data = db.session.scalar(
         select(StoredDocument.data).where(
             StoredDocument.key == key, StoredDocument.state == State.READY
         )
     )
-    if data is not None:
-        now = utcnow()
+    now = utcnow()
+    if data is not None and (read_at is None or read_at < now - READ_EVERY):
         db.session.execute(
             update(StoredDocument)
             .where(StoredDocument.key == key, StoredDocument.read_at < now - READ_EVERY)

@@ -36,7 +36,7 @@ def make(spec: Spec) -> str | None:
     db.session.commit()
     if not claimed:
         return None
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.thread_time()
     try:
         data = document.render()
     except PdfError as error:
@@ -46,11 +46,12 @@ def make(spec: Spec) -> str | None:
         message = ops.FAILED
     else:
         log.info(
-            "laid out %s %s (%s) in %.2f s, %d KB",
+            "laid out %s %s (%s) in %.2f s, %.2f s of CPU, %d KB",
             spec.kind,
             spec.ident,
             spec.zone,
             time.monotonic() - started,
+            time.thread_time() - cpu,
             len(data) // 1024,
         )
         if not ops.keep(document.key, data):

@@ -73,7 +73,8 @@ def packet(candidate_id: int):
         "packet", candidate.id, reader_zone().key, None if whole else current_user.id, guide
     )
     return _download(
-        spec,
+        # What was loaded to check access is what the packet shows: not read twice.
+        (spec, {"candidate": candidate, "submitted": submitted} if not guide else {}),
         f"{candidate.name} candidate packet{' with kit guide' if guide else ''} {today()}",
         f"the candidate packet on {candidate.name}",
         lambda: exported("packet", "candidate", candidate.id, guide=guide),
@@ -111,17 +112,19 @@ def calibration():
     )
 
 
-def _download(spec: Spec, filename: str, title: str, sent) -> Response:
+def _download(spec: Spec | tuple[Spec, dict], filename: str, title: str, sent) -> Response:
+    """`spec`, or the spec with what is loaded already of what the document shows."""
+    spec, loaded = spec if isinstance(spec, tuple) else (spec, {})
     polling = request.args.get("progress") == "1"
     try:
-        document = build(spec)
+        document = build(spec, **loaded)
     except Unavailable as error:
         if polling:
             return jsonify(state="failed", error=str(error))
         return render_error(422, str(error))
     row = _asked(document, spec, ops.find(document.key))
     if row.state is State.READY and not polling:
-        data = ops.data_of(document.key)
+        data = ops.data_of(document.key, row.read_at)
         if data is None:  # pruned a moment ago: made again
             row = _asked(document, spec, None)
         else:
