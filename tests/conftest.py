@@ -384,3 +384,23 @@ def console_errors(page) -> list[str]:
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     return errors
+
+
+@pytest.fixture
+def live_scorecard(app, live_server, users, make_question):
+    """The interviewer's scorecard on a three-question panel, and its address on the live
+    server: (panel, scorecard id, URL)."""
+    from tests.scoring import make_panel
+
+    panel = make_panel(app, make_question, [users["interviewer"]], questions=3)
+    sid = panel.scorecards[users["interviewer"].id]
+    return panel, sid, f"{live_server}/scorecards/{sid}"
+
+
+@pytest.fixture
+def signed_in(page, live_server, users):
+    """The browser page, signed in as the interviewer."""
+    from tests.browser import sign_in
+
+    sign_in(page, live_server, users["interviewer"].email)
+    return page

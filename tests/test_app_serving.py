@@ -39,23 +39,8 @@ def test_healthz_checks_redis_when_limits_live_there(app, client):
 
 @pytest.mark.browser  # a real server process, like the browser tests' live server
 def test_the_gunicorn_settings_serve_the_app(tmp_path, database_uri):
-    port = free_port()
-    env = os.environ | {
-        "HIRING_BIND": f"127.0.0.1:{port}",
-        "HIRING_WORKERS": "2",
-        "HIRING_DATABASE_URL": database_uri,
-        "HIRING_INSTANCE_PATH": str(tmp_path),
-        "HIRING_SECRET_KEY": "serving-test",
-        # Workers are replaced (as they are, more rarely, in production) while it serves.
-        "HIRING_MAX_REQUESTS": "20",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "hiring:create_app()"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    # Workers are replaced (as they are, more rarely, in production) while it serves.
+    server, port = gunicorn(tmp_path, database_uri, HIRING_MAX_REQUESTS="20")
     try:
         answer = wait_for_health(server, port)
         assert b'"database":"ok"' in answer.replace(b" ", b"")
@@ -77,6 +62,28 @@ def test_the_gunicorn_settings_serve_the_app(tmp_path, database_uri):
     assert b"Autorestarting worker" in errors
 
 
+def gunicorn(tmp_path, database_uri: str, **settings) -> tuple[subprocess.Popen, int]:
+    """The repository's gunicorn settings serving the app on a free port, two workers."""
+    port = free_port()
+    env = os.environ | {
+        "HIRING_BIND": f"127.0.0.1:{port}",
+        "HIRING_WORKERS": "2",
+        "HIRING_DATABASE_URL": database_uri,
+        "HIRING_INSTANCE_PATH": str(tmp_path),
+        "HIRING_SECRET_KEY": "serving-test",
+        **settings,
+    }
+    env.pop("HIRING_REDIS_URL", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "hiring:create_app()"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    return server, port
+
+
 def wait_for_health(server: subprocess.Popen, port: int) -> bytes:
     """/healthz's first answer, however long a busy machine takes to start the server (it
     may not die meanwhile)."""
@@ -91,23 +98,7 @@ def wait_for_health(server: subprocess.Popen, port: int) -> bytes:
 
 @pytest.mark.browser  # a real server process
 def test_the_demo_server_forks_a_task_worker_that_stops_with_it(tmp_path, database_uri):
-    port = free_port()
-    env = os.environ | {
-        "HIRING_BIND": f"127.0.0.1:{port}",
-        "HIRING_WORKERS": "2",
-        "HIRING_TASK_WORKER": "true",
-        "HIRING_DATABASE_URL": database_uri,
-        "HIRING_INSTANCE_PATH": str(tmp_path),
-        "HIRING_SECRET_KEY": "serving-test",
-    }
-    env.pop("HIRING_REDIS_URL", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "hiring:create_app()"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    server, port = gunicorn(tmp_path, database_uri, HIRING_TASK_WORKER="true")
     try:
         wait_for_health(server, port)
         answer = b""

@@ -11,7 +11,7 @@ from hiring.extensions import db
 from hiring.interviews import operations as ops
 from hiring.interviews.models import Scorecard
 from tests.browser import sign_in
-from tests.scoring import complete, make_panel
+from tests.scoring import complete
 
 pytestmark = pytest.mark.browser
 
@@ -21,19 +21,6 @@ EXPECTED = re.compile(
     r"Failed to load resource: (the server responded with a status of (400|401|409|422|503)"
     r"|net::ERR_INTERNET_DISCONNECTED|net::ERR_CONNECTION_REFUSED|net::ERR_FAILED)"
 )
-
-
-@pytest.fixture
-def scorecard(app, live_server, users, make_question):
-    panel = make_panel(app, make_question, [users["interviewer"]], questions=3)
-    sid = panel.scorecards[users["interviewer"].id]
-    return panel, sid, f"{live_server}/scorecards/{sid}"
-
-
-@pytest.fixture
-def signed_in(page, live_server, users):
-    sign_in(page, live_server, users["interviewer"].email)
-    return page
 
 
 def server_fields(browser, live_server, email, sid) -> dict:
@@ -66,9 +53,9 @@ def errors_of(*pages) -> list[str]:
 
 
 def test_a_conflict_keeps_the_focus_and_every_keystroke(
-    app, browser, context, signed_in, scorecard, live_server, users
+    app, browser, context, signed_in, live_scorecard, live_server, users
 ):
-    panel, sid, url = scorecard
+    panel, sid, url = live_scorecard
     first, second = signed_in, context.new_page()
     seen = errors_of(first, second)
     first.goto(url)
@@ -98,9 +85,9 @@ def test_a_conflict_keeps_the_focus_and_every_keystroke(
 
 
 def test_merge_both_keeps_both_tabs_text_including_words_typed_during_the_conflict(
-    app, browser, context, signed_in, scorecard, live_server, users
+    app, browser, context, signed_in, live_scorecard, live_server, users
 ):
-    panel, sid, url = scorecard
+    panel, sid, url = live_scorecard
     first, second = signed_in, context.new_page()
     first.goto(url)
     second.goto(url)
@@ -117,9 +104,9 @@ def test_merge_both_keeps_both_tabs_text_including_words_typed_during_the_confli
 
 
 def test_the_conflict_view_uses_the_forms_own_labels(
-    app, context, signed_in, scorecard, browser, live_server, users
+    app, context, signed_in, live_scorecard, browser, live_server, users
 ):
-    _, sid, url = scorecard
+    _, sid, url = live_scorecard
     first, second = signed_in, context.new_page()
     first.goto(url)
     second.goto(url)
@@ -136,9 +123,9 @@ def test_the_conflict_view_uses_the_forms_own_labels(
 
 @pytest.mark.parametrize("tabs", [2, 3])
 def test_tabs_closed_offline_each_in_its_own_field_lose_nothing(
-    app, browser, context, signed_in, scorecard, live_server, users, tabs
+    app, browser, context, signed_in, live_scorecard, live_server, users, tabs
 ):
-    panel, sid, url = scorecard
+    panel, sid, url = live_scorecard
     pages = [signed_in] + [context.new_page() for _ in range(tabs - 1)]
     for page in pages:
         page.goto(url)
@@ -162,9 +149,9 @@ def test_tabs_closed_offline_each_in_its_own_field_lose_nothing(
 
 @pytest.mark.parametrize("tabs", [2, 3])
 def test_tabs_closed_offline_in_the_same_field_are_offered_not_dropped(
-    app, browser, context, signed_in, scorecard, live_server, users, tabs
+    app, browser, context, signed_in, live_scorecard, live_server, users, tabs
 ):
-    panel, sid, url = scorecard
+    panel, sid, url = live_scorecard
     pages = [signed_in] + [context.new_page() for _ in range(tabs - 1)]
     for page in pages:
         page.goto(url)
@@ -193,9 +180,9 @@ def test_tabs_closed_offline_in_the_same_field_are_offered_not_dropped(
 
 
 def test_an_unreachable_server_is_not_called_offline(
-    app, browser, context, signed_in, scorecard, live_server, users
+    app, browser, context, signed_in, live_scorecard, live_server, users
 ):
-    panel, sid, url = scorecard
+    panel, sid, url = live_scorecard
     page = signed_in
     page.goto(url)
     page.route("**/save", lambda route: route.fulfill(status=503, body="Service Unavailable"))
@@ -217,9 +204,9 @@ def test_an_unreachable_server_is_not_called_offline(
 
 
 def test_text_typed_after_a_submit_elsewhere_is_kept_and_offered_after_an_amendment(
-    app, browser, signed_in, scorecard, live_server, users
+    app, browser, signed_in, live_scorecard, live_server, users
 ):
-    panel, sid, url = scorecard
+    panel, sid, url = live_scorecard
     page = signed_in
     page.goto(url)
     notes(page).fill("Saved before the scorecard was submitted elsewhere.")
@@ -254,9 +241,9 @@ def test_text_typed_after_a_submit_elsewhere_is_kept_and_offered_after_an_amendm
 
 
 def test_signing_in_again_returns_that_tab_to_the_scorecard_and_sends_the_text(
-    app, browser, context, signed_in, scorecard, live_server, users
+    app, browser, context, signed_in, live_scorecard, live_server, users
 ):
-    panel, sid, url = scorecard
+    panel, sid, url = live_scorecard
     page = signed_in
     page.goto(url)
     context.clear_cookies()
@@ -279,9 +266,9 @@ def test_signing_in_again_returns_that_tab_to_the_scorecard_and_sends_the_text(
 
 
 def test_text_the_server_cleans_is_shown_as_stored(
-    app, browser, signed_in, scorecard, live_server, users
+    app, browser, signed_in, live_scorecard, live_server, users
 ):
-    panel, sid, url = scorecard
+    panel, sid, url = live_scorecard
     page = signed_in
     page.goto(url)
     notes(page).fill("Pasted\u0000 text")

@@ -14,23 +14,10 @@ from hiring.extensions import db
 from hiring.interviews import operations as ops
 from hiring.interviews.models import Scorecard
 from tests.browser import sign_in
-from tests.scoring import complete, make_panel
+from tests.scoring import complete
 from tests.test_interviews_browser_lossless import notes, server_fields, state
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def scorecard(app, live_server, users, make_question):
-    panel = make_panel(app, make_question, [users["interviewer"]], questions=3)
-    sid = panel.scorecards[users["interviewer"].id]
-    return panel, sid, f"{live_server}/scorecards/{sid}"
-
-
-@pytest.fixture
-def signed_in(page, live_server, users):
-    sign_in(page, live_server, users["interviewer"].email)
-    return page
 
 
 def summary(page):
@@ -53,9 +40,9 @@ def conflict_between(first, second, url, mine="Q's summary, typed in the older t
 
 @pytest.mark.parametrize("how", ["reload", "close and open again"])
 def test_an_undecided_conflict_survives_its_tab_and_overwrites_nothing(
-    app, browser, context, signed_in, scorecard, live_server, users, how
+    app, browser, context, signed_in, live_scorecard, live_server, users, how
 ):
-    _, sid, url = scorecard
+    _, sid, url = live_scorecard
     p, q = signed_in, context.new_page()
     conflict_between(p, q, url)
     if how == "reload":
@@ -82,9 +69,9 @@ def test_an_undecided_conflict_survives_its_tab_and_overwrites_nothing(
 
 
 def test_a_phone_closed_with_an_undecided_conflict_offers_it_when_opened_again(
-    app, browser, signed_in, scorecard, live_server, users
+    app, browser, signed_in, live_scorecard, live_server, users
 ):
-    _, sid, url = scorecard
+    _, sid, url = live_scorecard
     laptop = signed_in
     phone_device = browser.new_context(viewport={"width": 390, "height": 844})
     try:
@@ -121,18 +108,26 @@ def fill_and_save(app, panel, sid, *, except_key):
         db.session.commit()
 
 
-def test_a_submit_offers_to_include_another_tabs_unsent_text(
-    app, browser, context, signed_in, scorecard, live_server, users
-):
-    panel, sid, url = scorecard
-    key = f"item:{panel.items[1]}:notes"
-    fill_and_save(app, panel, sid, except_key=key)
+def submitting_beside_another_tab(app, context, page, live_scorecard):
+    """All is filled in but Q2's notes, which another tab holds unsent; this tab opens
+    the submit's confirmation. Returns the other tab, its text and the dialog."""
+    panel, sid, url = live_scorecard
+    fill_and_save(app, panel, sid, except_key=f"item:{panel.items[1]}:notes")
     other, held = other_tab_holding_unsent_notes(context, url, panel)
-    page = signed_in
     page.goto(url)
     page.get_by_role("button", name="Submit scorecard…").click()
     dialog = page.locator("[data-submit-confirm]")
     expect(dialog).to_be_visible()
+    return other, held, dialog
+
+
+def test_a_submit_offers_to_include_another_tabs_unsent_text(
+    app, browser, context, signed_in, live_scorecard, live_server, users
+):
+    panel, sid, url = live_scorecard
+    key = f"item:{panel.items[1]}:notes"
+    page = signed_in
+    other, held, dialog = submitting_beside_another_tab(app, context, page, live_scorecard)
     expect(dialog.locator("[data-others]")).to_contain_text(
         f"Q2 · Notes: what the candidate said and did: {len(held)} characters"
     )
@@ -149,16 +144,12 @@ def test_a_submit_offers_to_include_another_tabs_unsent_text(
 
 
 def test_a_submit_without_the_other_tabs_text_strands_it_for_the_amendment(
-    app, browser, context, signed_in, scorecard, live_server, users
+    app, browser, context, signed_in, live_scorecard, live_server, users
 ):
-    panel, sid, url = scorecard
+    panel, sid, url = live_scorecard
     key = f"item:{panel.items[1]}:notes"
-    fill_and_save(app, panel, sid, except_key=key)
-    other, held = other_tab_holding_unsent_notes(context, url, panel)
     page = signed_in
-    page.goto(url)
-    page.get_by_role("button", name="Submit scorecard…").click()
-    dialog = page.locator("[data-submit-confirm]")
+    other, held, dialog = submitting_beside_another_tab(app, context, page, live_scorecard)
     dialog.get_by_label("Include it in this submission").uncheck()
     dialog.get_by_role("button", name="Submit and lock").click()
     expect(badge(page)).to_have_text("Submitted")
@@ -178,8 +169,8 @@ def test_a_submit_without_the_other_tabs_text_strands_it_for_the_amendment(
     assert fields[key] == held
 
 
-def test_typing_steadily_is_sent_at_least_every_two_seconds(signed_in, scorecard):
-    _, _, url = scorecard
+def test_typing_steadily_is_sent_at_least_every_two_seconds(signed_in, live_scorecard):
+    _, _, url = live_scorecard
     page = signed_in
     page.clock.install()
     page.goto(url)
@@ -199,9 +190,9 @@ def test_typing_steadily_is_sent_at_least_every_two_seconds(signed_in, scorecard
 
 
 def test_a_conflict_appears_at_its_field_without_moving_the_line_being_typed(
-    app, browser, context, signed_in, scorecard, live_server, users
+    app, browser, context, signed_in, live_scorecard, live_server, users
 ):
-    panel, _, url = scorecard
+    panel, _, url = live_scorecard
     first, second = signed_in, context.new_page()
     first.goto(url)
     second.goto(url)
@@ -226,9 +217,9 @@ def test_a_conflict_appears_at_its_field_without_moving_the_line_being_typed(
 
 
 def test_merge_both_keeps_the_lines_both_sides_share_once(
-    app, browser, context, signed_in, scorecard, live_server, users
+    app, browser, context, signed_in, live_scorecard, live_server, users
 ):
-    _, sid, url = scorecard
+    _, sid, url = live_scorecard
     first, second = signed_in, context.new_page()
     first.goto(url)
     second.goto(url)
@@ -243,8 +234,8 @@ def test_merge_both_keeps_the_lines_both_sides_share_once(
     )
 
 
-def test_a_hung_server_is_named_within_seconds(signed_in, scorecard):
-    _, _, url = scorecard
+def test_a_hung_server_is_named_within_seconds(signed_in, live_scorecard):
+    _, _, url = live_scorecard
     page = signed_in
     page.clock.install()
     page.goto(url)
@@ -258,9 +249,9 @@ def test_a_hung_server_is_named_within_seconds(signed_in, scorecard):
 
 
 def test_the_timer_reaches_another_device_within_seconds(
-    browser, signed_in, scorecard, live_server, users
+    browser, signed_in, live_scorecard, live_server, users
 ):
-    _, _, url = scorecard
+    _, _, url = live_scorecard
     laptop = signed_in
     laptop.goto(url)
     other = browser.new_context()
@@ -280,9 +271,9 @@ def test_the_timer_reaches_another_device_within_seconds(
 
 
 def test_submit_checks_before_it_confirms_and_a_refusal_leaves_no_form_to_resend(
-    app, signed_in, scorecard, live_server
+    app, signed_in, live_scorecard, live_server
 ):
-    panel, sid, url = scorecard
+    panel, sid, url = live_scorecard
     page = signed_in
     page.goto(url)
     notes(page).fill("Only the first question's notes.")

@@ -39,9 +39,34 @@ class Fact(NamedTuple):
     submitted_at: datetime
 
 
+class _Judged:
+    """What a rater's figures say of them: a share not assessed, whether they share too
+    few ratings to judge, and their leaning in a word. Needs ratings, not_assessed,
+    shared and leaning."""
+
+    @property
+    def not_assessed_share(self) -> float | None:
+        total = self.ratings + self.not_assessed
+        return self.not_assessed / total if total else None
+
+    @property
+    def few_shared(self) -> bool:
+        return self.shared < FEW_SHARED
+
+    @property
+    def label(self) -> str:
+        if self.leaning is None or self.few_shared:
+            return "—"
+        if self.leaning >= LEANING:
+            return "Lenient"
+        if self.leaning <= -LEANING:
+            return "Severe"
+        return "In line"
+
+
 @dataclass
-class Rater:
-    """One interviewer's figures."""
+class Rater(_Judged):
+    """One interviewer's figures, with the ratings they come from."""
 
     id: int
     name: str
@@ -64,27 +89,8 @@ class Rater:
         return mean_counted(Counter(self.differences).items())
 
     @property
-    def not_assessed_share(self) -> float | None:
-        total = self.ratings + self.not_assessed
-        return self.not_assessed / total if total else None
-
-    @property
     def median_hours(self) -> float | None:
         return median(self.hours) if self.hours else None
-
-    @property
-    def few_shared(self) -> bool:
-        return self.shared < FEW_SHARED
-
-    @property
-    def label(self) -> str:
-        if self.leaning is None or self.few_shared:
-            return "—"
-        if self.leaning >= LEANING:
-            return "Lenient"
-        if self.leaning <= -LEANING:
-            return "Severe"
-        return "In line"
 
     def figures(self) -> "RaterFigures":
         """The rater's figures, without the ratings they come from: what pages show and
@@ -104,7 +110,7 @@ class Rater:
 
 
 @dataclass(frozen=True)
-class RaterFigures:
+class RaterFigures(_Judged):
     """One interviewer's figures as pages show them (and as they are kept)."""
 
     id: int
@@ -117,25 +123,6 @@ class RaterFigures:
     scale: int
     median_hours: float | None
     flags: list[str]
-
-    @property
-    def not_assessed_share(self) -> float | None:
-        total = self.ratings + self.not_assessed
-        return self.not_assessed / total if total else None
-
-    @property
-    def few_shared(self) -> bool:
-        return self.shared < FEW_SHARED
-
-    @property
-    def label(self) -> str:
-        if self.leaning is None or self.few_shared:
-            return "—"
-        if self.leaning >= LEANING:
-            return "Lenient"
-        if self.leaning <= -LEANING:
-            return "Severe"
-        return "In line"
 
     def to_json(self) -> dict:
         return {**self.__dict__, "distribution": list(self.distribution.items())}

@@ -224,6 +224,19 @@ def decision(candidate_id: int):
     return redirect(url_for(".debrief", candidate_id=candidate.id, _anchor="decision"))
 
 
+def _page_of(items: list, per_page: int) -> interviews.Page:
+    """The page of `items` the request asks for (the last one past the end)."""
+    number = min(inputs.page_arg(), max(1, -(-len(items) // per_page)))
+    start = (number - 1) * per_page
+    return interviews.Page(
+        items[start : start + per_page],
+        number,
+        per_page,
+        has_next=start + per_page < len(items),
+        total=len(items),
+    )
+
+
 def _date_arg(name: str) -> date | None:
     try:
         return date.fromisoformat(request.args.get(name, "")[:10])
@@ -301,16 +314,7 @@ def compare_kit(kit_id: int, fmt: str):
         exported("comparison", "kit", kit.id, format="json")
         return response
     # Sorted over every candidate, shown a page at a time: a kit may have thousands.
-    per_page = current_app.config["COMPARE_PER_PAGE"]
-    number = min(inputs.page_arg(), max(1, -(-len(rows) // per_page)))
-    start = (number - 1) * per_page
-    page = interviews.Page(
-        rows[start : start + per_page],
-        number,
-        per_page,
-        has_next=start + per_page < len(rows),
-        total=len(rows),
-    )
+    page = _page_of(rows, current_app.config["COMPARE_PER_PAGE"])
     return render_template(
         "debrief/compare.html",
         kit=kit,
@@ -377,16 +381,7 @@ def calibration(fmt: str):
     # A page of interviewers at a time, those who stand out first: a company may have
     # hundreds (the CSV, JSON and PDF hold them all).
     ordered = sorted(people, key=lambda r: not r.flags)
-    per_page = current_app.config["CALIBRATION_PER_PAGE"]
-    number = min(inputs.page_arg(), max(1, -(-len(ordered) // per_page)))
-    start = (number - 1) * per_page
-    page = interviews.Page(
-        ordered[start : start + per_page],
-        number,
-        per_page,
-        has_next=start + per_page < len(ordered),
-        total=len(ordered),
-    )
+    page = _page_of(ordered, current_app.config["CALIBRATION_PER_PAGE"])
     return render_template(
         "debrief/calibration.html",
         page=page,

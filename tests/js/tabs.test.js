@@ -3,36 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { STALE_MS, TabStore } from "../../static/js/scorecard/tabs.js";
-
-class MemoryStorage {
-  constructor() { this.map = new Map(); }
-  get length() { return this.map.size; }
-  key(i) { return [...this.map.keys()][i] ?? null; }
-  getItem(k) { return this.map.has(k) ? this.map.get(k) : null; }
-  setItem(k, v) { this.map.set(k, String(v)); }
-  removeItem(k) { this.map.delete(k); }
-}
-
-// Web Locks as the browser grants them: a held name is not available to anyone else.
-class Locks {
-  constructor() { this.held = new Set(); }
-  async request(name, options, callback) {
-    if (typeof options === "function") { callback = options; options = {}; }
-    if (this.held.has(name)) {
-      if (options.ifAvailable) return callback(null);
-      throw new Error("this fake does not queue");
-    }
-    this.held.add(name);
-    const result = callback({ name });
-    if (result && typeof result.then === "function") {
-      result.then(() => this.held.delete(name));
-      return undefined;
-    }
-    this.held.delete(name);
-    return result;
-  }
-  release(name) { this.held.delete(name); }
-}
+import { Locks, MemoryStorage } from "./world.js";
 
 const entry = (text) => ({ base: 1, pending: { "item:1:notes": text }, origin: { "item:1:notes": "" } });
 

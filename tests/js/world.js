@@ -75,6 +75,9 @@ export class Locks {
     this.held.delete(name);
     return result;
   }
+
+  /** What closing the tab that holds `name` does. */
+  release(name) { this.held.delete(name); }
 }
 
 /** The server's side of one scorecard, as hiring/interviews/operations.py keeps it. */
