@@ -38,6 +38,7 @@ from hiring.interviews.views import bp as interviews_bp
 from hiring.interviews.views import scorecards_bp
 from hiring.kits.views import bp as kits_bp
 from hiring.main.views import bp as main_bp
+from hiring.openings.views import bp as openings_bp
 from hiring.questions.models import Tier
 from hiring.questions.views import bp as questions_bp
 
@@ -54,6 +55,7 @@ NAV_ITEMS = [
         security.MANAGERS,
         ("interviews.", "debrief.debrief", "debrief.decision"),
     ),
+    ("openings.index", "Openings", security.MANAGERS, ("openings.", "debrief.application")),
     ("kits.index", "Kits", security.MANAGERS, ("kits.", "debrief.compare")),
     ("questions.index", "Question bank", security.EVERYONE, ("questions.",)),
     (
@@ -118,6 +120,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(questions_bp)
     app.register_blueprint(kits_bp)
+    app.register_blueprint(openings_bp)
     app.register_blueprint(interviews_bp)
     app.register_blueprint(scorecards_bp)
     app.register_blueprint(debrief_bp)

@@ -11,11 +11,14 @@ from hiring.auth.operations import create_user, find_user
 from hiring.auth.passwords import hash_password, verify_password
 from hiring.debrief.models import Decision
 from hiring.extensions import db, utcnow
+from hiring.interviews import applications
 from hiring.interviews import operations as scoring
-from hiring.interviews.models import Candidate, Scorecard
+from hiring.interviews.models import Application, Candidate, Interview, Scorecard
 from hiring.interviews.operations import save_candidate, schedule
 from hiring.kits import operations as kits
 from hiring.kits.models import Kit
+from hiring.openings import operations as openings
+from hiring.openings.models import Opening, OpeningStatus, TeamRole
 from hiring.questions.operations import find_question, import_batch
 
 STARTER_BANK = Path(__file__).parent / "questions" / "starter_bank.json"
@@ -46,6 +49,7 @@ def load() -> list[tuple[str, str, str]]:
     load_starter_bank()
     load_demo_kits()
     load_demo_interviews()
+    load_demo_openings()
     return logins
 
 
@@ -540,3 +544,189 @@ def _fill(scorecard: Scorecard, version, part: dict) -> None:
             changes,
             current_app.config["NOTE_MAX_CHARS"],
         )
+
+
+# Openings. The support role's plan: three stages, each must-have the focus of two
+# interviews (the coverage is clean); the candidates above sit at the scenario interview
+# they had, one hired, one rejected, one moved on; two new ones at the phone screen.
+# The nurse role opened with a gap its team accepted; a senior support role is a draft
+# copied from the first.
+SUPPORT_ATTRIBUTES = [
+    ("Empathy with customers", "Customer care", True),
+    ("Ownership and reliability", "Ways of working", True),
+    ("Problem diagnosis", "Skills", True),
+    ("Clear written communication", "Skills", False),
+    ("Collaboration and communication", "Ways of working", False),
+    ("Composure under pressure", "Customer care", False),
+]
+SUPPORT_PLAN = [
+    ("Phone screen", "Phone screen", 30, 1, [0, 1, 3]),
+    ("Scenario interview", "Scenario interview", 45, 2, [0, 2, 4, 5]),
+    ("Team conversation", "Team conversation", 45, 2, [1, 2, 4]),
+]
+# Where the stories' candidates are: (stage index, then a move, with its reason).
+SUPPORT_PLACES = {
+    "Priya Raman": (2, "hire", ""),
+    "Tomás Alvarez": (1, "reject", "Did not meet a must-have"),
+    "Wei Chen": (1, "advance", ""),
+}
+NEW_APPLICANTS = [("Lena Fischer", "Careers page"), ("Omar Haddad", "Referral")]
+
+
+def load_demo_openings() -> None:
+    """The demo openings, once (an opening of the same title is left as it is)."""
+    manager, ira, sam = (find_user(e) for e in (MORGAN, IRA, SAM))
+    support_title = DEMO_KITS[0]["role"]
+    if db.session.scalar(select(Opening).where(Opening.title == support_title)) is None:
+        support = _support_opening(support_title, manager, ira, sam)
+        _support_candidates(support, manager)
+        openings.create(
+            title="Senior customer support specialist",
+            team="Customer support",
+            location="Lisbon · hybrid",
+            description="Leads the weekend rota; the support plan, copied to adjust.",
+            user=manager,
+            template=support,
+        )
+    nurse_title = DEMO_KITS[1]["role"]
+    if db.session.scalar(select(Opening).where(Opening.title == nurse_title)) is None:
+        _nurse_opening(nurse_title, manager, ira)
+    db.session.flush()
+
+
+def _opening(title: str, manager, **details) -> Opening:
+    opening = openings.create(title=title, user=manager, **details)
+    db.session.flush()
+    return opening
+
+
+def _kit_version(title: str):
+    return db.session.scalar(select(Kit).where(Kit.title == title)).versions[0]
+
+
+def _support_opening(title: str, manager, ira, sam) -> Opening:
+    opening = _opening(
+        title,
+        manager,
+        team="Customer support",
+        location="Lisbon · hybrid",
+        headcount=2,
+        description="Answers customers by chat and e-mail; owns each case to its end.",
+    )
+    openings.set_team(
+        opening,
+        opening.version,
+        {TeamRole.HIRING_MANAGER: [manager], TeamRole.INTERVIEWER: [ira, sam]},
+    )
+    version = _kit_version(DEMO_KITS[0]["title"])
+    by_name = {kc.display_name: kc.competency for kc in version.competencies}
+    attributes = [
+        openings.add_attribute(opening, opening.version, by_name[name], category, must)
+        for name, category, must in SUPPORT_ATTRIBUTES
+    ]
+    for stage_name, title_, minutes, panel, focus in SUPPORT_PLAN:
+        stage = openings.add_stage(opening, opening.version, stage_name)
+        openings.add_planned(
+            stage,
+            opening.version,
+            title=title_,
+            kit_version=version,
+            duration=minutes,
+            panel_size=panel,
+            focus=[attributes[n] for n in focus],
+        )
+    openings.set_status(opening, opening.version, OpeningStatus.OPEN)
+    return opening
+
+
+def _support_candidates(opening: Opening, manager) -> None:
+    scenario = opening.stages[1].interviews[0]
+    for story in DEMO_STORIES:
+        candidate = db.session.scalar(select(Candidate).where(Candidate.name == story["name"]))
+        if candidate is None or candidate.applications:
+            continue
+        application = applications.apply(candidate, opening, manager)
+        application.applied_at = candidate.created_at
+        for interview in db.session.scalars(
+            select(Interview).where(Interview.candidate_id == candidate.id)
+        ):
+            interview.application, interview.planned = application, scenario
+        _move(application, manager, "advance")
+        db.session.execute(
+            Decision.__table__.update()
+            .where(Decision.candidate_id == candidate.id)
+            .values(application_id=application.id)
+        )
+        place = SUPPORT_PLACES.get(story["name"])
+        if place is None:
+            continue
+        stage, action, reason = place
+        if action == "hire":
+            _move(application, manager, "advance")
+        _move(application, manager, action, reason)
+    for name, source in NEW_APPLICANTS:
+        if db.session.scalar(select(Candidate).where(Candidate.name == name)) is None:
+            candidate = save_candidate(
+                Candidate(), name=name, email="", role=opening.title, source=source, notes=""
+            )
+            applications.apply(candidate, opening, manager)
+
+
+def _move(application: Application, user, action: str, reason: str = "") -> None:
+    db.session.flush()
+    applications.move(
+        application,
+        action,
+        user,
+        seen_stage_id=application.stage_id,
+        seen_status=application.status.value,
+        reason=reason,
+    )
+    db.session.flush()
+
+
+def _nurse_opening(title: str, manager, ira) -> None:
+    opening = _opening(
+        title,
+        manager,
+        team="Surgical ward",
+        location="City hospital",
+        headcount=3,
+        description="Day and night shifts on a 28-bed surgical ward.",
+    )
+    openings.set_team(
+        opening, opening.version, {TeamRole.HIRING_MANAGER: [manager], TeamRole.INTERVIEWER: [ira]}
+    )
+    version = _kit_version(DEMO_KITS[1]["title"])
+    attributes = [
+        openings.add_attribute(
+            opening, opening.version, kc.competency, "Clinical" if n < 2 else "Team", n < 3
+        )
+        for n, kc in enumerate(version.competencies)
+    ]
+    screen = openings.add_stage(opening, opening.version, "Screening call")
+    openings.add_planned(
+        screen,
+        opening.version,
+        title="Screening call",
+        kit_version=version,
+        duration=30,
+        panel_size=1,
+        focus=attributes[:2],
+    )
+    clinical = openings.add_stage(opening, opening.version, "Clinical interview")
+    openings.add_planned(
+        clinical,
+        opening.version,
+        title="Clinical interview",
+        kit_version=version,
+        duration=60,
+        panel_size=2,
+        focus=attributes,
+    )
+    # The third must-have is the focus of one interview only: opened with the gap named.
+    openings.set_status(opening, opening.version, OpeningStatus.OPEN, open_anyway=True)
+    candidate = save_candidate(
+        Candidate(), name="Noor Haddad", email="", role=title, source="Careers page", notes=""
+    )
+    applications.apply(candidate, opening, manager)

@@ -11,21 +11,26 @@ from hiring.documents.models import StoredDocument
 from hiring.interviews import search as candidate_search  # noqa: F401  its index's DDL events
 from hiring.interviews import tasks as interview_tasks  # noqa: F401  reminders
 from hiring.interviews.models import (
+    Application,
     Candidate,
     Interview,
     ItemNote,
+    Move,
     Rating,
     Scorecard,
     ScorecardRevision,
 )
 from hiring.kits.models import Kit, KitCompetency, KitItem, KitSection, KitVersion, ScalePoint
 from hiring.mail import OutgoingMail
+from hiring.openings.models import Attribute, Member, Opening, PlannedInterview, Stage
 from hiring.questions import search  # noqa: F401  the search index's DDL events
 from hiring.questions.models import AnswerTier, Competency, CompetencyAnchor, PrepTip, Question, Tag
 from hiring.tasks import QueueWorker
 
 __all__ = [
     "AnswerTier",
+    "Application",
+    "Attribute",
     "AuditEvent",
     "Candidate",
     "Competency",
@@ -39,7 +44,11 @@ __all__ = [
     "KitItem",
     "KitSection",
     "KitVersion",
+    "Member",
+    "Move",
+    "Opening",
     "OutgoingMail",
+    "PlannedInterview",
     "PrepTip",
     "QueueWorker",
     "Question",
@@ -48,6 +57,7 @@ __all__ = [
     "ScalePoint",
     "Scorecard",
     "ScorecardRevision",
+    "Stage",
     "StoredDocument",
     "StoredFigures",
     "Tag",

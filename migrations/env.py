@@ -43,9 +43,24 @@ def run_migrations_online() -> None:
     conf_args.setdefault("include_name", not_in_models)
 
     with target_db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a table by copying it and dropping the old one; with foreign
+            # keys on, the drop cascades (dropping interviews would delete every
+            # scorecard). SQLite's own procedure: keys off outside the transaction, then
+            # check them before committing.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # SQLAlchemy began a transaction: end it, keys stay off
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"The migration broke foreign keys: {broken[:5]}")
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -15,9 +15,12 @@ from hiring import create_app
 from hiring.auth.models import Role, User
 from hiring.auth.operations import create_user
 from hiring.extensions import db, utcnow
+from hiring.interviews import applications
 from hiring.interviews.models import Candidate
 from hiring.interviews.operations import schedule
 from hiring.kits import operations as kit_ops
+from hiring.openings import operations as opening_ops
+from hiring.openings.models import Opening, OpeningStatus
 from hiring.questions.models import Competency, Question, Tier
 from hiring.questions.operations import upsert_question
 from hiring.questions.parsing import QuestionData, TierData
@@ -316,7 +319,18 @@ def world(app, make_user, make_question) -> World:
         kit_ops.publish(version)
         candidate = Candidate(name="World candidate")
         db.session.add(candidate)
-        interview = schedule(candidate, version, utcnow(), [db.session.get(User, other.id)])
+        manager = create_user("world-manager@example.com", "World manager", Role.MANAGER, "pw")
+        opening = world_opening(version, manager)
+        application = applications.apply(candidate, opening, manager)
+        planned = opening.stages[0].interviews[0]
+        interview = schedule(
+            candidate,
+            version,
+            utcnow(),
+            [db.session.get(User, other.id)],
+            application=application,
+            planned=planned,
+        )
         db.session.commit()
         ids = {
             "candidate_id": candidate.id,
@@ -328,11 +342,38 @@ def world(app, make_user, make_question) -> World:
             "item_id": item.id,
             "kc_id": version.competencies[0].id,
             "which": "overdue",
+            "opening_id": opening.id,
+            "stage_id": planned.stage_id,
+            "planned_id": planned.id,
+            "attribute_id": opening.attributes[0].id,
+            "application_id": application.id,
         }
     return World(
         app,
         {"user_id": other.id, "question_id": question_id, "competency_id": competency_id} | ids,
     )
+
+
+def world_opening(version, manager) -> Opening:
+    """An open opening over a published kit version: every competency the kit rates a
+    must-have attribute, one stage of one planned interview focused on them all."""
+    opening = opening_ops.create(title="World opening", user=manager)
+    attributes = [
+        opening_ops.add_attribute(opening, opening.version, kc.competency, "Skills", True)
+        for kc in version.competencies
+    ]
+    stage = opening_ops.add_stage(opening, opening.version, "Interview")
+    opening_ops.add_planned(
+        stage,
+        opening.version,
+        title="The interview",
+        kit_version=version,
+        duration=None,
+        panel_size=1,
+        focus=attributes,
+    )
+    opening_ops.set_status(opening, opening.version, OpeningStatus.OPEN, open_anyway=True)
+    return opening
 
 
 class QueryCounter:

@@ -130,6 +130,52 @@ TABLE = {
         {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200},
     ),
     "scorecards.remind": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
+    "openings.index": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    "openings.new": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    "openings.edit": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    "openings.opening": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    "openings.pipeline_list": (
+        "GET",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200},
+    ),
+    "openings.planned": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    # Forged empty forms: refused with a message, back to the opening.
+    "openings.status": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
+    "openings.attribute_add": (
+        "POST",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302},
+    ),
+    "openings.attribute_change": (
+        "POST",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302},
+    ),
+    "openings.attribute_delete": (
+        "POST",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302},
+    ),
+    "openings.stage_add": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
+    "openings.stage_change": (
+        "POST",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302},
+    ),
+    "openings.stage_delete": (
+        "POST",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302},
+    ),
+    "openings.planned_delete": (
+        "POST",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302},
+    ),
+    "interviews.apply": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
+    "interviews.application_move": (
+        "POST",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302},
+    ),
+    "debrief.application": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
+    "debrief.application_decision": (
+        "POST",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302},
+    ),
     # Last: they delete the world's question and candidate.
     "questions.delete": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
     "interviews.candidate_delete": (

@@ -205,3 +205,45 @@ def one_line(text: str, limit: int = 140) -> str:
     if len(line) <= limit:
         return line
     return line[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+@dataclass
+class AttributeRow:
+    """One attribute of an opening's scorecard, with every rating of it on the
+    application's scorecards (one row per scale), and the plan's interviews that focus
+    on it."""
+
+    name: str
+    category: str
+    must_have: bool
+    rows: list[CompetencyRow]
+    focused_by: list[str]
+
+    @property
+    def gap(self) -> bool:
+        """Nobody has rated it yet ("not assessed" is not an assessment)."""
+        return not any(row.ratings for row in self.rows)
+
+
+def rollup(opening, scorecards: list[Scorecard]) -> tuple[list[AttributeRow], list[CompetencyRow]]:
+    """The application's ratings by the opening's attributes, must-haves first; and the
+    ratings of competencies the scorecard does not ask for, apart."""
+    rows = aggregate(scorecards)
+    by_competency: dict[int, list[CompetencyRow]] = {}
+    for row in rows:
+        by_competency.setdefault(row.competency_id, []).append(row)
+    attributes = sorted(opening.attributes, key=lambda a: (not a.must_have, a.position))
+    asked = {a.competency_id for a in attributes}
+    return (
+        [
+            AttributeRow(
+                a.name,
+                a.category,
+                a.must_have,
+                by_competency.get(a.competency_id, []),
+                [p.title for p in opening.planned if a in p.focus],
+            )
+            for a in attributes
+        ],
+        [row for row in rows if row.competency_id not in asked],
+    )

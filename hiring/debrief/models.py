@@ -19,6 +19,10 @@ class Decision(db.Model):
     candidate_id: Mapped[int] = mapped_column(
         ForeignKey("candidates.id", ondelete="CASCADE"), index=True
     )
+    # The application it decides (None: a decision from before openings existed).
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
     # One of the team's labels (HIRING_DECISION_LABELS) when it was recorded.
     outcome: Mapped[str] = mapped_column(CleanString(60))
     rationale: Mapped[str] = mapped_column(CleanText)

@@ -6,11 +6,19 @@ from hiring.debrief.models import Decision
 from hiring.debrief.queries import decisions
 from hiring.domain import DomainError, Kind
 from hiring.extensions import db, utcnow
-from hiring.interviews.models import Candidate
+from hiring.interviews.models import Application, Candidate
 
 
-def decide(candidate: Candidate, outcome: str, rationale: str, user, labels: list[str]) -> Decision:
-    """Record a decision on the candidate; the earlier ones stay as its history."""
+def decide(
+    candidate: Candidate,
+    outcome: str,
+    rationale: str,
+    user,
+    labels: list[str],
+    application: Application | None = None,
+) -> Decision:
+    """Record a decision on the candidate (on one application of theirs, when given); the
+    earlier ones stay as its history."""
     errors = {}
     if outcome not in labels:
         errors["outcome"] = "Choose one of the team's outcomes."
@@ -21,6 +29,7 @@ def decide(candidate: Candidate, outcome: str, rationale: str, user, labels: lis
     previous = decisions(candidate.id)
     decision = Decision(
         candidate_id=candidate.id,
+        application_id=application.id if application else None,
         outcome=outcome,
         rationale=rationale.strip(),
         decided_by_id=user.id,
@@ -36,5 +45,6 @@ def decide(candidate: Candidate, outcome: str, rationale: str, user, labels: lis
         candidate.id,
         outcome=outcome,
         previous=previous[-1].outcome if previous else None,
+        **({"application": application.id} if application else {}),
     )
     return decision

@@ -29,6 +29,16 @@ def decisions(candidate_id: int) -> list[Decision]:
     ).all()
 
 
+def application_decisions(application_id: int) -> list[Decision]:
+    """An application's decisions, oldest first: the last is in force."""
+    return db.session.scalars(
+        select(Decision)
+        .where(Decision.application_id == application_id)
+        .options(joinedload(Decision.decided_by))
+        .order_by(Decision.decided_at, Decision.id)
+    ).all()
+
+
 def _held_with_kit(stmt, kit_id: int | None):
     """`stmt` on scorecards, narrowed to interviews held (not cancelled) with the kit (with
     any kit for None)."""

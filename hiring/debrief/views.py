@@ -20,7 +20,7 @@ from hiring import inputs
 from hiring.audit.operations import exported
 from hiring.config import labels as listed
 from hiring.debrief import figures, queries
-from hiring.debrief.aggregate import aggregate, by_question, one_line, progress, tally
+from hiring.debrief.aggregate import aggregate, by_question, one_line, progress, rollup, tally
 from hiring.debrief.compare import SORTS, UNDECIDED, assemble, sort_rows
 from hiring.debrief.exports import csv_response
 from hiring.debrief.forms import DecisionForm
@@ -28,7 +28,8 @@ from hiring.debrief.operations import decide
 from hiring.domain import DomainError
 from hiring.extensions import db, utcnow
 from hiring.interviews import queries as interviews
-from hiring.interviews.models import Candidate, Recommendation
+from hiring.interviews.forms import ApplicationMoveForm
+from hiring.interviews.models import REJECT_REASONS, Candidate, Recommendation, ScorecardState
 from hiring.kits.models import Kit
 from hiring.security import EVERYONE, MANAGERS, allow
 
@@ -222,6 +223,109 @@ def decision(candidate_id: int):
         db.session.commit()
         flash(f"Decision recorded: {form.outcome.data}.", "success")
     return redirect(url_for(".debrief", candidate_id=candidate.id, _anchor="decision"))
+
+
+def _application(application_id: int):
+    """The application, the reader's access to its candidate (independence is per
+    candidate, across applications), and its submitted scorecards open to the reader."""
+    application = db.first_or_404(interviews.application(application_id))
+    access = interviews.loaded_access(current_user, application.candidate)
+    if not access.may_open_candidate():
+        abort(403)
+    mine = {i.id for i in application.candidate.interviews if i.application_id == application.id}
+    readable = [
+        s
+        for s in access.readable(interviews.submitted_with_content(application.candidate_id))
+        if s.interview_id in mine
+    ]
+    return application, access, readable
+
+
+@bp.get("/applications/<int:application_id>")
+@allow(MANAGERS)
+def application(application_id: int):
+    """An application: where it is in the plan, what to schedule next, the roll-up of
+    every stage's ratings by the opening's attributes, the decision and the history."""
+    application, access, readable = _application(application_id)
+    opening = application.opening
+    held = [i for i in application.candidate.interviews if i.application_id == application.id]
+    by_planned: dict[int, list] = {}
+    for interview in held:
+        if interview.planned_interview_id:
+            by_planned.setdefault(interview.planned_interview_id, []).append(interview)
+    attributes, others = rollup(opening, readable)
+    decision_open = access.may_read_decision()
+    move_form = ApplicationMoveForm()
+    move_form.reason.choices = [("", "Choose a reason…")] + [(r, r) for r in REJECT_REASONS]
+    stages = list(opening.stages)
+    at = stages.index(application.stage) if application.stage in stages else -1
+    return render_template(
+        "debrief/application.html",
+        application=application,
+        opening=opening,
+        candidate=application.candidate,
+        stages=stages,
+        next_stage=stages[at + 1] if 0 <= at < len(stages) - 1 else None,
+        previous_stage=stages[at - 1] if at > 0 else None,
+        by_planned=by_planned,
+        ad_hoc=[i for i in held if i.planned_interview_id is None],
+        held=held,
+        attributes=attributes,
+        others=others,
+        hidden=access.hidden_interviews(),
+        tally=tally(readable),
+        history=queries.application_decisions(application.id) if decision_open else [],
+        decision_open=decision_open,
+        form=_decision_form(),
+        move_form=move_form,
+        pending_count=sum(
+            s.state in (ScorecardState.NOT_STARTED, ScorecardState.DRAFT)
+            for i in held
+            if not i.cancelled
+            for s in i.panel
+        ),
+        HIDDEN_PENDING=interviews.HIDDEN_PENDING,
+    )
+
+
+@bp.post("/applications/<int:application_id>/decision")
+@allow(MANAGERS)
+def application_decision(application_id: int):
+    """Record the decision on an application."""
+    application, access, _ = _application(application_id)
+    back = redirect(url_for(".application", application_id=application.id, _anchor="decision"))
+    if not access.may_read_decision():
+        flash(
+            "The decision is not recorded: your own scorecard on "
+            f"{application.candidate.name} is still pending. Submit it (or step back from "
+            "scoring) first.",
+            "error",
+        )
+        return back
+    form = _decision_form()
+    if not form.validate():
+        flash(
+            "The decision is not recorded: "
+            + " ".join(e for errors in form.errors.values() for e in errors),
+            "error",
+        )
+        return back
+    try:
+        decide(
+            application.candidate,
+            form.outcome.data,
+            form.rationale.data,
+            current_user,
+            decision_labels(),
+            application=application,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(" ".join([str(error), *error.errors.values()]), "error")
+    else:
+        db.session.commit()
+        flash(f"Decision recorded: {form.outcome.data}.", "success")
+    return back
 
 
 def _page_of(items: list, per_page: int) -> interviews.Page:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from hiring.auth.models import User
 from hiring.debrief import figures
-from hiring.debrief.aggregate import aggregate, one_line, progress, tally
+from hiring.debrief.aggregate import aggregate, one_line, progress, rollup, tally
 from hiring.debrief.queries import decisions, kits_interviewed
 from hiring.extensions import db, utcnow
 from hiring.interviews import queries as interview_queries
@@ -189,6 +189,7 @@ def _packet(spec: Spec, candidate: Candidate | None = None, submitted=None) -> D
     if not submitted:
         raise Unavailable(f"{candidate.name} has no submitted scorecard yet: there is no packet.")
     versions = {s.interview.kit_version.id: s.interview.kit_version for s in submitted}
+    applied = interview_queries.applications_with_plans(candidate.id)
     panel = progress(candidate)
     history = decisions(candidate.id) if decision_open else []
     decision = history[-1] if history else None
@@ -207,10 +208,15 @@ def _packet(spec: Spec, candidate: Candidate | None = None, submitted=None) -> D
         panel.expected,
         [(s.id, s.version) for s in submitted],
         [guide_digest(v) if spec.with_guide else v.lock for v in versions.values()],
+        [(a.id, a.stage_id, a.status.value, a.opening.version, a.opening.title) for a in applied],
     )
 
     def context() -> dict:
         shown = interview_queries.with_content_of(submitted)
+        by_application = [
+            (a, rollup(a.opening, [s for s in shown if s.interview.application_id == a.id])[0])
+            for a in applied
+        ]
         return {
             "candidate": candidate,
             "scorecards": shown,
@@ -223,6 +229,7 @@ def _packet(spec: Spec, candidate: Candidate | None = None, submitted=None) -> D
             "progress": panel,
             "decision": decision,
             "decision_hidden": not decision_open,
+            "applications": by_application,
             "one_line": one_line,
             "guides": list(versions.values()) if spec.with_guide else [],
             "header": header_for(candidate),

@@ -10,18 +10,33 @@ from wtforms import (
     URLField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 
 class CandidateForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     email = EmailField("E-mail", validators=[Optional(), Email(), Length(max=254)])
-    role = StringField("Role applied for", validators=[Optional(), Length(max=200)])
+    role = StringField(
+        "Role applied for",
+        validators=[Optional(), Length(max=200)],
+        description="Free text; an opening below gives the candidate its plan and pipeline.",
+    )
     source = StringField(
         "Source",
         validators=[Optional(), Length(max=100)],
         description="Referral, job board, agency…",
     )
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=20_000)])
+
+
+class NewCandidateForm(CandidateForm):
+    opening_id = SelectField(
+        "Applies to",
+        coerce=int,
+        default=0,
+        validators=[Optional()],
+        description="An open opening: the candidate starts at its plan's first stage.",
+    )
 
 
 class InterviewDetailsForm(FlaskForm):
@@ -53,6 +68,14 @@ class InterviewDetailsForm(FlaskForm):
 
 class InterviewForm(InterviewDetailsForm):
     candidate_id = SelectField("Candidate", coerce=int, validators=[InputRequired()])
+    # Scheduling from an opening's plan: the application, and the planned interview it
+    # carries out (none: ad hoc).
+    application_id = IntegerField(
+        widget=HiddenInput(), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)]
+    )
+    planned_id = IntegerField(
+        widget=HiddenInput(), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)]
+    )
     panel = SelectMultipleField(
         "Panel",
         coerce=int,
@@ -90,3 +113,19 @@ class SubmitForm(FlaskForm):
     # The version the page last saved or loaded: a scorecard changed since is not
     # submitted unseen.
     version = IntegerField(validators=[Optional(), NumberRange(min=0, max=2**31 - 1)])
+
+
+class ApplyForm(FlaskForm):
+    opening_id = SelectField(
+        "Opening", coerce=int, validators=[InputRequired("Choose an opening.")]
+    )
+
+
+class ApplicationMoveForm(FlaskForm):
+    """A move names where the page showed the application, so a repeated click or a
+    colleague's move meanwhile is refused rather than applied twice."""
+
+    action = StringField(validators=[InputRequired(), Length(max=20)])
+    reason = SelectField("Why", validators=[Optional()], validate_choice=False)
+    seen_stage = IntegerField(validators=[Optional(), NumberRange(min=0, max=2**31 - 1)])
+    seen_status = StringField(validators=[InputRequired(), Length(max=20)])

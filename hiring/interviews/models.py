@@ -24,6 +24,7 @@ from sqlalchemy.orm import (
 from hiring.auth.models import User
 from hiring.extensions import CleanString, CleanText, UTCDateTime, db, enum_column, utcnow
 from hiring.kits.models import KitVersion
+from hiring.openings.models import Opening, PlannedInterview, Stage
 
 
 class Candidate(db.Model):
@@ -44,8 +45,106 @@ class Candidate(db.Model):
         order_by="Interview.scheduled_at",
     )
 
+    applications: Mapped[list["Application"]] = relationship(
+        back_populates="candidate",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Application.applied_at",
+    )
+
     def __repr__(self) -> str:
         return f"<Candidate {self.id}>"
+
+
+class ApplicationStatus(enum.StrEnum):
+    ACTIVE = "active"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    HIRED = "hired"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+# Why an application is rejected: a short list, so that funnels can count them.
+REJECT_REASONS = (
+    "Did not meet a must-have",
+    "Another candidate was stronger",
+    "Compensation or terms",
+    "Location or work pattern",
+    "Role filled or closed",
+    "Other",
+)
+
+
+class Application(db.Model):
+    """A candidate applying to an opening: one stage at a time, its own interviews,
+    debrief and decisions."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        UniqueConstraint("candidate_id", "opening_id"),
+        Index("ix_applications_opening_status_stage", "opening_id", "status", "stage_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), index=True
+    )
+    opening_id: Mapped[int] = mapped_column(ForeignKey("openings.id", ondelete="RESTRICT"))
+    stage_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_stages.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[ApplicationStatus] = mapped_column(
+        enum_column(ApplicationStatus, "application_status"), default=ApplicationStatus.ACTIVE
+    )
+    reason: Mapped[str] = mapped_column(CleanString(200), default="")
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    stage_entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="applications")
+    opening: Mapped[Opening] = relationship()
+    stage: Mapped[Stage | None] = relationship()
+    interviews: Mapped[list["Interview"]] = relationship(
+        back_populates="application", order_by="Interview.scheduled_at", viewonly=True
+    )
+    moves: Mapped[list["Move"]] = relationship(
+        back_populates="application",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Move.at",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Application {self.id} candidate {self.candidate_id} opening {self.opening_id}>"
+
+    @property
+    def active(self) -> bool:
+        return self.status is ApplicationStatus.ACTIVE
+
+
+class Move(db.Model):
+    """An application's step: applied, advanced, moved back, rejected, withdrawn, hired;
+    who did it and when. Stage names are copied, so history reads the same after a plan
+    changes."""
+
+    __tablename__ = "application_moves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(CleanString(20))
+    from_stage: Mapped[str] = mapped_column(CleanString(100), default="")
+    to_stage: Mapped[str] = mapped_column(CleanString(100), default="")
+    reason: Mapped[str] = mapped_column(CleanString(200), default="")
+
+    application: Mapped[Application] = relationship(back_populates="moves")
+    by: Mapped[User | None] = relationship()
 
 
 class Interview(db.Model):
@@ -73,8 +172,18 @@ class Interview(db.Model):
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The application it belongs to (None: an interview from before openings existed),
+    # and the plan's interview it carries out (None with an application: ad hoc).
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    planned_interview_id: Mapped[int | None] = mapped_column(
+        ForeignKey("planned_interviews.id", ondelete="SET NULL"), index=True
+    )
 
     candidate: Mapped[Candidate] = relationship(back_populates="interviews")
+    application: Mapped[Application | None] = relationship(back_populates="interviews")
+    planned: Mapped[PlannedInterview | None] = relationship()
     kit_version: Mapped[KitVersion] = relationship(back_populates="interviews")
     scorecards: Mapped[list["Scorecard"]] = relationship(  # noqa: F821
         back_populates="interview", cascade="all, delete-orphan", passive_deletes=True

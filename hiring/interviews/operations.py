@@ -27,6 +27,7 @@ from hiring.interviews import notices, queries
 from hiring.interviews.models import (
     IS_OPEN,
     SCALES,
+    Application,
     Candidate,
     Interview,
     ItemNote,
@@ -39,6 +40,7 @@ from hiring.interviews.models import (
 )
 from hiring.interviews.queries import access_to, colleagues_visible
 from hiring.kits.models import KitCompetency, KitItem, KitVersion, ScalePoint, VersionState
+from hiring.openings.models import PlannedInterview
 from hiring.text import clean
 from hiring.timezones import local
 
@@ -75,13 +77,19 @@ def schedule(
     *,
     duration: int | None = None,
     link: str = "",
+    application: Application | None = None,
+    planned: PlannedInterview | None = None,
 ) -> Interview:
     """Schedule an interview on a published kit version; each panelist gets a scorecard
-    and an invitation."""
+    and an invitation. With an application, the interview is part of it: the plan's
+    interview it carries out (`planned`), or ad hoc."""
     _check_version(version)
     if not panel:
         raise DomainError(Kind.INVALID, "Choose at least one interviewer.")
+    _check_application(candidate, application, planned)
     interview = Interview(
+        application=application,
+        planned=planned,
         candidate=candidate,
         kit_version=version,
         scheduled_at=at,
@@ -100,6 +108,30 @@ def schedule(
     for scorecard in interview.panel:
         notices.invite(interview, scorecard)
     return interview
+
+
+def _check_application(
+    candidate: Candidate, application: Application | None, planned: PlannedInterview | None
+) -> None:
+    if application is None:
+        if planned is not None:
+            raise DomainError(Kind.INVALID, "A planned interview belongs to an application.")
+        return
+    if application.candidate_id != candidate.id:
+        raise DomainError(Kind.INVALID, "That application is another candidate's.")
+    if not application.active:
+        raise DomainError(
+            Kind.CONFLICT,
+            f"The application is {application.status.value}: reopen it to schedule.",
+        )
+    if not application.opening.status.active:
+        raise DomainError(
+            Kind.CONFLICT,
+            f"“{application.opening.title}” is {application.opening.status.value}: "
+            "reopen it to schedule its interviews.",
+        )
+    if planned is not None and planned.stage.opening_id != application.opening_id:
+        raise DomainError(Kind.INVALID, "That planned interview is another opening's.")
 
 
 def _panel_scorecard(interview: Interview, interviewer_id: int) -> Scorecard:

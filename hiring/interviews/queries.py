@@ -21,9 +21,19 @@ from sqlalchemy.orm import joinedload, selectinload
 from hiring.auth.models import User
 from hiring.extensions import db, utcnow
 from hiring.interviews import search
-from hiring.interviews.models import IS_OPEN, Candidate, Interview, Scorecard, ScorecardState
+from hiring.interviews.models import (
+    IS_OPEN,
+    Application,
+    ApplicationStatus,
+    Candidate,
+    Interview,
+    Move,
+    Scorecard,
+    ScorecardState,
+)
 from hiring.kits.models import Kit, KitVersion
 from hiring.kits.queries import with_content
+from hiring.openings.queries import plan_options
 from hiring.timezones import reader_zone
 
 HIDDEN_ON_PANEL = "hidden until you submit your scorecard for this interview"
@@ -676,4 +686,93 @@ def candidates_untouched_since(cutoff: datetime) -> list[Candidate]:
         select(Candidate)
         .where(Candidate.created_at < cutoff, ~exists(recent))
         .order_by(Candidate.id)
+    ).all()
+
+
+# Applications: an opening's pipeline, and one application with everything its page shows.
+
+
+def opening_counts(opening_ids: list[int]) -> dict[int, Counter]:
+    """Per opening, its applications by status, in one statement."""
+    counts: dict[int, Counter] = {i: Counter() for i in opening_ids}
+    if opening_ids:
+        for opening_id, status, n in db.session.execute(
+            select(Application.opening_id, Application.status, func.count())
+            .where(Application.opening_id.in_(opening_ids))
+            .group_by(Application.opening_id, Application.status)
+        ):
+            counts[opening_id][status.value] = n
+    return counts
+
+
+def stage_counts(opening_id: int) -> Counter:
+    """An opening's active applications per stage id, and the closed ones per status."""
+    counts: Counter = Counter()
+    for stage_id, status, n in db.session.execute(
+        select(Application.stage_id, Application.status, func.count())
+        .where(Application.opening_id == opening_id)
+        .group_by(Application.stage_id, Application.status)
+    ):
+        if status is ApplicationStatus.ACTIVE:
+            counts[stage_id] += n
+        counts[status.value] += n
+    return counts
+
+
+def applications_of(
+    opening_id: int, stage_id: int | None = None, status: ApplicationStatus | None = None
+) -> Select:
+    """An opening's applications, longest in their stage first, with their candidates."""
+    stmt = (
+        select(Application)
+        .where(Application.opening_id == opening_id)
+        .options(joinedload(Application.candidate), joinedload(Application.stage))
+        .order_by(Application.stage_entered_at, Application.id)
+    )
+    if stage_id is not None:
+        stmt = stmt.where(Application.stage_id == stage_id)
+    if status is not None:
+        stmt = stmt.where(Application.status == status)
+    return stmt
+
+
+def application(application_id: int) -> Select:
+    """An application with its candidate's interviews and scorecards (independence is
+    per candidate), its opening's plan, and its history."""
+    return (
+        select(Application)
+        .where(Application.id == application_id)
+        .options(
+            joinedload(Application.candidate)
+            .selectinload(Candidate.interviews)
+            .options(
+                joinedload(Interview.kit_version).joinedload(KitVersion.kit),
+                selectinload(Interview.scorecards).joinedload(Scorecard.interviewer),
+            ),
+            joinedload(Application.opening).options(*plan_options()),
+            joinedload(Application.stage),
+            selectinload(Application.moves).joinedload(Move.by),
+        )
+    )
+
+
+def applications_by_candidate(candidate_id: int) -> list[Application]:
+    return db.session.scalars(
+        select(Application)
+        .where(Application.candidate_id == candidate_id)
+        .options(joinedload(Application.opening), joinedload(Application.stage))
+        .order_by(Application.applied_at)
+    ).all()
+
+
+def applications_with_plans(candidate_id: int) -> list[Application]:
+    """A candidate's applications with their openings' scorecards and plans (a packet's
+    cover names each opening, the stage reached and the attributes covered)."""
+    return db.session.scalars(
+        select(Application)
+        .where(Application.candidate_id == candidate_id)
+        .options(
+            joinedload(Application.opening).options(*plan_options()), joinedload(Application.stage)
+        )
+        .order_by(Application.applied_at, Application.id)
     ).all()

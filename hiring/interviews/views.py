@@ -25,18 +25,22 @@ from hiring.debrief.aggregate import aggregate
 from hiring.domain import DomainError, Kind
 from hiring.errors import render_error
 from hiring.extensions import db, utcnow
-from hiring.interviews import calendar, queries
+from hiring.interviews import applications, calendar, queries
 from hiring.interviews import operations as ops
 from hiring.interviews.forms import (
     AmendForm,
+    ApplicationMoveForm,
+    ApplyForm,
     CancelForm,
     CandidateForm,
     InterviewDetailsForm,
     InterviewForm,
+    NewCandidateForm,
     PanelAddForm,
     SubmitForm,
 )
 from hiring.interviews.models import (
+    Application,
     Candidate,
     Interview,
     Scorecard,
@@ -45,6 +49,8 @@ from hiring.interviews.models import (
 )
 from hiring.kits import queries as kit_queries
 from hiring.kits.models import KitVersion
+from hiring.openings import queries as opening_queries
+from hiring.openings.models import Opening, PlannedInterview
 from hiring.security import ADMINS, EVERYONE, MANAGERS, allow
 from hiring.text import disposition
 from hiring.timezones import (
@@ -80,19 +86,37 @@ def candidates():
 def candidate_form(candidate_id: int | None = None):
     """Add a candidate, or edit one."""
     candidate = db.get_or_404(Candidate, candidate_id) if candidate_id else None
-    form = CandidateForm(obj=candidate)
+    if candidate is None:
+        form = NewCandidateForm(opening_id=inputs.arg_id("opening") or 0)
+        form.opening_id.choices = [(0, "No opening yet")] + [
+            (o.id, o.title) for o in opening_queries.accepting()
+        ]
+    else:
+        form = CandidateForm(obj=candidate)
     if form.validate_on_submit():
+        opening_id = getattr(form, "opening_id", None) and form.opening_id.data
+        opening = db.session.get(Opening, opening_id) if opening_id else None
         candidate = ops.save_candidate(
             candidate,
             name=form.name.data,
             email=form.email.data,
-            role=form.role.data,
+            role=form.role.data or (opening.title if opening else ""),
             source=form.source.data,
             notes=form.notes.data,
         )
-        db.session.commit()
-        flash(f"Saved {candidate.name}.", "success")
-        return redirect(url_for(".candidate", candidate_id=candidate.id))
+        application = None
+        try:
+            if opening is not None:
+                application = applications.apply(candidate, opening, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Saved {candidate.name}.", "success")
+            if application is not None:
+                return redirect(url_for("debrief.application", application_id=application.id))
+            return redirect(url_for(".candidate", candidate_id=candidate.id))
     return render_template("interviews/candidate_form.html", form=form, candidate=candidate), (
         422 if request.method == "POST" else 200
     )
@@ -107,9 +131,17 @@ def candidate(candidate_id: int):
     if not access.may_open_candidate():
         abort(403)
     readable = access.readable(queries.submitted_with_content(candidate.id))
+    applied = queries.applications_by_candidate(candidate.id)
+    apply_form = ApplyForm()
+    taken = {a.opening_id for a in applied}
+    apply_form.opening_id.choices = [
+        (o.id, o.title) for o in opening_queries.accepting() if o.id not in taken
+    ]
     return render_template(
         "interviews/candidate.html",
         candidate=candidate,
+        applications=applied if current_user.role in MANAGERS else [],
+        apply_form=apply_form,
         access=access,
         hidden=access.hidden_interviews(),
         debrief=aggregate(readable),
@@ -173,12 +205,57 @@ def candidate_options():
     return jsonify(candidates=[{"id": c.id, "label": _candidate_label(c)} for c in found])
 
 
+def _plan_context(form: InterviewForm) -> tuple[Application | None, PlannedInterview | None]:
+    """The application and planned interview the form schedules for (from the query string
+    on the first visit, from the form after), checked to belong together; their kit,
+    duration and candidate become the form's defaults."""
+    application_id = form.application_id.data or inputs.arg_id("application")
+    planned_id = form.planned_id.data or inputs.arg_id("planned")
+    if not application_id:
+        return None, None
+    application = db.first_or_404(queries.application(application_id))
+    planned = None
+    if planned_id:
+        planned = next((p for p in application.opening.planned if p.id == planned_id), None)
+        if planned is None:
+            abort(404, "That interview is not in the plan of this application's opening.")
+    form.application_id.data, form.planned_id.data = application.id, planned and planned.id
+    if request.method == "GET":
+        form.candidate_id.data = application.candidate_id
+        if planned is not None:
+            form.kit_version_id.data = planned.kit_version_id
+            form.duration.data = planned.duration_minutes
+    return application, planned
+
+
+def _panel_choices(form: InterviewForm, application, planned) -> None:
+    """Everyone active; with an opening, its planned panel or hiring team first."""
+    users = people.active_users()
+    label = {u.id: f"{u.name} ({u.role.label.lower()})" for u in users}
+    first = []
+    if planned is not None and planned.panel:
+        first, heading = [u.id for u in planned.panel], "Who may sit on this interview"
+    elif application is not None:
+        first, heading = [u.id for u in application.opening.interviewers], "The hiring team"
+    first = [i for i in first if i in label]
+    if not first:
+        form.panel.choices = list(label.items())
+        return
+    form.panel.choices = {
+        heading: [(i, label[i]) for i in first],
+        "Everyone else": [(u.id, label[u.id]) for u in users if u.id not in set(first)],
+    }
+
+
 @bp.route("/interviews/new", methods=["GET", "POST"])
 @allow(MANAGERS)
 def interview_new():
-    """Schedule an interview with a kit version and a panel; the panel is invited."""
+    """Schedule an interview with a kit version and a panel; the panel is invited. From an
+    application's plan, the kit, duration and candidate come from the plan."""
     form = InterviewForm(candidate_id=inputs.arg_id("candidate"))
+    application, planned = _plan_context(form)
     _interview_choices(form)
+    _panel_choices(form, application, planned)
     if form.validate_on_submit() and (at := _utc_from_form(form)) is not None:
         candidate = db.session.get(Candidate, form.candidate_id.data)
         version = db.session.get(KitVersion, form.kit_version_id.data)
@@ -193,6 +270,8 @@ def interview_new():
                 current_user.id,
                 duration=form.duration.data,
                 link=form.link.data or "",
+                application=application,
+                planned=planned,
             )
         except DomainError as error:
             db.session.rollback()
@@ -204,10 +283,67 @@ def interview_new():
                 "is invited.",
                 "success",
             )
+            if application is not None:
+                return redirect(url_for("debrief.application", application_id=application.id))
             return redirect(url_for(".candidate", candidate_id=candidate.id))
-    return render_template("interviews/interview_form.html", form=form, zone=reader_zone().key), (
-        422 if request.method == "POST" else 200
-    )
+    return render_template(
+        "interviews/interview_form.html",
+        form=form,
+        zone=reader_zone().key,
+        application=application,
+        planned=planned,
+    ), (422 if request.method == "POST" else 200)
+
+
+@bp.post("/candidates/<int:candidate_id>/applications")
+@allow(MANAGERS)
+def apply(candidate_id: int):
+    """The candidate applies to an open opening."""
+    candidate = db.get_or_404(Candidate, candidate_id)
+    form = ApplyForm()
+    form.opening_id.choices = [(o.id, o.title) for o in opening_queries.accepting()]
+    if not form.validate():
+        flash("Choose an open opening.", "error")
+        return redirect(url_for(".candidate", candidate_id=candidate.id))
+    try:
+        application = applications.apply(
+            candidate, db.session.get(Opening, form.opening_id.data), current_user
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".candidate", candidate_id=candidate.id))
+    db.session.commit()
+    flash(f"{candidate.name} applies to “{application.opening.title}”.", "success")
+    return redirect(url_for("debrief.application", application_id=application.id))
+
+
+@bp.post("/applications/<int:application_id>/move")
+@allow(MANAGERS)
+def application_move(application_id: int):
+    """Advance, move back, reject, withdraw, hire or reopen an application."""
+    application = db.first_or_404(queries.application(application_id))
+    form = ApplicationMoveForm()
+    back = redirect(url_for("debrief.application", application_id=application.id))
+    if not form.validate():
+        flash("Nothing was changed: the form was incomplete. Try again.", "error")
+        return back
+    try:
+        said = applications.move(
+            application,
+            form.action.data,
+            current_user,
+            seen_stage_id=form.seen_stage.data or None,
+            seen_status=form.seen_status.data,
+            reason=form.reason.data or "",
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return back
+    db.session.commit()
+    flash(said, "success")
+    return back
 
 
 def _interview(interview_id: int) -> Interview:

@@ -1,0 +1,138 @@
+"""A manager runs a hiring process in a real browser: an opening from a template, its
+coverage made clean, opened, candidates added, each stage scheduled from the plan, the
+applications moved, the roll-up read and the decision recorded."""
+
+import re
+from datetime import timedelta
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from hiring.auth.models import Role
+from hiring.extensions import db, utcnow
+from hiring.interviews import operations as ops
+from hiring.interviews.models import Application, Interview, Scorecard
+from hiring.kits.models import KitVersion
+from tests.browser import sign_in
+from tests.test_openings import build, kit, manager  # noqa: F401  the shared fixtures
+
+LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def _submit(app, application_name: str, value: int) -> None:
+    """The panelist fills in and submits their scorecard of the candidate's latest round
+    (the live scorecard has browser tests of its own)."""
+    with app.app_context():
+        interview = db.session.scalars(
+            select(Interview).join(Application).order_by(Interview.id.desc())
+        ).first()
+        version = db.session.get(KitVersion, interview.kit_version_id)
+        scorecard = db.session.scalar(select(Scorecard).where(Scorecard.interview == interview))
+        changes = {f"item:{i.id}:notes": "Clear answer" for i in version.items}
+        changes |= {"recommendation": "yes", "summary": f"{application_name}: solid"}
+        for kc in version.competencies:
+            changes[f"rating:{kc.id}:value"] = value
+            changes[f"rating:{kc.id}:evidence"] = f"Showed {kc.display_name.lower()}"
+        ops.save(scorecard.id, scorecard.interviewer_id, scorecard.version, changes, 10_000)
+        ops.submit(scorecard)
+        db.session.commit()
+
+
+def _schedule(page, when) -> None:
+    page.get_by_label("Date and time").fill(when.strftime(LOCAL))
+    page.locator("#panel").select_option(label="Ivo Interviewer (interviewer)")
+    page.get_by_role("button", name="Schedule and invite the panel").click()
+    expect(page.locator(".flash-success")).to_contain_text("Interview scheduled")
+
+
+def test_a_manager_runs_a_hiring_process(
+    app,
+    live_server,
+    page,
+    console_errors,
+    kit,
+    manager,
+    make_user,  # noqa: F811
+):
+    make_user(Role.INTERVIEWER, name="Ivo Interviewer")
+    with app.app_context():
+        build(kit, manager.id, twice=False)  # the template: a plan with must-have gaps
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server, manager.email)
+
+    # A new opening from the template.
+    page.get_by_role("link", name="Openings").click()
+    page.get_by_role("link", name="New opening").click()
+    page.get_by_label("Start from").select_option(label="Backend engineer (draft)")
+    page.get_by_label("Title").fill("Backend engineer, Lisbon")
+    page.get_by_role("button", name="Create the draft").click()
+    expect(page.locator("h1")).to_contain_text("Backend engineer, Lisbon")
+    coverage = page.locator("#coverage")
+    expect(coverage).to_contain_text("Must-have “Design” is assessed by only one interview")
+
+    # Opening now asks first: the gap is named.
+    page.get_by_role("button", name="Open", exact=True).click()
+    expect(page.get_by_role("alertdialog")).to_contain_text("Open anyway?")
+    page.get_by_role("link", name="Keep it a draft and fix the plan").click()
+
+    # The plan adjusted until the matrix is clean: the onsite interview takes the
+    # must-haves too; the hiring team gains an interviewer.
+    page.get_by_role("link", name="Onsite interview").click()
+    page.get_by_label("Design (must-have)").check()
+    page.get_by_label("Testing (must-have)").check()
+    page.get_by_role("button", name="Save").click()
+    expect(coverage).to_contain_text("Every must-have is assessed twice")
+    page.get_by_role("link", name="Details and team").click()
+    page.get_by_label("Interviewers").select_option(label="Ivo Interviewer")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#team")).to_contain_text("Ivo Interviewer")
+    page.get_by_role("button", name="Open", exact=True).click()
+    expect(page.locator("h1")).to_contain_text("Open")
+    opening_url = page.url
+
+    # Two candidates apply.
+    for name in ("Robin Reyes", "Sam Stone"):
+        page.goto(opening_url)
+        page.get_by_role("link", name="Add a candidate").first.click()
+        page.get_by_label("Name").fill(name)
+        expect(page.get_by_label("Applies to")).to_have_value(re.compile(r"\d+"))
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator("ol.stages [aria-current=step]")).to_have_text("Screen")
+
+    # Sam: rejected at the screen, with a reason.
+    page.get_by_label("Reject because").select_option("Another candidate was stronger")
+    page.get_by_role("button", name="Reject").click()
+    expect(page.locator(".flash-success")).to_contain_text("Rejected")
+
+    # Robin: each stage scheduled from the plan, the panel's ratings in, moved on.
+    page.get_by_role("link", name=re.compile("Backend engineer, Lisbon: applications")).click()
+    page.get_by_role("link", name="Robin Reyes").click()
+    robin_url = page.url
+    page.get_by_role("link", name="Schedule").first.click()
+    expect(page.locator("h1")).to_contain_text("Schedule Screen interview")
+    _schedule(page, utcnow() + timedelta(days=1))
+    _submit(app, "Robin", 3)
+    page.get_by_role("button", name="Advance to Onsite").click()
+    expect(page.locator(".flash-success")).to_contain_text("Moved to Onsite.")
+    page.get_by_role("link", name="Schedule").first.click()
+    expect(page.locator("h1")).to_contain_text("Schedule Onsite interview")
+    _schedule(page, utcnow() + timedelta(days=3))
+    _submit(app, "Robin", 4)
+    page.goto(robin_url)
+
+    # The roll-up: every attribute rated in both stages, must-haves first, no gap.
+    rollup = page.locator("#rollup")
+    expect(rollup.locator("th[scope=row]").first).to_contain_text("Design")
+    expect(rollup).to_contain_text("Showed testing")
+    expect(rollup.locator(".flash-warning")).to_have_count(0)
+
+    # The decision, then the hire.
+    page.get_by_label("Advance").check()
+    page.get_by_label("Rationale").fill("Strong design in both rounds.")
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.locator("#decision")).to_contain_text("Strong design in both rounds.")
+    page.get_by_role("button", name="Hire").click()
+    expect(page.locator(".flash-success")).to_contain_text("Hired.")
+    expect(page.locator(".flash-success")).to_contain_text("it is now filled")
+    expect(page.locator("#history")).to_contain_text("Advanced from Screen to Onsite")
+    assert console_errors == []
