@@ -35,8 +35,8 @@ from hiring.documents import operations as store
 from hiring.documents.kinds import Spec, build
 from hiring.documents.models import State
 from hiring.extensions import db
-from hiring.interviews import operations as scoring
 from hiring.interviews.models import Candidate, Scorecard
+from hiring.scorecards import operations as scoring
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.scoring import complete, make_panel  # noqa: E402

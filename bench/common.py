@@ -25,11 +25,11 @@ from hiring.auth.models import Role
 from hiring.auth.operations import create_user
 from hiring.config import database_uri
 from hiring.extensions import db
-from hiring.interviews import operations as scoring
 from hiring.interviews.models import Scorecard
 from hiring.questions.models import Tier
 from hiring.questions.operations import upsert_question
 from hiring.questions.parsing import QuestionData, TierData
+from hiring.scorecards import operations as scoring
 
 PASSWORD = "bench password!"
 

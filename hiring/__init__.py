@@ -35,12 +35,12 @@ from hiring.interviews.models import (
     recommendation_scale,
 )
 from hiring.interviews.views import bp as interviews_bp
-from hiring.interviews.views import scorecards_bp
 from hiring.kits.views import bp as kits_bp
 from hiring.main.views import bp as main_bp
 from hiring.openings.views import bp as openings_bp
 from hiring.questions.models import Tier
 from hiring.questions.views import bp as questions_bp
+from hiring.scorecards.views import scorecards_bp
 
 # Feature packages keep their __init__ empty and the app imports each blueprint from its
 # views module: importing one feature's models then never pulls in another's views.

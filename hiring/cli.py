@@ -25,6 +25,8 @@ from hiring.interviews import queries as interview_queries
 from hiring.kits.models import Kit
 from hiring.questions.forms import TAG_MAX, tags_too_long
 from hiring.questions.operations import export_bank, import_batch, preview
+from hiring.scorecards import operations as scorecard_ops
+from hiring.scorecards import queries as scorecard_queries
 
 IMPORTABLE = (".txt", ".json")
 
@@ -343,13 +345,13 @@ def send_reminders(dry_run: bool) -> None:
     config = current_app.config
     with current_app.test_request_context(base_url=config["BASE_URL"] or None):
         if dry_run:
-            due = interview_queries.due_reminders(
+            due = scorecard_queries.due_reminders(
                 utcnow(), config["OVERDUE_HOURS"], config["REMINDER_HOURS"]
             )
             for scorecard in due:
-                click.echo(f"Would remind {interview_ops.describe_reminder(scorecard)}")
+                click.echo(f"Would remind {scorecard_ops.describe_reminder(scorecard)}")
             return
-        reminded = interview_ops.remind_overdue(config["OVERDUE_HOURS"], config["REMINDER_HOURS"])
+        reminded = scorecard_ops.remind_overdue(config["OVERDUE_HOURS"], config["REMINDER_HOURS"])
         for line in reminded:
             click.echo(f"Reminded {line}")
         delivery = mail.deliver_due(limit=10_000)

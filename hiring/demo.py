@@ -12,7 +12,6 @@ from hiring.auth.passwords import hash_password, verify_password
 from hiring.debrief.models import Decision
 from hiring.extensions import db, utcnow
 from hiring.interviews import applications
-from hiring.interviews import operations as scoring
 from hiring.interviews.models import Application, Candidate, Interview, Scorecard
 from hiring.interviews.operations import save_candidate, schedule
 from hiring.kits import operations as kits
@@ -20,6 +19,7 @@ from hiring.kits.models import Kit
 from hiring.openings import operations as openings
 from hiring.openings.models import Opening, OpeningStatus, TeamRole
 from hiring.questions.operations import find_question, import_batch
+from hiring.scorecards import operations as scoring
 
 STARTER_BANK = Path(__file__).parent / "questions" / "starter_bank.json"
 

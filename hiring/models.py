@@ -9,7 +9,6 @@ from hiring.debrief.models import Decision, StoredFigures
 from hiring.documents import tasks as document_tasks  # noqa: F401  the render tasks
 from hiring.documents.models import StoredDocument
 from hiring.interviews import search as candidate_search  # noqa: F401  its index's DDL events
-from hiring.interviews import tasks as interview_tasks  # noqa: F401  reminders
 from hiring.interviews.models import (
     Application,
     Candidate,
@@ -25,6 +24,7 @@ from hiring.mail import OutgoingMail
 from hiring.openings.models import Attribute, Member, Opening, PlannedInterview, Stage
 from hiring.questions import search  # noqa: F401  the search index's DDL events
 from hiring.questions.models import AnswerTier, Competency, CompetencyAnchor, PrepTip, Question, Tag
+from hiring.scorecards import tasks as scorecard_tasks  # noqa: F401  reminders
 from hiring.tasks import QueueWorker
 
 __all__ = [

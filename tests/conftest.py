@@ -376,6 +376,26 @@ def world_opening(version, manager) -> Opening:
     return opening
 
 
+@pytest.fixture
+def plan_kit(app, make_question):
+    """A published kit rating four competencies (two questions each suggesting two)."""
+    ids = [
+        make_question("Opening kit question A?", competencies=["Design", "Testing"]),
+        make_question("Opening kit question B?", competencies=["Teamwork", "Writing"]),
+    ]
+    with app.app_context():
+        from tests.scoring import publish_kit
+
+        version = publish_kit("Opening kit", ids)
+        db.session.commit()
+        return version.id
+
+
+@pytest.fixture
+def hiring_manager(make_user):
+    return make_user(Role.MANAGER, name="Hana Manager")
+
+
 class QueryCounter:
     def __init__(self):
         self.statements: list[str] = []

@@ -12,12 +12,12 @@ from sqlalchemy import select
 from hiring.auth.models import Role, User
 from hiring.debrief.models import Decision
 from hiring.extensions import db, utcnow
-from hiring.interviews import operations as ops
 from hiring.interviews.models import Candidate, Scorecard
 from hiring.interviews.operations import schedule
 from hiring.kits import operations as kit_ops
 from hiring.kits.models import KitVersion
 from hiring.questions.operations import competency_named
+from hiring.scorecards import operations as ops
 from tests.conftest import queries_of_page
 from tests.scoring import make_panel
 

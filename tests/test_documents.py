@@ -22,6 +22,7 @@ from hiring.documents.tasks import make
 from hiring.extensions import db, utcnow
 from hiring.interviews import operations as interview_ops
 from hiring.interviews.models import Candidate, Interview, Scorecard
+from hiring.scorecards import operations as scorecard_ops
 from hiring.tasks import QueueWorker
 from tests.conftest import _base_config
 from tests.scoring import complete, make_panel
@@ -130,7 +131,7 @@ def test_every_change_to_what_a_packet_shows_queues_its_render(
         run_queued(app)
 
     def withdraw():
-        interview_ops.withdraw(db.session.get(Scorecard, panel.scorecards[users["colleague"].id]))
+        scorecard_ops.withdraw(db.session.get(Scorecard, panel.scorecards[users["colleague"].id]))
 
     def rename():
         candidate = db.session.get(Candidate, panel.candidate_id)

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from hiring.extensions import db
-from hiring.interviews import operations as ops
 from hiring.interviews.models import Scorecard
+from hiring.scorecards import operations as ops
 from tests.browser import sign_in
 from tests.scoring import complete
 

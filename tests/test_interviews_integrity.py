@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from hiring.auth.models import Role, User
 from hiring.extensions import db, utcnow
-from hiring.interviews import operations as ops
 from hiring.interviews.models import Candidate, ItemNote, Rating, Scorecard, ScorecardState
 from hiring.interviews.operations import schedule
 from hiring.kits.models import KitVersion
 from hiring.questions.models import Competency, Question
+from hiring.scorecards import operations as ops
 from tests.conftest import session_of
 from tests.scoring import complete, make_panel
 

@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 from hiring import mail
 from hiring.auth.models import Role
 from hiring.extensions import db, utcnow
-from hiring.interviews import operations as ops
 from hiring.interviews.models import Candidate, Interview, ItemNote, Scorecard
 from hiring.kits import operations as kit_ops
 from hiring.kits.models import KitVersion
 from hiring.mail import OutgoingMail
 from hiring.questions.models import Question
+from hiring.scorecards import operations as ops
 from tests import mailbox
 from tests.scoring import complete
 from tests.test_tasks import run_queued

@@ -16,6 +16,7 @@ from hiring.extensions import db, utcnow
 from hiring.interviews import operations as ops
 from hiring.interviews.models import Candidate
 from hiring.kits.models import KitVersion
+from hiring.scorecards import operations as scorecard_ops
 from hiring.text import clean
 from tests.scoring import complete, make_panel
 
@@ -50,7 +51,7 @@ def test_saves_submits_amendments_and_stepping_back_in_any_order(
                 )
                 db.session.commit()
                 self.sid = interview.scorecards[0].id
-                self.model = ops.content(interview.scorecards[0])
+                self.model = scorecard_ops.content(interview.scorecards[0])
             self.version = 0
             self.state = "open"  # open, submitted, withdrawn
             self.ever_submitted = False

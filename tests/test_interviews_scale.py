@@ -11,8 +11,9 @@ from hiring.auth.models import User
 from hiring.extensions import db, utcnow
 from hiring.interviews.models import Candidate
 from hiring.interviews.operations import schedule
-from hiring.interviews.queries import BOARD_LIMIT, LIST_LIMIT, MY_COUNT_CAP, PICKER_LIMIT
+from hiring.interviews.queries import PICKER_LIMIT
 from hiring.kits.models import KitVersion
+from hiring.scorecards.queries import BOARD_LIMIT, LIST_LIMIT, MY_COUNT_CAP
 from tests.conftest import queries_of_page
 from tests.scoring import make_panel
 
@@ -115,6 +116,7 @@ def test_the_candidate_list_counts_what_the_candidate_page_counts(
     figures for submitted, drafts, removed panelists, cancelled and future interviews."""
     from hiring.interviews import operations as ops
     from hiring.interviews.queries import access_to, status, statuses
+    from hiring.scorecards import operations as scorecard_ops
     from tests.scoring import complete
 
     people = [users["interviewer"], users["manager"]]
@@ -128,15 +130,15 @@ def test_the_candidate_list_counts_what_the_candidate_page_counts(
         gone = schedule(candidate, version, utcnow() - timedelta(days=3), team)
         ops.cancel(gone, "Moved")
         for scorecard in db.session.get(type(later), panel.interview_id).scorecards:
-            ops.save(
+            scorecard_ops.save(
                 scorecard.id,
                 scorecard.interviewer_id,
                 0,
                 complete(panel, recommendation="no"),
                 10_000,
             )
-            ops.submit(scorecard)
-        ops.save(
+            scorecard_ops.submit(scorecard)
+        scorecard_ops.save(
             later.scorecards[0].id,
             later.scorecards[0].interviewer_id,
             0,
@@ -158,7 +160,7 @@ def test_the_candidate_list_counts_what_the_candidate_page_counts(
 def test_the_team_overdue_count_stops_at_a_cap(
     app, client, login, users, make_question, monkeypatch
 ):
-    from hiring.interviews import queries
+    from hiring.scorecards import queries
 
     monkeypatch.setattr(queries, "COUNT_CAP", 30)
     panel = make_panel(app, make_question, [users["interviewer"]], hours_ago=48)

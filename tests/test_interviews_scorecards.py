@@ -600,9 +600,9 @@ def test_an_autosave_reads_only_what_it_writes(
 
 
 def test_a_draft_kit_versions_shape_is_read_each_time(app, make_question, users, count_queries):
-    from hiring.interviews import operations as ops
     from hiring.kits import operations as kit_ops
     from hiring.kits.models import KitVersion
+    from hiring.scorecards import operations as ops
 
     panel = make_panel(app, make_question, [users["interviewer"]])
     with app.app_context():

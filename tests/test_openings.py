@@ -22,81 +22,25 @@ from hiring.kits.models import KitVersion
 from hiring.openings import operations as opening_ops
 from hiring.openings.coverage import coverage
 from hiring.openings.models import Opening, OpeningStatus, PlannedInterview, Stage, TeamRole
-from hiring.questions.models import Competency, Question
+from hiring.questions.models import Question
+from hiring.scorecards import operations as scorecard_ops
 from tests.conftest import queries_of_page
+from tests.openings import build, competency, opened
 from tests.scoring import publish_kit
-
-
-@pytest.fixture
-def kit(app, make_question):
-    """A published kit rating four competencies (two questions each suggesting two)."""
-    ids = [
-        make_question("Opening kit question A?", competencies=["Design", "Testing"]),
-        make_question("Opening kit question B?", competencies=["Teamwork", "Writing"]),
-    ]
-    with app.app_context():
-        version = publish_kit("Opening kit", ids)
-        db.session.commit()
-        return version.id
-
-
-@pytest.fixture
-def manager(make_user):
-    return make_user(Role.MANAGER, name="Hana Manager")
-
-
-def _competency(name: str) -> Competency:
-    return db.session.scalar(select(Competency).where(Competency.name == name))
-
-
-def build(kit_id: int, manager_id: int, *, must=("Design", "Testing"), twice=True) -> int:
-    """An opening whose scorecard asks for the kit's four competencies (`must` of them
-    must-haves), with two stages of one interview each; with `twice` every attribute is
-    the focus of both, without it only of the first. Inside an app context."""
-    version = db.session.get(KitVersion, kit_id)
-    opening = opening_ops.create(title="Backend engineer", user=db.session.get(User, manager_id))
-    attributes = [
-        opening_ops.add_attribute(
-            opening, opening.version, _competency(name), "Skills", name in must
-        )
-        for name in ("Design", "Testing", "Teamwork", "Writing")
-    ]
-    for n, name in enumerate(("Screen", "Onsite")):
-        stage = opening_ops.add_stage(opening, opening.version, name)
-        opening_ops.add_planned(
-            stage,
-            opening.version,
-            title=f"{name} interview",
-            kit_version=version,
-            duration=None,
-            panel_size=1,
-            focus=attributes if twice or n == 0 else [],
-        )
-    db.session.commit()
-    return opening.id
-
-
-def opened(kit_id: int, manager_id: int) -> int:
-    opening_id = build(kit_id, manager_id)
-    opening = db.session.get(Opening, opening_id)
-    opening_ops.set_status(opening, opening.version, OpeningStatus.OPEN)
-    db.session.commit()
-    return opening_id
-
 
 # Coverage
 
 
-def test_a_clean_plan_has_no_problem(app, kit, manager):
+def test_a_clean_plan_has_no_problem(app, plan_kit, hiring_manager):
     with app.app_context():
-        matrix = coverage(db.session.get(Opening, build(kit, manager.id)))
+        matrix = coverage(db.session.get(Opening, build(plan_kit, hiring_manager.id)))
         assert matrix.problems == []
         assert {matrix.cell(a, p) for a in matrix.attributes for p in matrix.planned} == {"focus"}
 
 
-def test_coverage_names_gaps_and_warnings(app, kit, manager, make_question):
+def test_coverage_names_gaps_and_warnings(app, plan_kit, hiring_manager, make_question):
     with app.app_context():
-        opening = db.session.get(Opening, build(kit, manager.id, twice=False))
+        opening = db.session.get(Opening, build(plan_kit, hiring_manager.id, twice=False))
         matrix = coverage(opening)
         # Must-haves need two interviews; a nice-to-have focused once is fine.
         assert [g.text for g in matrix.gaps] == [
@@ -122,7 +66,7 @@ def test_coverage_names_gaps_and_warnings(app, kit, manager, make_question):
             )
         kit_ops.rate_suggested(version, limit=8)
         kit_ops.publish(version)
-        opening = opening_ops.create(title="Wide", user=db.session.get(User, manager.id))
+        opening = opening_ops.create(title="Wide", user=db.session.get(User, hiring_manager.id))
         attributes = [
             opening_ops.add_attribute(opening, opening.version, kc.competency, "", False)
             for kc in version.competencies
@@ -146,10 +90,10 @@ def test_coverage_names_gaps_and_warnings(app, kit, manager, make_question):
 # Bad input: a clear message, and nothing half-saved
 
 
-def test_a_draft_kit_or_an_unrated_focus_is_refused(app, kit, manager, make_question):
+def test_a_draft_kit_or_an_unrated_focus_is_refused(app, plan_kit, hiring_manager, make_question):
     qid = make_question("Draft kit question?", competencies=["Design"])
     with app.app_context():
-        opening = db.session.get(Opening, build(kit, manager.id))
+        opening = db.session.get(Opening, build(plan_kit, hiring_manager.id))
         draft = kit_ops.create_kit("Draft kit", "Role").versions[0]
         kit_ops.add_question(draft, draft.sections[1], db.session.get(Question, qid))
         kit_ops.rate_suggested(draft)
@@ -177,12 +121,12 @@ def test_a_draft_kit_or_an_unrated_focus_is_refused(app, kit, manager, make_ques
         assert db.session.get(Opening, opening.id).version == version
 
 
-def test_two_tabs_editing_one_plan(app, client, login, kit, manager):
+def test_two_tabs_editing_one_plan(app, client, login, plan_kit, hiring_manager):
     """The second tab's change, made from an older page, is refused whole."""
     with app.app_context():
-        opening_id = build(kit, manager.id)
+        opening_id = build(plan_kit, hiring_manager.id)
         version = db.session.get(Opening, opening_id).version
-    login(manager)
+    login(hiring_manager)
     first = client.post(f"/openings/{opening_id}/stages", data={"version": version, "name": "A"})
     assert first.status_code == 302
     second = client.post(
@@ -198,20 +142,27 @@ def test_two_tabs_editing_one_plan(app, client, login, kit, manager):
     assert names == ["Screen", "Onsite", "A"]
 
 
-def test_the_planned_interview_form_says_what_is_wrong(app, client, login, kit, manager):
+def test_the_planned_interview_form_says_what_is_wrong(
+    app, client, login, plan_kit, hiring_manager
+):
     with app.app_context():
-        opening_id = build(kit, manager.id)
+        opening_id = build(plan_kit, hiring_manager.id)
         opening = db.session.get(Opening, opening_id)
         stage_id, version = opening.stages[0].id, opening.version
-        other = opening_ops.create(title="Other", user=db.session.get(User, manager.id))
-        foreign = opening_ops.add_attribute(other, other.version, _competency("Design"), "", True)
+        other = opening_ops.create(title="Other", user=db.session.get(User, hiring_manager.id))
+        foreign = opening_ops.add_attribute(other, other.version, competency("Design"), "", True)
         db.session.commit()
         foreign_id = foreign.id
-    login(manager)
+    login(hiring_manager)
     url = f"/openings/{opening_id}/stages/{stage_id}/interviews/new"
     page = client.post(
         url,
-        data={"version": version, "kit_version_id": kit, "panel_size": 0, "focus": [foreign_id]},
+        data={
+            "version": version,
+            "kit_version_id": plan_kit,
+            "panel_size": 0,
+            "focus": [foreign_id],
+        },
     )
     assert page.status_code == 422
     text = page.get_data(as_text=True)
@@ -221,9 +172,9 @@ def test_the_planned_interview_form_says_what_is_wrong(app, client, login, kit, 
         assert db.session.scalar(select(func.count()).select_from(PlannedInterview)) == 2
 
 
-def test_a_removed_stage_with_applications_stays(app, kit, manager):
+def test_a_removed_stage_with_applications_stays(app, plan_kit, hiring_manager):
     with app.app_context():
-        opening = db.session.get(Opening, opened(kit, manager.id))
+        opening = db.session.get(Opening, opened(plan_kit, hiring_manager.id))
         applications.apply(Candidate(name="Kim"), opening)
         db.session.commit()
         stage = opening.stages[0]
@@ -231,8 +182,8 @@ def test_a_removed_stage_with_applications_stays(app, kit, manager):
             opening_ops.remove_stage(stage, opening.version, applications.applications_at(stage))
 
 
-def test_a_name_with_a_script_is_text(app, client, login, manager):
-    login(manager)
+def test_a_name_with_a_script_is_text(app, client, login, hiring_manager):
+    login(hiring_manager)
     response = client.post(
         "/openings/new", data={"title": "<script>alert(1)</script>", "headcount": 1}
     )
@@ -244,11 +195,11 @@ def test_a_name_with_a_script_is_text(app, client, login, manager):
 # Opening, with a gap, from a template
 
 
-def test_opening_with_a_gap_asks_first(app, client, login, kit, manager):
+def test_opening_with_a_gap_asks_first(app, client, login, plan_kit, hiring_manager):
     with app.app_context():
-        opening_id = build(kit, manager.id, twice=False)
+        opening_id = build(plan_kit, hiring_manager.id, twice=False)
         version = db.session.get(Opening, opening_id).version
-    login(manager)
+    login(hiring_manager)
     asked = client.post(
         f"/openings/{opening_id}/status", data={"version": version, "status": "open"}
     )
@@ -266,9 +217,9 @@ def test_opening_with_a_gap_asks_first(app, client, login, kit, manager):
         assert opening.status is OpeningStatus.OPEN and opening.opened_at is not None
 
 
-def test_an_unfinished_plan_does_not_open(app, kit, manager):
+def test_an_unfinished_plan_does_not_open(app, plan_kit, hiring_manager):
     with app.app_context():
-        opening = db.session.get(Opening, build(kit, manager.id))
+        opening = db.session.get(Opening, build(plan_kit, hiring_manager.id))
         opening_ops.add_stage(opening, opening.version, "References")
         with pytest.raises(DomainError, match="Stage “References” has no interview"):
             opening_ops.set_status(opening, opening.version, OpeningStatus.OPEN)
@@ -277,10 +228,10 @@ def test_an_unfinished_plan_does_not_open(app, kit, manager):
             opening_ops.set_status(empty, empty.version, OpeningStatus.OPEN)
 
 
-def test_a_new_opening_copies_a_template(app, client, login, kit, manager):
+def test_a_new_opening_copies_a_template(app, client, login, plan_kit, hiring_manager):
     with app.app_context():
-        template_id = build(kit, manager.id)
-    login(manager)
+        template_id = build(plan_kit, hiring_manager.id)
+    login(hiring_manager)
     response = client.post(
         "/openings/new",
         data={"title": "Backend engineer, Berlin", "headcount": 2, "template": template_id},
@@ -296,17 +247,17 @@ def test_a_new_opening_copies_a_template(app, client, login, kit, manager):
         # The copy's focus is its own attributes, never the template's.
         focus = {a.opening_id for p in copy.planned for a in p.focus}
         assert focus == {copy_id}
-        assert [m.user_id for m in copy.members] == [manager.id]
+        assert [m.user_id for m in copy.members] == [hiring_manager.id]
         assert coverage(copy).clean
 
 
 # Applications
 
 
-def test_an_application_moves_through_the_stages(app, client, login, kit, manager):
+def test_an_application_moves_through_the_stages(app, client, login, plan_kit, hiring_manager):
     with app.app_context():
-        opening_id = opened(kit, manager.id)
-    login(manager)
+        opening_id = opened(plan_kit, hiring_manager.id)
+    login(hiring_manager)
     created = client.post("/candidates/new", data={"name": "Robin Reyes", "opening_id": opening_id})
     application_id = int(created.location.rsplit("/", 1)[1])
 
@@ -351,12 +302,12 @@ def test_an_application_moves_through_the_stages(app, client, login, kit, manage
             "reopen",
             "advance",
         ]
-        assert all(m.by_id == manager.id for m in a.moves)
+        assert all(m.by_id == hiring_manager.id for m in a.moves)
 
 
-def test_hiring_the_headcount_fills_the_opening(app, kit, manager):
+def test_hiring_the_headcount_fills_the_opening(app, plan_kit, hiring_manager):
     with app.app_context():
-        opening = db.session.get(Opening, opened(kit, manager.id))
+        opening = db.session.get(Opening, opened(plan_kit, hiring_manager.id))
         application = applications.apply(Candidate(name="Sky"), opening)
         said = applications.move(
             application, "hire", None, seen_stage_id=application.stage_id, seen_status="active"
@@ -378,24 +329,26 @@ def test_hiring_the_headcount_fills_the_opening(app, kit, manager):
             applications.apply(Candidate(name="Lee"), opening)
 
 
-def test_one_person_applies_to_two_openings_apart(app, client, login, kit, manager, make_user):
+def test_one_person_applies_to_two_openings_apart(
+    app, client, login, plan_kit, hiring_manager, make_user
+):
     panelist = make_user(Role.INTERVIEWER)
     with app.app_context():
-        first = db.session.get(Opening, opened(kit, manager.id))
-        second = db.session.get(Opening, opened(kit, manager.id))
+        first = db.session.get(Opening, opened(plan_kit, hiring_manager.id))
+        second = db.session.get(Opening, opened(plan_kit, hiring_manager.id))
         person = Candidate(name="Alex Two")
         one = applications.apply(person, first)
         two = applications.apply(person, second)
         with pytest.raises(DomainError, match="applied to this opening already"):
             applications.apply(person, first)
-        version = db.session.get(KitVersion, kit)
+        version = db.session.get(KitVersion, plan_kit)
         interviewer = db.session.get(User, panelist.id)
         ops.schedule(
             person, version, utcnow(), [interviewer], application=one, planned=first.planned[0]
         )
         db.session.commit()
         ids = one.id, two.id
-    login(manager)
+    login(hiring_manager)
     client.post(
         f"/applications/{ids[0]}/decision", data={"outcome": "Advance", "rationale": "Strong"}
     )
@@ -413,18 +366,18 @@ def test_one_person_applies_to_two_openings_apart(app, client, login, kit, manag
 # Scheduling from the plan
 
 
-def test_scheduling_from_the_plan(app, client, login, kit, manager, make_user):
+def test_scheduling_from_the_plan(app, client, login, plan_kit, hiring_manager, make_user):
     interviewer = make_user(Role.INTERVIEWER, name="Ivo Interviewer")
     make_user(Role.INTERVIEWER, name="Aaron Outsider")
     with app.app_context():
-        opening_id = opened(kit, manager.id)
+        opening_id = opened(plan_kit, hiring_manager.id)
         opening = db.session.get(Opening, opening_id)
         opening.planned[0].duration_minutes = 25
         opening_ops.set_team(
             opening,
             opening.version,
             {
-                TeamRole.HIRING_MANAGER: [db.session.get(User, manager.id)],
+                TeamRole.HIRING_MANAGER: [db.session.get(User, hiring_manager.id)],
                 TeamRole.INTERVIEWER: [db.session.get(User, interviewer.id)],
             },
         )
@@ -432,11 +385,11 @@ def test_scheduling_from_the_plan(app, client, login, kit, manager, make_user):
         db.session.commit()
         application_id, planned_id = application.id, opening.planned[0].id
         candidate_id = application.candidate_id
-    login(manager)
+    login(hiring_manager)
     page = client.get(f"/interviews/new?application={application_id}&planned={planned_id}")
     text = page.get_data(as_text=True)
     assert "Schedule Screen interview" in text and "From the plan of" in text
-    assert re.search(rf'<option selected value="{kit}">', text)
+    assert re.search(rf'<option selected value="{plan_kit}">', text)
     assert 'value="25"' in text
     # The hiring team is offered first.
     assert (
@@ -448,7 +401,7 @@ def test_scheduling_from_the_plan(app, client, login, kit, manager, make_user):
     when = (utcnow() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     form = {
         "candidate_id": candidate_id,
-        "kit_version_id": kit,
+        "kit_version_id": plan_kit,
         "scheduled_at": when,
         "duration": 25,
         "panel": [interviewer.id],
@@ -469,7 +422,7 @@ def test_scheduling_from_the_plan(app, client, login, kit, manager, make_user):
     assert "Ad hoc" in page
     # Another opening's planned interview, or another candidate's application: refused.
     with app.app_context():
-        other = db.session.get(Opening, opened(kit, manager.id))
+        other = db.session.get(Opening, opened(plan_kit, hiring_manager.id))
         stranger = applications.apply(Candidate(name="Stranger"), other)
         db.session.commit()
         foreign_planned, stranger_id = other.planned[0].id, stranger.id
@@ -490,17 +443,19 @@ def test_scheduling_from_the_plan(app, client, login, kit, manager, make_user):
 # The roll-up debrief
 
 
-def test_the_roll_up_puts_must_haves_first_and_names_gaps(app, client, login, kit, manager):
+def test_the_roll_up_puts_must_haves_first_and_names_gaps(
+    app, client, login, plan_kit, hiring_manager
+):
     with app.app_context():
-        opening = db.session.get(Opening, build(kit, manager.id, must=("Writing",)))
+        opening = db.session.get(Opening, build(plan_kit, hiring_manager.id, must=("Writing",)))
         opening_ops.set_status(opening, opening.version, OpeningStatus.OPEN)
         application = applications.apply(Candidate(name="Gale Gap"), opening)
-        version = db.session.get(KitVersion, kit)
+        version = db.session.get(KitVersion, plan_kit)
         interview = ops.schedule(
             application.candidate,
             version,
             utcnow() - timedelta(hours=1),
-            [db.session.get(User, manager.id)],
+            [db.session.get(User, hiring_manager.id)],
             application=application,
             planned=opening.planned[0],
         )
@@ -515,11 +470,11 @@ def test_the_roll_up_puts_must_haves_first_and_names_gaps(app, client, login, ki
             else:
                 changes[f"rating:{kc.id}:value"] = 3
                 changes[f"rating:{kc.id}:evidence"] = f"Evidence on {kc.display_name}"
-        ops.save(scorecard.id, manager.id, 0, changes, 10_000)
-        ops.submit(scorecard)
+        scorecard_ops.save(scorecard.id, hiring_manager.id, 0, changes, 10_000)
+        scorecard_ops.submit(scorecard)
         db.session.commit()
         application_id = application.id
-    login(manager)
+    login(hiring_manager)
     page = client.get(f"/applications/{application_id}").get_data(as_text=True)
     rollup = page[page.index('id="rollup"') : page.index('id="decision"')]
     names = re.findall(r'<th scope="row">([A-Za-z]+)', rollup)
@@ -539,15 +494,15 @@ def test_the_roll_up_puts_must_haves_first_and_names_gaps(app, client, login, ki
 
 
 def test_a_pending_panelist_does_not_see_the_application_decision(
-    app, client, login, kit, manager, make_user
+    app, client, login, plan_kit, hiring_manager, make_user
 ):
     other = make_user(Role.MANAGER, name="Pending Panelist")
     with app.app_context():
-        opening = db.session.get(Opening, opened(kit, manager.id))
+        opening = db.session.get(Opening, opened(plan_kit, hiring_manager.id))
         application = applications.apply(Candidate(name="Indy"), opening)
         ops.schedule(
             application.candidate,
-            db.session.get(KitVersion, kit),
+            db.session.get(KitVersion, plan_kit),
             utcnow(),
             [db.session.get(User, other.id)],
             application=application,
@@ -559,7 +514,7 @@ def test_a_pending_panelist_does_not_see_the_application_decision(
                 application_id=application.id,
                 outcome="Advance",
                 rationale="Secret rationale",
-                decided_by_id=manager.id,
+                decided_by_id=hiring_manager.id,
             )
         )
         db.session.commit()
@@ -615,17 +570,17 @@ def _more_applications(opening_id: int, n: int, start: int) -> None:
 
 
 def test_opening_pages_read_a_bounded_number_of_statements(
-    app, client, login, kit, manager, count_queries
+    app, client, login, plan_kit, hiring_manager, count_queries
 ):
     with app.app_context():
-        opening_id = opened(kit, manager.id)
+        opening_id = opened(plan_kit, hiring_manager.id)
         application = applications.apply(
             Candidate(name="Counted"), db.session.get(Opening, opening_id)
         )
         db.session.commit()
         application_id = application.id
         _more_applications(opening_id, 9, 0)
-    login(manager)
+    login(hiring_manager)
     urls = [
         "/openings/",
         f"/openings/{opening_id}",

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from hiring.auth.models import Role
 from hiring.extensions import db, utcnow
-from hiring.interviews import operations as ops
 from hiring.interviews.models import Application, Interview, Scorecard
 from hiring.kits.models import KitVersion
+from hiring.scorecards import operations as ops
 from tests.browser import sign_in
-from tests.test_openings import build, kit, manager  # noqa: F401  the shared fixtures
+from tests.openings import build
 
 LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -50,15 +50,15 @@ def test_a_manager_runs_a_hiring_process(
     live_server,
     page,
     console_errors,
-    kit,
-    manager,
-    make_user,  # noqa: F811
+    plan_kit,
+    hiring_manager,
+    make_user,
 ):
     make_user(Role.INTERVIEWER, name="Ivo Interviewer")
     with app.app_context():
-        build(kit, manager.id, twice=False)  # the template: a plan with must-have gaps
+        build(plan_kit, hiring_manager.id, twice=False)  # the template: a plan with must-have gaps
     page.set_viewport_size({"width": 1280, "height": 900})
-    sign_in(page, live_server, manager.email)
+    sign_in(page, live_server, hiring_manager.email)
 
     # A new opening from the template.
     page.get_by_role("link", name="Openings").click()

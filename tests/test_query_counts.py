@@ -13,6 +13,7 @@ from hiring.interviews import operations as ops
 from hiring.interviews.models import Candidate
 from hiring.kits import operations as kit_ops
 from hiring.kits.models import KitVersion
+from hiring.scorecards import operations as scorecard_ops
 from tests.conftest import queries_of_page
 from tests.scoring import complete, make_panel, publish_kit
 
@@ -35,14 +36,14 @@ def grow(app, panel, people, n: int, start: int) -> None:
                 interview = ops.schedule(who, version, utcnow() - timedelta(days=k + 2), users)
                 for scorecard in interview.scorecards:
                     value = 1 + (k + scorecard.interviewer_id) % 4
-                    ops.save(
+                    scorecard_ops.save(
                         scorecard.id,
                         scorecard.interviewer_id,
                         0,
                         complete(panel, value=value),
                         10_000,
                     )
-                    ops.submit(scorecard)
+                    scorecard_ops.submit(scorecard)
             record("candidate.update", "candidate", other.id, fields=["notes"])
         db.session.commit()
 

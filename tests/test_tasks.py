@@ -55,7 +55,7 @@ def test_every_task_is_declared_with_a_priority_and_the_housekeeping_has_a_sched
     assert {
         "hiring.mail.deliver",
         "hiring.mail.retry",
-        "hiring.interviews.tasks.remind",
+        "hiring.scorecards.tasks.remind",
         "hiring.documents.tasks.render",
         "hiring.documents.tasks.prune",
         "hiring.debrief.figures.refresh",
@@ -65,7 +65,7 @@ def test_every_task_is_declared_with_a_priority_and_the_housekeeping_has_a_sched
         for minute in (0, 5, 7)
     }
     assert due[0] == {"hiring.mail.retry", "hiring.documents.tasks.prune"}
-    assert due[5] == {"hiring.mail.retry", "hiring.interviews.tasks.remind"}
+    assert due[5] == {"hiring.mail.retry", "hiring.scorecards.tasks.remind"}
     assert due[7] == {"hiring.mail.retry"}
 
 

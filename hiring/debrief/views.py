@@ -31,6 +31,7 @@ from hiring.interviews import queries as interviews
 from hiring.interviews.forms import ApplicationMoveForm
 from hiring.interviews.models import REJECT_REASONS, Candidate, Recommendation, ScorecardState
 from hiring.kits.models import Kit
+from hiring.scorecards.queries import Page
 from hiring.security import EVERYONE, MANAGERS, allow
 
 bp = Blueprint("debrief", __name__)
@@ -328,11 +329,11 @@ def application_decision(application_id: int):
     return back
 
 
-def _page_of(items: list, per_page: int) -> interviews.Page:
+def _page_of(items: list, per_page: int) -> Page:
     """The page of `items` the request asks for (the last one past the end)."""
     number = min(inputs.page_arg(), max(1, -(-len(items) // per_page)))
     start = (number - 1) * per_page
-    return interviews.Page(
+    return Page(
         items[start : start + per_page],
         number,
         per_page,

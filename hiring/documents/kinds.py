@@ -20,10 +20,10 @@ from hiring.debrief.queries import decisions, kits_interviewed
 from hiring.extensions import db, utcnow
 from hiring.interviews import queries as interview_queries
 from hiring.interviews.models import Candidate, Scorecard
-from hiring.interviews.operations import content
 from hiring.kits.models import KitVersion
 from hiring.kits.queries import with_content
 from hiring.pdf import fingerprint, render_pdf
+from hiring.scorecards.operations import content
 
 KINDS = ("scorecard", "packet", "guide", "calibration")
 

@@ -101,20 +101,6 @@ class CancelForm(FlaskForm):
     )
 
 
-class AmendForm(FlaskForm):
-    reason = TextAreaField(
-        "Why does this scorecard change?",
-        validators=[DataRequired(message="Give the reason for the amendment."), Length(max=1000)],
-        description="Kept with the original in the scorecard's history.",
-    )
-
-
-class SubmitForm(FlaskForm):
-    # The version the page last saved or loaded: a scorecard changed since is not
-    # submitted unseen.
-    version = IntegerField(validators=[Optional(), NumberRange(min=0, max=2**31 - 1)])
-
-
 class ApplyForm(FlaskForm):
     opening_id = SelectField(
         "Opening", coerce=int, validators=[InputRequired("Choose an opening.")]

@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hiring import inputs, mail, tasks
 from hiring.extensions import db, utcnow
-from hiring.interviews import queries
+from hiring.scorecards import queries
 from hiring.security import EVERYONE, allow, public
 
 bp = Blueprint("main", __name__)

@@ -3,6 +3,7 @@ scorecard and interview plan are built, with the coverage matrix beside them."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from hiring import inputs
 from hiring.auth import queries as people
@@ -13,6 +14,7 @@ from hiring.interviews.applications import applications_at
 from hiring.interviews.models import ApplicationStatus
 from hiring.kits import queries as kit_queries
 from hiring.kits.models import KitVersion
+from hiring.kits.queries import with_content
 from hiring.openings import operations as ops
 from hiring.openings import queries
 from hiring.openings.coverage import MOST_FOCUS, coverage
@@ -473,8 +475,15 @@ def planned(opening_id: int, stage_id: int | None = None, planned_id: int | None
             flash(f"Saved “{planned.title}” in {stage.name}.", "success")
             return _back(opening, "plan")
     rated = {v.id: [kc.competency_id for kc in v.competencies] for v in versions}
+    chosen = form.kit_version_id.data
+    asks = (
+        db.session.scalar(with_content(select(KitVersion).where(KitVersion.id == chosen)))
+        if chosen in rated
+        else None
+    )
     return render_template(
         "openings/planned.html",
+        asks=asks,
         form=form,
         opening=opening,
         stage=stage,

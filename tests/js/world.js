@@ -80,7 +80,7 @@ export class Locks {
   release(name) { this.held.delete(name); }
 }
 
-/** The server's side of one scorecard, as hiring/interviews/operations.py keeps it. */
+/** The server's side of one scorecard, as hiring/scorecards/operations.py keeps it. */
 export class Server {
   constructor(keys) {
     this.values = Object.fromEntries(keys.map((k) => [k, ""]));

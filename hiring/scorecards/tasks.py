@@ -4,7 +4,7 @@
 from flask import current_app
 
 from hiring import tasks
-from hiring.interviews.operations import remind_overdue
+from hiring.scorecards.operations import remind_overdue
 
 
 @tasks.periodic(minute="5")
