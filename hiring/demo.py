@@ -658,18 +658,32 @@ def _support_candidates(opening: Opening, manager) -> None:
             .values(application_id=application.id)
         )
         place = SUPPORT_PLACES.get(story["name"])
-        if place is None:
-            continue
-        stage, action, reason = place
-        if action == "hire":
-            _move(application, manager, "advance")
-        _move(application, manager, action, reason)
-    for name, source in NEW_APPLICANTS:
+        if place is not None:
+            stage, action, reason = place
+            if action == "hire":
+                _move(application, manager, "advance")
+            _move(application, manager, action, reason)
+        # In the stage since the interview (moved on two days after it), as if lived.
+        held = utcnow() + timedelta(hours=story["hours"])
+        _dated(application, held - timedelta(days=3), held + timedelta(days=2 if place else 0))
+    for days, (name, source) in zip((2, 5), NEW_APPLICANTS, strict=True):
         if db.session.scalar(select(Candidate).where(Candidate.name == name)) is None:
             candidate = save_candidate(
                 Candidate(), name=name, email="", role=opening.title, source=source, notes=""
             )
-            applications.apply(candidate, opening, manager)
+            application = applications.apply(candidate, opening, manager)
+            when = utcnow() - timedelta(days=days)
+            _dated(application, when, when)
+
+
+def _dated(application: Application, applied, entered) -> None:
+    """Date an application (and its first move) as the demo's story goes."""
+    db.session.flush()
+    entered = min(entered, utcnow())
+    application.applied_at, application.stage_entered_at = applied, entered
+    application.moves[0].at = applied
+    for move in application.moves[1:]:
+        move.at = entered
 
 
 def _move(application: Application, user, action: str, reason: str = "") -> None:

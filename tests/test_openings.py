@@ -586,10 +586,96 @@ def test_opening_pages_read_a_bounded_number_of_statements(
         f"/openings/{opening_id}",
         f"/openings/{opening_id}/applications",
         f"/openings/{opening_id}/applications?status=rejected",
+        f"/openings/{opening_id}/board",
         f"/applications/{application_id}",
+        "/candidates/",
+        "/",
     ]
     small = {url: queries_of_page(client, count_queries, url) for url in urls}
     with app.app_context():
         _more_applications(opening_id, 490, 9)
     large = {url: queries_of_page(client, count_queries, url) for url in urls}
     assert large == small
+
+
+# The hiring team's day: the board, the decisions waiting, the candidate list
+
+
+def _panel_for(application, version, people, hours_ago: float, recommendations) -> None:
+    """An interview of the application's first planned one, its panel's scorecards
+    submitted with these recommendations (None: left open)."""
+    opening = application.opening
+    interview = ops.schedule(
+        application.candidate,
+        version,
+        utcnow() - timedelta(hours=hours_ago),
+        people,
+        application=application,
+        planned=opening.planned[0],
+    )
+    for scorecard, recommendation in zip(interview.scorecards, recommendations, strict=True):
+        if recommendation is None:
+            continue
+        changes = {f"item:{i.id}:notes": "Notes" for i in version.items}
+        changes |= {"recommendation": recommendation, "summary": "Done"}
+        for kc in version.competencies:
+            changes[f"rating:{kc.id}:value"] = 2
+            changes[f"rating:{kc.id}:evidence"] = "Evidence"
+        scorecard_ops.save(scorecard.id, scorecard.interviewer_id, 0, changes, 10_000)
+        scorecard_ops.submit(scorecard)
+
+
+def test_the_board_flags_what_needs_the_team(
+    app, client, login, plan_kit, hiring_manager, make_user
+):
+    ira, sam = make_user(Role.INTERVIEWER), make_user(Role.INTERVIEWER)
+    with app.app_context():
+        opening = db.session.get(Opening, opened(plan_kit, hiring_manager.id))
+        version = db.session.get(KitVersion, plan_kit)
+        people = [db.session.get(User, u.id) for u in (ira, sam)]
+        split = applications.apply(Candidate(name="Split Sasha"), opening)
+        _panel_for(split, version, people, 30, ["yes", "no"])
+        late = applications.apply(Candidate(name="Late Lou"), opening)
+        _panel_for(late, version, people, 72, ["yes", None])
+        applications.apply(Candidate(name="Fresh Fay"), opening)
+        db.session.commit()
+        opening_id, split_id = opening.id, split.id
+        stage_id = split.stage_id
+    login(hiring_manager)
+    board = client.get(f"/openings/{opening_id}/board").get_data(as_text=True)
+    cards = {
+        name: board[board.index(name) : board.index("</li>", board.index(name))]
+        for name in ("Split Sasha", "Late Lou", "Fresh Fay")
+    }
+    assert "needs decision" in cards["Split Sasha"] and "split panel" in cards["Split Sasha"]
+    assert "2 of 2 scorecards" in cards["Split Sasha"]
+    assert "overdue scorecard" in cards["Late Lou"] and "needs decision" not in cards["Late Lou"]
+    assert "badge" not in cards["Fresh Fay"]
+    only = client.get(f"/openings/{opening_id}/board?flag=split+panel").get_data(as_text=True)
+    assert "Split Sasha" in only and "Late Lou" not in only
+    # The dashboard names the decision waiting; the candidate list its opening and stage.
+    dashboard = client.get("/").get_data(as_text=True)
+    waiting = dashboard[dashboard.index('id="waiting-h"') : dashboard.index('id="overdue-h"')]
+    assert "Split Sasha" in waiting and "Late Lou" not in waiting
+    listed = client.get("/candidates/").get_data(as_text=True)
+    assert "Backend engineer</a> · Screen" in listed and "Undecided" in listed
+    # A move from the board comes back to it, with its filter.
+    moved = client.post(
+        f"/applications/{split_id}/move",
+        data={
+            "action": "advance",
+            "seen_stage": stage_id,
+            "seen_status": "active",
+            "return_to": "board",
+            "flag": "split panel",
+        },
+    )
+    assert moved.location.endswith(f"/openings/{opening_id}/board?flag=split+panel")
+    client.post(
+        f"/applications/{split_id}/decision", data={"outcome": "Reject", "rationale": "Split"}
+    )
+    dashboard = client.get("/").get_data(as_text=True)
+    waiting = dashboard[dashboard.index('id="waiting-h"') : dashboard.index('id="overdue-h"')]
+    assert "No decision is waiting." in waiting
+    listed = client.get("/candidates/").get_data(as_text=True)
+    assert "Backend engineer</a> · Onsite" in listed and ">Reject<" in listed

@@ -138,6 +138,7 @@ TABLE = {
         "GET",
         {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200},
     ),
+    "openings.board": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
     "openings.planned": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
     # Forged empty forms: refused with a message, back to the opening.
     "openings.status": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),

@@ -11,14 +11,16 @@ pending, so that reading one round never colours a round they have yet to score.
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, column, exists, func, or_, select, table
 from sqlalchemy.orm import joinedload, selectinload
 
 from hiring.extensions import db, utcnow
 from hiring.interviews import search
 from hiring.interviews.models import (
+    IS_OPEN,
     Application,
     ApplicationStatus,
     Candidate,
@@ -486,4 +488,151 @@ def applications_with_plans(candidate_id: int) -> list[Application]:
             joinedload(Application.opening).options(*plan_options()), joinedload(Application.stage)
         )
         .order_by(Application.applied_at, Application.id)
+    ).all()
+
+
+@dataclass
+class Standing:
+    """Where an application's panels stand: scorecards in of expected, whether any is
+    overdue, whether the submitted recommendations split, and whether it is decided."""
+
+    submitted: int = 0
+    expected: int = 0
+    overdue: int = 0
+    positive: bool = False
+    negative: bool = False
+    decided: bool = False
+
+    @property
+    def debrief_ready(self) -> bool:
+        return self.expected > 0 and self.submitted == self.expected
+
+    @property
+    def needs_decision(self) -> bool:
+        return self.debrief_ready and not self.decided
+
+    @property
+    def split(self) -> bool:
+        return self.positive and self.negative
+
+    @property
+    def flags(self) -> list[str]:
+        return [
+            name
+            for name, on in (
+                ("needs decision", self.needs_decision),
+                ("debrief ready", self.debrief_ready and self.decided),
+                ("overdue scorecard", self.overdue > 0),
+                ("split panel", self.split),
+            )
+            if on
+        ]
+
+
+FLAGS = ("needs decision", "debrief ready", "overdue scorecard", "split panel")
+# Decisions are a feature above this one: read by the table's name.
+_DECISIONS = table(
+    "decisions", column("id"), column("application_id"), column("outcome"), column("decided_at")
+)
+
+
+def standings(application_ids: list[int], overdue_before: datetime) -> dict[int, Standing]:
+    """Each application's standing, in two statements whatever their number: the
+    scorecards of its interviews held (not cancelled) counted as every page counts them,
+    and whether a decision is recorded on it."""
+    found = {i: Standing() for i in application_ids}
+    if not application_ids:
+        return found
+    positive = ("yes", "strong_yes")
+    negative = ("no", "strong_no")
+    submitted = Scorecard.submitted_at.is_not(None)
+    rows = db.session.execute(
+        select(
+            Interview.application_id,
+            func.count(),
+            func.count().filter(submitted),
+            func.count().filter(IS_OPEN, Interview.scheduled_at < overdue_before),
+            func.count().filter(submitted, Scorecard.recommendation.in_(positive)),
+            func.count().filter(submitted, Scorecard.recommendation.in_(negative)),
+        )
+        .join(Scorecard, Scorecard.interview_id == Interview.id)
+        .where(
+            Interview.application_id.in_(application_ids),
+            Interview.cancelled_at.is_(None),
+            Scorecard.expected,
+        )
+        .group_by(Interview.application_id)
+    )
+    for application_id, expected, done, overdue, yes, no in rows:
+        found[application_id] = Standing(done, expected, overdue, yes > 0, no > 0)
+    decided = db.session.scalars(
+        select(_DECISIONS.c.application_id)
+        .where(_DECISIONS.c.application_id.in_(application_ids))
+        .distinct()
+    )
+    for application_id in decided:
+        found[application_id].decided = True
+    return found
+
+
+def applications_of_candidates(candidate_ids: list[int]) -> dict[int, list[Application]]:
+    """The listed candidates' applications, active ones first, with their openings and
+    stages, and each one's decision in force as `outcome` (None when undecided); three
+    statements whatever the number."""
+    found: dict[int, list[Application]] = {i: [] for i in candidate_ids}
+    if not candidate_ids:
+        return found
+    rows = db.session.scalars(
+        select(Application)
+        .where(Application.candidate_id.in_(candidate_ids))
+        .options(joinedload(Application.opening), joinedload(Application.stage))
+        .order_by(Application.status != ApplicationStatus.ACTIVE, Application.applied_at.desc())
+    ).all()
+    outcomes = dict(
+        db.session.execute(
+            select(_DECISIONS.c.application_id, _DECISIONS.c.outcome)
+            .where(_DECISIONS.c.application_id.in_([a.id for a in rows]))
+            .order_by(_DECISIONS.c.decided_at, _DECISIONS.c.id)
+        ).all()
+    )
+    for application in rows:
+        application.outcome = outcomes.get(application.id)
+        found[application.candidate_id].append(application)
+    return found
+
+
+def decisions_waiting(limit: int = 10) -> list[tuple[Application, datetime]]:
+    """Active applications whose every expected scorecard is in and on which no decision
+    is recorded, waiting longest first, with when the last scorecard came in."""
+    held = (
+        select(
+            Interview.application_id.label("application_id"),
+            func.count().label("expected"),
+            func.count(Scorecard.submitted_at).label("submitted"),
+            func.max(Scorecard.submitted_at).label("since"),
+        )
+        .join(Scorecard, Scorecard.interview_id == Interview.id)
+        .where(
+            Interview.application_id.is_not(None),
+            Interview.cancelled_at.is_(None),
+            Scorecard.expected,
+        )
+        .group_by(Interview.application_id)
+        .subquery()
+    )
+    return db.session.execute(
+        select(Application, held.c.since)
+        .join(held, held.c.application_id == Application.id)
+        .where(
+            Application.status == ApplicationStatus.ACTIVE,
+            held.c.expected == held.c.submitted,
+            ~exists().where(_DECISIONS.c.application_id == Application.id),
+        )
+        .options(
+            joinedload(Application.candidate),
+            joinedload(Application.opening),
+            joinedload(Application.stage),
+        )
+        .order_by(held.c.since, Application.id)
+        .limit(limit)
     ).all()

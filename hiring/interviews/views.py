@@ -21,7 +21,7 @@ from hiring.auth import queries as people
 from hiring.auth.models import User
 from hiring.debrief.aggregate import aggregate
 from hiring.domain import DomainError
-from hiring.extensions import db
+from hiring.extensions import db, utcnow
 from hiring.interviews import applications, calendar, queries
 from hiring.interviews import operations as ops
 from hiring.interviews.forms import (
@@ -68,6 +68,8 @@ def candidates():
         page=page,
         query=query,
         status=queries.statuses([c.id for c in page.items], current_user),
+        applications=queries.applications_of_candidates([c.id for c in page.items]),
+        now=utcnow(),
     )
 
 
@@ -309,13 +311,24 @@ def apply(candidate_id: int):
     return redirect(url_for("debrief.application", application_id=application.id))
 
 
+def _board_args() -> dict:
+    """The board's filter the move was made from, kept on the way back."""
+    flag = request.form.get("flag", "")
+    return {"flag": flag} if flag in queries.FLAGS else {}
+
+
 @bp.post("/applications/<int:application_id>/move")
 @allow(MANAGERS)
 def application_move(application_id: int):
     """Advance, move back, reject, withdraw, hire or reopen an application."""
     application = db.first_or_404(queries.application(application_id))
     form = ApplicationMoveForm()
-    back = redirect(url_for("debrief.application", application_id=application.id))
+    if request.form.get("return_to") == "board":
+        back = redirect(
+            url_for("openings.board", opening_id=application.opening_id, **_board_args())
+        )
+    else:
+        back = redirect(url_for("debrief.application", application_id=application.id))
     if not form.validate():
         flash("Nothing was changed: the form was incomplete. Try again.", "error")
         return back

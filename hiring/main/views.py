@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hiring import inputs, mail, tasks
 from hiring.extensions import db, utcnow
+from hiring.interviews import queries as interviews
 from hiring.scorecards import queries
 from hiring.security import EVERYONE, allow, public
 
@@ -26,6 +27,7 @@ def index():
         **vars(board),
         overdue_hours=hours,
         mail_failing=mail.failing() if current_user.is_manager else None,
+        waiting=interviews.decisions_waiting() if current_user.is_manager else [],
     )
 
 

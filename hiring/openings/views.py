@@ -1,6 +1,8 @@
 """Openings: the list, a new one (from a template), and the page where its team,
 scorecard and interview plan are built, with the coverage matrix beside them."""
 
+from datetime import timedelta
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,6 +13,7 @@ from hiring.domain import DomainError, Kind
 from hiring.extensions import db, utcnow
 from hiring.interviews import queries as pipeline
 from hiring.interviews.applications import applications_at
+from hiring.interviews.forms import ApplicationMoveForm
 from hiring.interviews.models import ApplicationStatus
 from hiring.kits import queries as kit_queries
 from hiring.kits.models import KitVersion
@@ -255,6 +258,43 @@ def pipeline_list(opening_id: int):
         statuses=list(ApplicationStatus),
         counts=pipeline.stage_counts(opening.id),
         now=utcnow(),
+    )
+
+
+BOARD_CARDS = 300
+
+
+@bp.get("/<int:opening_id>/board")
+@allow(MANAGERS)
+def board(opening_id: int):
+    """The pipeline as a board: a column per stage with its active applications, each
+    with its days in the stage, scorecards in, and flags; moved by the buttons on it."""
+    opening = _opening(opening_id)
+    flag = request.args.get("flag", "")
+    flag = flag if flag in pipeline.FLAGS else ""
+    cards = db.session.scalars(
+        pipeline.applications_of(opening.id, status=ApplicationStatus.ACTIVE).limit(BOARD_CARDS)
+    ).all()
+    now = utcnow()
+    hours = current_app.config["OVERDUE_HOURS"]
+    standing = pipeline.standings([a.id for a in cards], now - timedelta(hours=hours))
+    if flag:
+        cards = [a for a in cards if flag in standing[a.id].flags]
+    columns = {stage.id: [] for stage in opening.stages}
+    for application in cards:
+        columns.setdefault(application.stage_id, []).append(application)
+    counts = pipeline.stage_counts(opening.id)
+    return render_template(
+        "openings/board.html",
+        opening=opening,
+        columns=columns,
+        standing=standing,
+        counts=counts,
+        truncated=counts["active"] > BOARD_CARDS,
+        flag=flag,
+        flags=pipeline.FLAGS,
+        now=now,
+        move_form=ApplicationMoveForm(),
     )
 
 
