@@ -68,6 +68,8 @@ DEFAULTS = {
     "PDF_MAX_PAGES": 400,
     "PDF_MAX_HTML_BYTES": 8 * 1024 * 1024,
     "UPLOAD_MAX_FILE_BYTES": 512 * 1024,
+    # A candidate's CV, cover letter or work sample.
+    "CANDIDATE_DOCUMENT_MAX_BYTES": 10 * 1024 * 1024,
     "UPLOAD_MAX_FILES": 50,
     "NOTE_MAX_CHARS": 200_000,
     "PER_PAGE": 25,

@@ -12,6 +12,7 @@ from hiring.interviews import search as candidate_search  # noqa: F401  its inde
 from hiring.interviews.models import (
     Application,
     Candidate,
+    CandidateDocument,
     Interview,
     ItemNote,
     Move,
@@ -33,6 +34,7 @@ __all__ = [
     "Attribute",
     "AuditEvent",
     "Candidate",
+    "CandidateDocument",
     "Competency",
     "CompetencyAnchor",
     "Decision",

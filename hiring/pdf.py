@@ -12,6 +12,7 @@ worker does) never load it.
 
 import atexit
 import hashlib
+import io
 import mimetypes
 import re
 from pathlib import Path
@@ -131,3 +132,19 @@ def send_pdf(data: bytes, filename: str, inline: bool = False) -> Response:
             "Cache-Control": "no-store",
         },
     )
+
+
+def appended(document: bytes, parts: list[bytes]) -> bytes:
+    """The document with the pages of each part after its own (pikepdf; the parts are
+    PDFs rewritten on upload, see hiring.interviews.attachments)."""
+    import pikepdf  # noqa: PLC0415  loaded where documents are made, as WeasyPrint is
+
+    if not parts:
+        return document
+    with pikepdf.open(io.BytesIO(document)) as whole:
+        for part in parts:
+            with pikepdf.open(io.BytesIO(part)) as pages:
+                whole.pages.extend(pages.pages)
+        out = io.BytesIO()
+        whole.save(out)
+        return out.getvalue()

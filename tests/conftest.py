@@ -15,7 +15,7 @@ from hiring import create_app
 from hiring.auth.models import Role, User
 from hiring.auth.operations import create_user
 from hiring.extensions import db, utcnow
-from hiring.interviews import applications
+from hiring.interviews import applications, attachments
 from hiring.interviews.models import Candidate
 from hiring.interviews.operations import schedule
 from hiring.kits import operations as kit_ops
@@ -322,6 +322,7 @@ def world(app, make_user, make_question) -> World:
         manager = create_user("world-manager@example.com", "World manager", Role.MANAGER, "pw")
         opening = world_opening(version, manager)
         application = applications.apply(candidate, opening, manager)
+        document = attachments.attach(application, "cv", "cv.txt", b"World CV", manager, 1024)
         planned = opening.stages[0].interviews[0]
         interview = schedule(
             candidate,
@@ -347,6 +348,7 @@ def world(app, make_user, make_question) -> World:
             "planned_id": planned.id,
             "attribute_id": opening.attributes[0].id,
             "application_id": application.id,
+            "document_id": document.id,
         }
     return World(
         app,

@@ -172,12 +172,24 @@ TABLE = {
         "POST",
         {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302},
     ),
+    "interviews.document_attach": (
+        "POST",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302},
+    ),
+    "interviews.document_download": (
+        "GET",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200},
+    ),
     "debrief.application": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
     "debrief.application_decision": (
         "POST",
         {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302},
     ),
-    # Last: they delete the world's question and candidate.
+    # Last: they delete the world's document, question and candidate.
+    "interviews.document_remove": (
+        "POST",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302},
+    ),
     "questions.delete": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
     "interviews.candidate_delete": (
         "POST",

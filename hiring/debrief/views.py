@@ -28,7 +28,7 @@ from hiring.debrief.operations import decide
 from hiring.domain import DomainError
 from hiring.extensions import db, utcnow
 from hiring.interviews import queries as interviews
-from hiring.interviews.forms import ApplicationMoveForm
+from hiring.interviews.forms import ApplicationMoveForm, DocumentForm
 from hiring.interviews.models import REJECT_REASONS, Candidate, Recommendation, ScorecardState
 from hiring.kits.models import Kit
 from hiring.scorecards.queries import Page
@@ -279,6 +279,7 @@ def application(application_id: int):
         decision_open=decision_open,
         form=_decision_form(),
         move_form=move_form,
+        document_form=DocumentForm(),
         pending_count=sum(
             s.state in (ScorecardState.NOT_STARTED, ScorecardState.DRAFT)
             for i in held

@@ -22,7 +22,7 @@ from hiring.interviews import queries as interview_queries
 from hiring.interviews.models import Candidate, Scorecard
 from hiring.kits.models import KitVersion
 from hiring.kits.queries import with_content
-from hiring.pdf import fingerprint, render_pdf
+from hiring.pdf import appended, fingerprint, render_pdf
 from hiring.scorecards.operations import content
 
 KINDS = ("scorecard", "packet", "guide", "calibration")
@@ -39,9 +39,18 @@ class Spec:
     zone: str
     reader_id: int | None = None
     with_guide: bool = False
+    # A packet with the candidates' PDF documents (CVs first) after its pages.
+    with_documents: bool = False
 
     def args(self) -> tuple:
-        return (self.kind, self.ident, self.zone, self.reader_id, self.with_guide)
+        return (
+            self.kind,
+            self.ident,
+            self.zone,
+            self.reader_id,
+            self.with_guide,
+            self.with_documents,
+        )
 
 
 @dataclass
@@ -54,9 +63,12 @@ class Document:
     candidate_id: int | None
     template: str
     context: Callable[[], dict] = field(repr=False)
+    # PDFs to append, read only when laid out (a packet's documents, each after a divider).
+    appendix: Callable[[], list[bytes]] | None = field(default=None, repr=False)
 
     def render(self) -> bytes:
-        return render_pdf(self.template, **self.context())
+        pdf = render_pdf(self.template, **self.context())
+        return appended(pdf, self.appendix()) if self.appendix else pdf
 
 
 class Unavailable(Exception):
@@ -190,6 +202,7 @@ def _packet(spec: Spec, candidate: Candidate | None = None, submitted=None) -> D
         raise Unavailable(f"{candidate.name} has no submitted scorecard yet: there is no packet.")
     versions = {s.interview.kit_version.id: s.interview.kit_version for s in submitted}
     applied = interview_queries.applications_with_plans(candidate.id)
+    attached = interview_queries.pdf_documents(candidate.id) if spec.with_documents else []
     panel = progress(candidate)
     history = decisions(candidate.id) if decision_open else []
     decision = history[-1] if history else None
@@ -209,6 +222,7 @@ def _packet(spec: Spec, candidate: Candidate | None = None, submitted=None) -> D
         [(s.id, s.version) for s in submitted],
         [guide_digest(v) if spec.with_guide else v.lock for v in versions.values()],
         [(a.id, a.stage_id, a.status.value, a.opening.version, a.opening.title) for a in applied],
+        [(d.id, d.sha256) for d in attached],
     )
 
     def context() -> dict:
@@ -238,7 +252,31 @@ def _packet(spec: Spec, candidate: Candidate | None = None, submitted=None) -> D
             "draft": False,
         }
 
-    return Document(spec, key, candidate.id, "pdf/packet.html", context)
+    def appendix() -> list[bytes]:
+        parts = []
+        for document in attached:
+            parts.append(
+                render_pdf(
+                    "pdf/divider.html",
+                    document=document,
+                    candidate=candidate,
+                    header=header_for(candidate),
+                    title=f"{document.kind.label}: {candidate.name}",
+                    subject=document.application.opening.title,
+                    draft=False,
+                )
+            )
+            parts.append(interview_queries.document_data(document.id))
+        return parts
+
+    return Document(
+        spec,
+        key,
+        candidate.id,
+        "pdf/packet.html",
+        context,
+        appendix if attached else None,
+    )
 
 
 def _calibration(spec: Spec) -> Document:

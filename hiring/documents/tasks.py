@@ -65,13 +65,20 @@ def make(spec: Spec) -> str | None:
 
 
 @tasks.task(priority=tasks.DOCUMENTS)
-def render(kind: str, ident: int, zone: str, reader_id: int | None, with_guide: bool) -> None:
+def render(
+    kind: str,
+    ident: int,
+    zone: str,
+    reader_id: int | None,
+    with_guide: bool,
+    with_documents: bool = False,
+) -> None:
     """Render one document into the store, in time zone `zone`."""
     if kind not in KINDS:
         raise ValueError(f"no document of kind {kind!r}")
     with current_app.test_request_context():
         g.time_zone = zone
-        make(Spec(kind, ident, zone, reader_id, with_guide))
+        make(Spec(kind, ident, zone, reader_id, with_guide, with_documents))
 
 
 def _prepare(kind: str, ident: int, candidate_id: int | None = None) -> None:

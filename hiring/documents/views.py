@@ -60,6 +60,7 @@ def packet(candidate_id: int):
     if not access.may_open_candidate():
         abort(403)
     guide = request.args.get("guide") == "1"
+    attached = request.args.get("documents") == "1" and current_user.is_manager
     submitted = interview_queries.submitted_scorecards(candidate.id)
     readable = access.readable(submitted)
     hidden = access.hidden_interviews()
@@ -70,14 +71,21 @@ def packet(candidate_id: int):
     # The whole panel's packet serves every reader who may read all of it.
     whole = not hidden and len(readable) == len(submitted) and access.may_read_decision()
     spec = Spec(
-        "packet", candidate.id, reader_zone().key, None if whole else current_user.id, guide
+        "packet",
+        candidate.id,
+        reader_zone().key,
+        None if whole else current_user.id,
+        guide,
+        attached,
     )
+    extras = [what for what, on in (("kit guide", guide), ("documents", attached)) if on]
     return _download(
         # What was loaded to check access is what the packet shows: not read twice.
         (spec, {"candidate": candidate, "submitted": submitted} if not guide else {}),
-        f"{candidate.name} candidate packet{' with kit guide' if guide else ''} {today()}",
+        f"{candidate.name} candidate packet"
+        f"{' with ' + ' and '.join(extras) if extras else ''} {today()}",
         f"the candidate packet on {candidate.name}",
-        lambda: exported("packet", "candidate", candidate.id, guide=guide),
+        lambda: exported("packet", "candidate", candidate.id, guide=guide, documents=attached),
     )
 
 

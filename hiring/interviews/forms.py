@@ -1,8 +1,10 @@
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateTimeLocalField,
     EmailField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -11,6 +13,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
+
+from hiring.interviews.models import DocumentKind
 
 
 class CandidateForm(FlaskForm):
@@ -115,3 +119,16 @@ class ApplicationMoveForm(FlaskForm):
     reason = SelectField("Why", validators=[Optional()], validate_choice=False)
     seen_stage = IntegerField(validators=[Optional(), NumberRange(min=0, max=2**31 - 1)])
     seen_status = StringField(validators=[InputRequired(), Length(max=20)])
+
+
+class DocumentForm(FlaskForm):
+    kind = SelectField(
+        "What is it",
+        choices=[SelectChoice(k.value, k.label) for k in DocumentKind],
+        validators=[InputRequired()],
+    )
+    file = FileField(
+        "File",
+        validators=[FileRequired("Choose a file.")],
+        description="PDF, Word (.docx), OpenDocument (.odt) or plain text.",
+    )

@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Index,
+    LargeBinary,
     UniqueConstraint,
     and_,
     or_,
@@ -110,6 +111,12 @@ class Application(db.Model):
     interviews: Mapped[list["Interview"]] = relationship(
         back_populates="application", order_by="Interview.scheduled_at", viewonly=True
     )
+    documents: Mapped[list["CandidateDocument"]] = relationship(
+        back_populates="application",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="CandidateDocument.uploaded_at",
+    )
     moves: Mapped[list["Move"]] = relationship(
         back_populates="application",
         cascade="all, delete-orphan",
@@ -123,6 +130,44 @@ class Application(db.Model):
     @property
     def active(self) -> bool:
         return self.status is ApplicationStatus.ACTIVE
+
+
+class DocumentKind(enum.StrEnum):
+    CV = "cv"
+    COVER_LETTER = "cover letter"
+    WORK_SAMPLE = "work sample"
+
+    @property
+    def label(self) -> str:
+        return "CV" if self is DocumentKind.CV else self.value.capitalize()
+
+
+class CandidateDocument(db.Model):
+    """A file a candidate sent with an application (a CV, a cover letter, a work sample):
+    kept in the database, never served inline; a PDF as rewritten on upload."""
+
+    __tablename__ = "candidate_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind, "document_kind"))
+    filename: Mapped[str] = mapped_column(CleanString(200))
+    media_type: Mapped[str] = mapped_column(CleanString(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(CleanString(64))
+    pages: Mapped[int | None]
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    application: Mapped["Application"] = relationship(back_populates="documents")
+    uploaded_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.media_type == "application/pdf"
 
 
 class Move(db.Model):

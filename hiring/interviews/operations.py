@@ -3,7 +3,7 @@ caller commits."""
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hiring import changes
 from hiring.audit.operations import record
@@ -14,6 +14,7 @@ from hiring.interviews import notices
 from hiring.interviews.models import (
     Application,
     Candidate,
+    CandidateDocument,
     Interview,
     Scorecard,
 )
@@ -299,16 +300,24 @@ def remove_panelist(interview: Interview, user: User, confirmed: bool = False) -
 
 
 def delete_candidate(candidate: Candidate, reason: str = "") -> None:
-    """Delete a candidate with their interviews, scorecards, notes and every stored
-    document about them (in this transaction); the audit keeps only ids and counts."""
+    """Delete a candidate with their applications, interviews, scorecards, notes, the
+    documents they sent and every stored document about them (in this transaction); the
+    audit keeps only ids and counts."""
     interviews = db.session.scalars(
         select(Interview.id).where(Interview.candidate_id == candidate.id)
     ).all()
+    sent = db.session.scalar(
+        select(func.count())
+        .select_from(CandidateDocument)
+        .join(Application)
+        .where(Application.candidate_id == candidate.id)
+    )
     record(
         "candidate.delete",
         "candidate",
         candidate.id,
         interviews=len(interviews),
+        documents=sent,
         **({"reason": reason} if reason else {}),
     )
     db.session.delete(candidate)

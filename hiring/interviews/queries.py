@@ -24,6 +24,8 @@ from hiring.interviews.models import (
     Application,
     ApplicationStatus,
     Candidate,
+    CandidateDocument,
+    DocumentKind,
     Interview,
     Move,
     Scorecard,
@@ -465,6 +467,7 @@ def application(application_id: int) -> Select:
             joinedload(Application.opening).options(*plan_options()),
             joinedload(Application.stage),
             selectinload(Application.moves).joinedload(Move.by),
+            selectinload(Application.documents),
         )
     )
 
@@ -531,6 +534,7 @@ class Standing:
 
 FLAGS = ("needs decision", "debrief ready", "overdue scorecard", "split panel")
 # Decisions are a feature above this one: read by the table's name.
+PDF = "application/pdf"
 _DECISIONS = table(
     "decisions", column("id"), column("application_id"), column("outcome"), column("decided_at")
 )
@@ -636,3 +640,33 @@ def decisions_waiting(limit: int = 10) -> list[tuple[Application, datetime]]:
         .order_by(held.c.since, Application.id)
         .limit(limit)
     ).all()
+
+
+def pdf_documents(candidate_id: int) -> list[CandidateDocument]:
+    """A candidate's PDF documents (without their bytes), CVs first, as a packet appends
+    them."""
+    return db.session.scalars(
+        select(CandidateDocument)
+        .join(Application)
+        .where(Application.candidate_id == candidate_id, CandidateDocument.media_type == PDF)
+        .options(joinedload(CandidateDocument.application).joinedload(Application.opening))
+        .order_by(
+            CandidateDocument.kind != DocumentKind.CV,
+            CandidateDocument.uploaded_at,
+            CandidateDocument.id,
+        )
+    ).all()
+
+
+def document_data(document_id: int) -> bytes:
+    return db.session.scalar(
+        select(CandidateDocument.data).where(CandidateDocument.id == document_id)
+    )
+
+
+def document(document_id: int) -> Select:
+    return (
+        select(CandidateDocument)
+        .where(CandidateDocument.id == document_id)
+        .options(joinedload(CandidateDocument.application))
+    )

@@ -17,18 +17,20 @@ from flask import (
 from flask_login import current_user
 
 from hiring import inputs
+from hiring.audit.operations import exported
 from hiring.auth import queries as people
 from hiring.auth.models import User
 from hiring.debrief.aggregate import aggregate
 from hiring.domain import DomainError
 from hiring.extensions import db, utcnow
-from hiring.interviews import applications, calendar, queries
+from hiring.interviews import applications, attachments, calendar, queries
 from hiring.interviews import operations as ops
 from hiring.interviews.forms import (
     ApplicationMoveForm,
     ApplyForm,
     CancelForm,
     CandidateForm,
+    DocumentForm,
     InterviewDetailsForm,
     InterviewForm,
     NewCandidateForm,
@@ -37,6 +39,7 @@ from hiring.interviews.forms import (
 from hiring.interviews.models import (
     Application,
     Candidate,
+    CandidateDocument,
     Interview,
 )
 from hiring.kits import queries as kit_queries
@@ -309,6 +312,84 @@ def apply(candidate_id: int):
     db.session.commit()
     flash(f"{candidate.name} applies to “{application.opening.title}”.", "success")
     return redirect(url_for("debrief.application", application_id=application.id))
+
+
+def _readable_application(application_id: int) -> Application:
+    """The application, when the reader may open its candidate; 403 otherwise."""
+    application = db.get_or_404(Application, application_id)
+    if not queries.access_to(current_user, application.candidate_id).may_open_candidate():
+        abort(403)
+    return application
+
+
+@bp.post("/applications/<int:application_id>/documents")
+@allow(MANAGERS)
+def document_attach(application_id: int):
+    """Attach a CV, a cover letter or a work sample to the application."""
+    application = _readable_application(application_id)
+    back = redirect(
+        url_for("debrief.application", application_id=application.id, _anchor="documents")
+    )
+    form = DocumentForm()
+    if not form.validate():
+        flash("Nothing attached: " + " ".join(e for v in form.errors.values() for e in v), "error")
+        return back
+    upload = form.file.data
+    max_bytes = current_app.config["CANDIDATE_DOCUMENT_MAX_BYTES"]
+    try:
+        document = attachments.attach(
+            application,
+            form.kind.data,
+            upload.filename or "",
+            upload.stream.read(max_bytes + 1),
+            current_user,
+            max_bytes,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash("Nothing attached: " + str(error), "error")
+        return back
+    db.session.commit()
+    flash(f"Attached {document.filename} ({document.kind.label}).", "success")
+    return back
+
+
+def _readable_document(document_id: int) -> CandidateDocument:
+    document = db.first_or_404(queries.document(document_id))
+    _readable_application(document.application_id)
+    return document
+
+
+@bp.get("/candidate-documents/<int:document_id>")
+@allow(MANAGERS)
+def document_download(document_id: int):
+    """A candidate's document, always as a download (never shown in the app's origin)."""
+    document = _readable_document(document_id)
+    data = queries.document_data(document.id)
+    stem, _, suffix = document.filename.rpartition(".")
+    exported("document", "application", document.application_id, kind=document.kind.value)
+    return Response(
+        data,
+        mimetype=document.media_type,
+        headers={
+            "Content-Disposition": disposition(stem or document.filename, suffix or "bin"),
+            "Content-Security-Policy": "sandbox; default-src 'none'",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.post("/candidate-documents/<int:document_id>/delete")
+@allow(MANAGERS)
+def document_remove(document_id: int):
+    document = _readable_document(document_id)
+    application_id, name = document.application_id, document.filename
+    attachments.remove(document)
+    db.session.commit()
+    flash(f"Removed {name}.", "success")
+    return redirect(
+        url_for("debrief.application", application_id=application_id, _anchor="documents")
+    )
 
 
 def _board_args() -> dict:
