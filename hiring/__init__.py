@@ -55,7 +55,12 @@ NAV_ITEMS = [
         security.MANAGERS,
         ("interviews.", "debrief.debrief", "debrief.decision"),
     ),
-    ("openings.index", "Openings", security.MANAGERS, ("openings.", "debrief.application")),
+    (
+        "openings.index",
+        "Openings",
+        security.MANAGERS,
+        ("openings.", "debrief.application", "debrief.funnel"),
+    ),
     ("kits.index", "Kits", security.MANAGERS, ("kits.", "debrief.compare")),
     ("questions.index", "Question bank", security.EVERYONE, ("questions.",)),
     (

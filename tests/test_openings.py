@@ -587,6 +587,7 @@ def test_opening_pages_read_a_bounded_number_of_statements(
         f"/openings/{opening_id}/applications",
         f"/openings/{opening_id}/applications?status=rejected",
         f"/openings/{opening_id}/board",
+        f"/reports/funnel?opening={opening_id}",
         f"/applications/{application_id}",
         "/candidates/",
         "/",

@@ -180,6 +180,7 @@ TABLE = {
         "GET",
         {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200},
     ),
+    "debrief.funnel_report": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
     "debrief.application": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
     "debrief.application_decision": (
         "POST",

@@ -24,6 +24,7 @@ from hiring.debrief.aggregate import aggregate, by_question, one_line, progress,
 from hiring.debrief.compare import SORTS, UNDECIDED, assemble, sort_rows
 from hiring.debrief.exports import csv_response
 from hiring.debrief.forms import DecisionForm
+from hiring.debrief.funnel import SMALL, funnel
 from hiring.debrief.operations import decide
 from hiring.domain import DomainError
 from hiring.extensions import db, utcnow
@@ -31,6 +32,7 @@ from hiring.interviews import queries as interviews
 from hiring.interviews.forms import ApplicationMoveForm, DocumentForm
 from hiring.interviews.models import REJECT_REASONS, Candidate, Recommendation, ScorecardState
 from hiring.kits.models import Kit
+from hiring.openings import queries as opening_queries
 from hiring.scorecards.queries import Page
 from hiring.security import EVERYONE, MANAGERS, allow
 
@@ -499,3 +501,87 @@ def calibration(fmt: str):
         behind=report.behind,
         personal=report.personal,
     )
+
+
+@bp.get("/reports/funnel", defaults={"fmt": "html"})
+@bp.get(f"/reports/funnel.{FORMATS}")
+@allow(MANAGERS)
+def funnel_report(fmt: str):
+    """An opening's funnel (or every opening's outcomes), in the chosen dates."""
+    opening_id = inputs.arg_id("opening")
+    opening = db.first_or_404(opening_queries.with_plan(opening_id)) if opening_id else None
+    start, end = _date_arg("from"), _date_arg("to")
+    problem = None
+    if start and end and start > end:
+        problem = f"The dates are the wrong way round: {start} is after {end}."
+        start, end = end, start
+    report = funnel(opening, start, end)
+    title = f"funnel {opening.title if opening else 'all openings'} {utcnow():%Y-%m-%d}"
+    if fmt == "json":
+        response = jsonify(_funnel_json(report, start, end))
+        exported("funnel", "opening", opening.id if opening else None, format="json")
+        return response
+    if fmt == "csv":
+        response = csv_response(
+            title, ["figure", "stage", "value", "cases", "too_few"], _funnel_rows(report)
+        )
+        exported("funnel", "opening", opening.id if opening else None, format="csv")
+        return response
+    return render_template(
+        "debrief/funnel.html",
+        report=report,
+        opening=opening,
+        openings=opening_queries.templates(),
+        start=start,
+        end=end,
+        problem=problem,
+        SMALL=SMALL,
+    )
+
+
+def _figure(figure) -> dict:
+    return {"value": figure.value, "cases": figure.cases, "too_few": figure.too_few}
+
+
+def _funnel_json(report, start, end) -> dict:
+    return {
+        "opening": {"id": report.opening.id, "title": report.opening.title}
+        if report.opening
+        else None,
+        "from": start.isoformat() if start else None,
+        "to": end.isoformat() if end else None,
+        "applications": report.applications,
+        "outcomes": report.outcomes,
+        "rejection_reasons": report.reasons,
+        "stages": [
+            {
+                "name": row.name,
+                "reached": row.reached,
+                "passed_on": _figure(row.passed) if row.passed else None,
+                "median_days": _figure(row.days),
+            }
+            for row in report.stages
+        ],
+        "median_days_to_decision": _figure(report.days_to_decision),
+        "scorecards_in_within_24h": _figure(report.submitted_on_time),
+        "scorecards_in_ever": _figure(report.submitted_ever),
+        "median_hours_to_submit": {who: _figure(f) for who, f in report.hours_to_submit},
+        "must_haves_assessed_twice": _figure(report.must_haves_twice),
+    }
+
+
+def _funnel_rows(report):
+    for row in report.stages:
+        yield ["reached", row.name, row.reached, row.reached, ""]
+        if row.passed:
+            yield ["passed on", row.name, row.passed.value, row.passed.cases, row.passed.too_few]
+        yield ["median days in stage", row.name, row.days.value, row.days.cases, row.days.too_few]
+    for name, figure in (
+        ("median days to decision", report.days_to_decision),
+        ("scorecards in within 24 hours", report.submitted_on_time),
+        ("scorecards in", report.submitted_ever),
+        ("must-haves assessed twice", report.must_haves_twice),
+    ):
+        yield [name, "", figure.value, figure.cases, figure.too_few]
+    for who, figure in report.hours_to_submit:
+        yield [f"median hours to submit: {who}", "", figure.value, figure.cases, figure.too_few]
