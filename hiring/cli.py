@@ -15,6 +15,7 @@ from hiring.audit.operations import exported
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user, find_user
 from hiring.auth.passwords import password_problem
+from hiring.debrief import digest
 from hiring.documents import operations as document_ops
 from hiring.documents.kinds import Spec, Unavailable, build
 from hiring.documents.models import State
@@ -362,6 +363,21 @@ def send_reminders(dry_run: bool) -> None:
     )
 
 
+@click.command("send-digests")
+@with_appcontext
+def send_digests_command() -> None:
+    """Make this week's managers' digests not made yet (from Monday 08:00 on, the
+    organisation's time), then send every e-mail due. The task worker does this each
+    hour; this is for those who run cron instead. Each digest goes once a week."""
+    config = current_app.config
+    with current_app.test_request_context(base_url=config["BASE_URL"] or None):
+        sent = digest.send_digests()
+        for address in sent:
+            click.echo(f"Digest queued for {address}")
+        delivery = mail.deliver_due(limit=10_000)
+    click.echo(f"{len(sent)} digest(s) queued; {delivery.sent} e-mail(s) sent.")
+
+
 @click.command("worker")
 @with_appcontext
 @click.option(
@@ -389,6 +405,7 @@ COMMANDS = [
     backup_command,
     purge_candidates_command,
     send_reminders,
+    send_digests_command,
 ]
 
 

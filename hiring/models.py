@@ -5,6 +5,7 @@ from hiring.audit.models import AuditEvent
 from hiring.auth.models import Role, User
 from hiring.changes import Generation
 from hiring.debrief import figures  # noqa: F401  its refresh task
+from hiring.debrief.digest import DigestSent
 from hiring.debrief.models import Decision, StoredFigures
 from hiring.documents import tasks as document_tasks  # noqa: F401  the render tasks
 from hiring.documents.models import StoredDocument
@@ -38,6 +39,7 @@ __all__ = [
     "Competency",
     "CompetencyAnchor",
     "Decision",
+    "DigestSent",
     "Generation",
     "Interview",
     "ItemNote",

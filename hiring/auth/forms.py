@@ -107,3 +107,4 @@ class SettingsForm(FlaskForm):
         description="Every time is shown, and entered, in this zone.",
     )
     email_reminders = BooleanField("E-mail me reminders of overdue scorecards")
+    email_digest = BooleanField("E-mail me a weekly digest of my openings (managers)")

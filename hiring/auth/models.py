@@ -37,6 +37,8 @@ class User(UserMixin, db.Model):
     time_zone: Mapped[str | None] = mapped_column(CleanString(64))
     # Reminders are the non-essential e-mails; invitations and changes always go.
     email_reminders: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Managers' weekly digest (decisions waiting, overdue scorecards, quiet openings).
+    email_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

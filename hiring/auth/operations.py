@@ -64,9 +64,14 @@ def change_password(user: User, current: str, new: str) -> None:
     record("user.password", "user", user.id)
 
 
-def update_settings(user: User, time_zone: str | None, email_reminders: bool) -> None:
-    """One's own time zone (None: the organisation's) and whether reminders are e-mailed."""
+def update_settings(
+    user: User, time_zone: str | None, email_reminders: bool, email_digest: bool = True
+) -> None:
+    """One's own time zone (None: the organisation's), and whether reminders and the
+    weekly digest are e-mailed."""
     changed = []
+    if email_digest != user.email_digest:
+        user.email_digest, changed = email_digest, [*changed, "email_digest"]
     if time_zone != user.time_zone:
         user.time_zone, changed = time_zone, [*changed, "time_zone"]
     if email_reminders != user.email_reminders:

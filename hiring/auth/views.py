@@ -141,13 +141,20 @@ def settings():
     form = SettingsForm(
         time_zone=user.time_zone or "",
         email_reminders=user.email_reminders,
+        email_digest=user.email_digest,
     )
     form.time_zone.choices = [
         ("", f"The organisation's ({default})"),
         *[(z, z) for z in zone_names()],
     ]
     if form.validate_on_submit():
-        ops.update_settings(user, form.time_zone.data or None, form.email_reminders.data)
+        ops.update_settings(
+            user,
+            form.time_zone.data or None,
+            form.email_reminders.data,
+            # Only managers are offered the digest: nobody else's choice changes.
+            form.email_digest.data if user.is_manager else user.email_digest,
+        )
         db.session.commit()
         flash("Settings saved.", "success")
         return redirect(url_for("auth.settings"))

@@ -32,6 +32,7 @@ from hiring.interviews.models import (
 )
 from hiring.kits.models import KitVersion
 from hiring.kits.queries import with_content
+from hiring.openings.models import Member, Opening, OpeningStatus
 from hiring.openings.queries import plan_options
 
 HIDDEN_ON_PANEL = "hidden until you submit your scorecard for this interview"
@@ -605,9 +606,12 @@ def applications_of_candidates(candidate_ids: list[int]) -> dict[int, list[Appli
     return found
 
 
-def decisions_waiting(limit: int = 10) -> list[tuple[Application, datetime]]:
+def decisions_waiting(
+    limit: int = 10, member_id: int | None = None
+) -> list[tuple[Application, datetime]]:
     """Active applications whose every expected scorecard is in and on which no decision
-    is recorded, waiting longest first, with when the last scorecard came in."""
+    is recorded, waiting longest first, with when the last scorecard came in; with
+    `member_id`, of the openings whose hiring team that user is on."""
     held = (
         select(
             Interview.application_id.label("application_id"),
@@ -624,10 +628,11 @@ def decisions_waiting(limit: int = 10) -> list[tuple[Application, datetime]]:
         .group_by(Interview.application_id)
         .subquery()
     )
+    stmt = select(Application, held.c.since).join(held, held.c.application_id == Application.id)
+    if member_id is not None:
+        stmt = stmt.where(Application.opening_id.in_(team_openings(member_id)))
     return db.session.execute(
-        select(Application, held.c.since)
-        .join(held, held.c.application_id == Application.id)
-        .where(
+        stmt.where(
             Application.status == ApplicationStatus.ACTIVE,
             held.c.expected == held.c.submitted,
             ~exists().where(_DECISIONS.c.application_id == Application.id),
@@ -670,3 +675,57 @@ def document(document_id: int) -> Select:
         .where(CandidateDocument.id == document_id)
         .options(joinedload(CandidateDocument.application))
     )
+
+
+def team_openings(user_id: int) -> Select:
+    """The ids of the openings whose hiring team the user is on, in any role."""
+    return select(Member.opening_id).where(Member.user_id == user_id)
+
+
+def overdue_on_openings(user_id: int, before: datetime, limit: int = 20) -> list[Scorecard]:
+    """Open scorecards of interviews held before `before`, on the user's openings,
+    oldest first."""
+    return db.session.scalars(
+        select(Scorecard)
+        .join(Interview, Interview.id == Scorecard.interview_id)
+        .join(Application, Application.id == Interview.application_id)
+        .where(
+            IS_OPEN,
+            Interview.cancelled_at.is_(None),
+            Scorecard.scheduled_at < before,
+            Application.opening_id.in_(team_openings(user_id)),
+        )
+        .options(
+            joinedload(Scorecard.interviewer),
+            joinedload(Scorecard.interview).options(
+                joinedload(Interview.candidate),
+                joinedload(Interview.kit_version).joinedload(KitVersion.kit),
+            ),
+        )
+        .order_by(Scorecard.scheduled_at, Scorecard.id)
+        .limit(limit)
+    ).all()
+
+
+def quiet_openings(user_id: int, since: datetime) -> list[Opening]:
+    """The user's open openings where nothing moved and nothing was scheduled since."""
+    moved = (
+        select(Move.id)
+        .join(Application, Application.id == Move.application_id)
+        .where(Application.opening_id == Opening.id, Move.at >= since)
+    )
+    scheduled = (
+        select(Interview.id)
+        .join(Application, Application.id == Interview.application_id)
+        .where(Application.opening_id == Opening.id, Interview.created_at >= since)
+    )
+    return db.session.scalars(
+        select(Opening)
+        .where(
+            Opening.id.in_(team_openings(user_id)),
+            Opening.status == OpeningStatus.OPEN,
+            ~moved.exists(),
+            ~scheduled.exists(),
+        )
+        .order_by(Opening.title)
+    ).all()
