@@ -6,15 +6,19 @@ import re
 from datetime import timedelta
 
 from playwright.sync_api import expect
+from pypdf import PdfReader
 from sqlalchemy import select
 
-from hiring.auth.models import Role
+from hiring.auth.models import Role, User
 from hiring.extensions import db, utcnow
-from hiring.interviews.models import Application, Interview, Scorecard
+from hiring.interviews import applications
+from hiring.interviews import operations as interview_ops
+from hiring.interviews.models import Application, Candidate, Interview, Scorecard
 from hiring.kits.models import KitVersion
+from hiring.openings.models import Opening
 from hiring.scorecards import operations as ops
 from tests.browser import sign_in
-from tests.openings import build
+from tests.openings import build, opened
 
 LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -135,4 +139,73 @@ def test_a_manager_runs_a_hiring_process(
     expect(page.locator(".flash-success")).to_contain_text("Hired.")
     expect(page.locator(".flash-success")).to_contain_text("it is now filled")
     expect(page.locator("#history")).to_contain_text("Advanced from Screen to Onsite")
+    assert console_errors == []
+
+
+def test_a_hiring_managers_day(
+    app, live_server, page, console_errors, plan_kit, hiring_manager, make_user, tmp_path
+):
+    """What needs the manager, on the dashboard and the board; a move on the board; a CV
+    attached and exported with the packet; the funnel read."""
+    from tests.test_candidate_documents import cv_pdf
+
+    panelist = make_user(Role.INTERVIEWER, name="Ivo Interviewer")
+    with app.app_context():
+        opening = db.session.get(Opening, opened(plan_kit, hiring_manager.id))
+        done = applications.apply(Candidate(name="Dana Done"), opening)
+        applications.apply(Candidate(name="Fay Fresh"), opening)
+        db.session.commit()
+        interview_ops.schedule(
+            done.candidate,
+            db.session.get(KitVersion, plan_kit),
+            utcnow() - timedelta(days=1),
+            [db.session.get(User, panelist.id)],
+            application=done,
+            planned=opening.planned[0],
+        )
+        db.session.commit()
+        opening_id = opening.id
+    _submit(app, "Dana", 3)
+    cv = tmp_path / "Dana Done CV.pdf"
+    cv.write_bytes(cv_pdf("Dana Done, ten years of support"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server, hiring_manager.email)
+
+    # The dashboard names the decision waiting; the board flags it.
+    waiting = page.locator("section[aria-labelledby=waiting-h]")
+    expect(waiting).to_contain_text("Dana Done")
+    page.goto(f"{live_server}/openings/{opening_id}/board")
+    card = page.locator(".board-card", has_text="Dana Done")
+    expect(card).to_contain_text("needs decision")
+    expect(card).to_contain_text("1 of 1 scorecards")
+    # Fay moves on from the board, and the board stays.
+    page.locator(".board-card", has_text="Fay Fresh").get_by_role(
+        "button", name="Advance →: Fay Fresh"
+    ).click()
+    expect(page.locator(".flash-success")).to_contain_text("Moved to Onsite.")
+    expect(page.locator(".board-column", has_text="Onsite")).to_contain_text("Fay Fresh")
+
+    # From the queue to the decision; a CV attached; the packet with it.
+    page.goto(f"{live_server}/")
+    waiting.get_by_role("link", name="Dana Done").click()
+    page.get_by_label("What is it").select_option("cv")
+    page.set_input_files("#file", str(cv))
+    page.get_by_role("button", name="Attach").click()
+    expect(page.locator(".flash-success")).to_contain_text("Attached Dana Done CV.pdf (CV).")
+    page.get_by_label("Advance").check()
+    page.get_by_label("Rationale").fill("Clear evidence on every must-have.")
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.locator("#decision")).to_contain_text("Clear evidence on every must-have.")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Candidate packet (PDF)").click()
+    reader = PdfReader(download.value.path())
+    assert "Dana Done, ten years of support" in reader.pages[-1].extract_text()
+    page.goto(f"{live_server}/")
+    expect(waiting).to_contain_text("No decision is waiting.")
+
+    # The funnel of the opening.
+    page.goto(f"{live_server}/openings/{opening_id}")
+    page.get_by_role("link", name="Funnel").click()
+    expect(page.locator("h1")).to_contain_text("Funnel: Backend engineer")
+    expect(page.locator("table").first).to_contain_text("Onsite")
     assert console_errors == []
