@@ -1,5 +1,6 @@
 """Command-line commands: users, demo data, the question bank, PDF exports, reminders."""
 
+import os
 import sqlite3
 import sys
 import time
@@ -287,6 +288,10 @@ def backup_command(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # SQLite's online backup API copies a consistent snapshot page by page, and never
     # half a write-ahead log as a copy of the files could.
+    # It holds password hashes and candidates' data: readable by its owner only, as the
+    # secret key is (its journal too, hence the umask while it is written).
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    umask = os.umask(0o077)
     source = sqlite3.connect(url.database, timeout=30)
     target = sqlite3.connect(path)
     try:
@@ -296,6 +301,7 @@ def backup_command(path: Path) -> None:
     finally:
         target.close()
         source.close()
+        os.umask(umask)
     if check != "ok":
         raise click.ClickException(f"the copy failed its integrity check: {check}")
     click.echo(f"Backed up to {path} ({path.stat().st_size // 1024} KB, integrity ok).")

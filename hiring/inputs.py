@@ -25,6 +25,11 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def is_db_int(value) -> bool:
+    """Whether `value` is an integer a row id can be (anything else is no row)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= INT_MAX
+
+
 def arg_id(name: str) -> int | None:
     """A query argument that names a row: a positive database integer, or None."""
     value = request.args.get(name, type=int)

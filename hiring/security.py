@@ -107,7 +107,7 @@ def safe_next(target: str | None) -> str | None:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
-    if "\\" in target:
+    if "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
         return None
     return target
 

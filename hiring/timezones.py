@@ -65,8 +65,17 @@ def local(
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    moment = value.astimezone(tz or reader_zone())
+    moment = _in_zone(value, tz or reader_zone())
     return f"{moment.strftime(fmt)} {moment.tzname()}"
+
+
+def _in_zone(value: datetime, tz: ZoneInfo) -> datetime:
+    """`value` in `tz`; in UTC when the zone's offset would carry it past year 1 or 9999
+    (a far date stored before input was bounded must never fail a page)."""
+    try:
+        return value.astimezone(tz)
+    except OverflowError:
+        return value.astimezone(UTC)
 
 
 def time_tag(value: datetime | None) -> Markup:
@@ -82,14 +91,14 @@ def local_date(value: datetime | None, tz: ZoneInfo | None = None) -> str:
     """The day of a stored time in the reader's zone: "24 Nov"."""
     if value is None:
         return ""
-    return value.astimezone(tz or reader_zone()).strftime("%d %b")
+    return _in_zone(value, tz or reader_zone()).strftime("%d %b")
 
 
 def to_local_input(value: datetime | None, tz: ZoneInfo | None = None) -> datetime | None:
     """A stored time as the naive local time a datetime-local field shows."""
     if value is None:
         return None
-    return value.astimezone(tz or reader_zone()).replace(tzinfo=None)
+    return _in_zone(value, tz or reader_zone()).replace(tzinfo=None)
 
 
 def to_utc(wall: datetime, tz: ZoneInfo) -> datetime:

@@ -233,6 +233,7 @@ def test_the_packet_appends_the_pdfs_after_a_divider(
     assert len(reader.pages) == len(plain.pages) + 2
     divider = " ".join(reader.pages[-2].extract_text().split())
     assert "CV" in divider and "Robin Reyes" in divider and "cv.pdf" in divider
+    assert "Page 1 of" not in divider  # no numbering of its own between two others
     assert "Curriculum of Robin" in reader.pages[-1].extract_text()
 
 

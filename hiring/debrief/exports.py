@@ -36,7 +36,7 @@ def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> 
     """A CSV attachment, UTF-8 with a byte-order mark so spreadsheets read accents right."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
+    writer.writerow([cell(value) for value in header])
     for row in rows:
         writer.writerow([cell(value) for value in row])
     return Response(

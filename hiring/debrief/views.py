@@ -447,7 +447,7 @@ def compare_kit(kit_id: int, fmt: str):
 @allow(MANAGERS)
 def calibration(fmt: str):
     """How each interviewer rates against their co-panelists, and how well panels agree."""
-    kit_id = request.args.get("kit", type=int)
+    kit_id = inputs.arg_id("kit")
     report = figures.calibration(kit_id, current_user)
     people, kits = report.people, report.kits
     if fmt == "csv":

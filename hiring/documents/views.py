@@ -11,7 +11,7 @@ from datetime import timedelta
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 from flask_login import current_user
 
-from hiring import tasks
+from hiring import inputs, tasks
 from hiring.audit.operations import exported
 from hiring.documents import operations as ops
 from hiring.documents.kinds import Spec, Unavailable, build
@@ -111,7 +111,7 @@ def guide(kit_id: int, number: int):
 @allow(MANAGERS)
 def calibration():
     """The calibration report, for a calibration meeting."""
-    kit_id = request.args.get("kit", type=int) or 0
+    kit_id = inputs.arg_id("kit") or 0
     return _download(
         Spec("calibration", kit_id, reader_zone().key, current_user.id),
         f"interviewer calibration {today()}",

@@ -11,7 +11,15 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import HiddenInput
 
 from hiring.interviews.models import DocumentKind
@@ -43,6 +51,13 @@ class NewCandidateForm(CandidateForm):
     )
 
 
+def plausible_date(form, field) -> None:
+    """Years far from now are typing slips, and a zone's offset can carry the year 1 or
+    9999 past what dates hold: 1900 to 2200 only."""
+    if field.data is not None and not 1900 <= field.data.year <= 2200:
+        raise ValidationError("Choose a date between 1900 and 2200.")
+
+
 class InterviewDetailsForm(FlaskForm):
     """When, how long, where and how to join: what can change after scheduling."""
 
@@ -53,7 +68,7 @@ class InterviewDetailsForm(FlaskForm):
         description="Published versions of kits in use.",
     )
     scheduled_at = DateTimeLocalField(
-        "Date and time", format="%Y-%m-%dT%H:%M", validators=[InputRequired()]
+        "Date and time", format="%Y-%m-%dT%H:%M", validators=[InputRequired(), plausible_date]
     )
     duration = IntegerField(
         "Duration (minutes)",

@@ -167,7 +167,7 @@ def _candidate_label(candidate: Candidate) -> str:
 def _interview_choices(form: InterviewForm) -> None:
     """Fill the interview form's choices: candidates (bounded: the chosen one, those the
     search names, or the most recent), published kit versions, active users."""
-    chosen = form.candidate_id.data if isinstance(form.candidate_id.data, int) else None
+    chosen = form.candidate_id.data if inputs.is_db_int(form.candidate_id.data) else None
     found = queries.candidate_choices(request.args.get("find", "").strip()[:100], keep=chosen)
     form.candidate_id.choices = [(c.id, _candidate_label(c)) for c in found]
     form.kit_version_id.choices = _version_choices()
@@ -205,8 +205,8 @@ def _plan_context(form: InterviewForm) -> tuple[Application | None, PlannedInter
     """The application and planned interview the form schedules for (from the query string
     on the first visit, from the form after), checked to belong together; their kit,
     duration and candidate become the form's defaults."""
-    application_id = form.application_id.data or inputs.arg_id("application")
-    planned_id = form.planned_id.data or inputs.arg_id("planned")
+    application_id = _db_int(form.application_id.data) or inputs.arg_id("application")
+    planned_id = _db_int(form.planned_id.data) or inputs.arg_id("planned")
     if not application_id:
         return None, None
     application = db.first_or_404(queries.application(application_id))
@@ -222,6 +222,10 @@ def _plan_context(form: InterviewForm) -> tuple[Application | None, PlannedInter
             form.kit_version_id.data = planned.kit_version_id
             form.duration.data = planned.duration_minutes
     return application, planned
+
+
+def _db_int(value) -> int | None:
+    return value if inputs.is_db_int(value) else None
 
 
 def _panel_choices(form: InterviewForm, application, planned) -> None:

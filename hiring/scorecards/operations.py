@@ -100,6 +100,8 @@ def remind(scorecard: Scorecard, hours: int) -> bool:
     user = scorecard.interviewer
     if not (user.active and user.email_reminders and user.email):
         return False
+    if scorecard.interview.cancelled:
+        return False
     now = utcnow()
     claimed = db.session.execute(
         update(Scorecard)

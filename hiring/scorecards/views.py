@@ -302,6 +302,8 @@ def remind(scorecard_id: int):
     hours = current_app.config["REMINDER_HOURS"]
     if scorecard.state not in (ScorecardState.NOT_STARTED, ScorecardState.DRAFT):
         flash("That scorecard is not open: there is nothing to remind.", "info")
+    elif scorecard.interview.cancelled:
+        flash("That interview is cancelled: there is nothing to remind.", "info")
     elif not user.email_reminders:
         flash(f"{user.name} has turned reminder e-mails off; ask them directly.", "info")
     elif ops.remind(scorecard, hours):
