@@ -66,8 +66,6 @@ def create_user_command(email: str, name: str, role: str) -> None:
     if find_user(email) is not None:
         raise click.ClickException(f"a user with the e-mail {email} already exists")
     password = _read_password()
-    if len(password) < 12:
-        raise click.ClickException("the password must have at least 12 characters")
     if problem := password_problem(password):
         raise click.ClickException(problem)
     user = create_user(email, name, Role(role), password)

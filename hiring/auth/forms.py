@@ -22,7 +22,7 @@ from wtforms.validators import (
 
 from hiring.auth.models import Role
 from hiring.auth.operations import find_user
-from hiring.auth.passwords import password_problem
+from hiring.auth.passwords import MIN_LENGTH, password_problem
 
 ROLE_CHOICES = [SelectChoice(r.value, r.label) for r in Role]
 
@@ -39,8 +39,8 @@ class UserForm(FlaskForm):
     role = SelectField("Role", choices=ROLE_CHOICES, default=Role.INTERVIEWER.value)
     password = PasswordField(
         "Initial password",
-        validators=[DataRequired(), Length(min=12, max=1024)],
-        description="At least 12 characters. Share it privately.",
+        validators=[DataRequired(), Length(max=1024)],
+        description=f"At least {MIN_LENGTH} characters. Share it privately.",
     )
 
     def validate_email(self, field):
@@ -57,7 +57,7 @@ class PasswordForm(FlaskForm):
     new = PasswordField(
         "New password",
         validators=[DataRequired(), Length(max=1024)],
-        description="At least 10 characters, and not one of the common passwords.",
+        description=f"At least {MIN_LENGTH} characters, and not one of the common passwords.",
     )
     confirm = PasswordField(
         "New password again",

@@ -5,7 +5,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-MIN_LENGTH = 10
+MIN_LENGTH = 12
 # The 30,000 most common passwords of public breaches, as zxcvbn ships them.
 COMMON = frozenset(FREQUENCY_LISTS["passwords"])
 
