@@ -12,6 +12,11 @@ DEFAULTS = {
     "DATABASE_URL": "",
     "HTTPS": False,
     "RATELIMIT_STORAGE_URI": "memory://",
+    # When the limits' storage (Redis) cannot be reached, sign-in keeps working and keeps
+    # being limited, per worker in memory, until it is back (Flask-Limiter logs it): a
+    # bare 500 on every sign-in would lock everyone out, and no limit at all would open
+    # the door to guessing.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "LOGIN_RATE_LIMIT": "10 per minute",
     # Failed sign-ins to one account, from any address, before it must wait.
     "ACCOUNT_LOGIN_LIMIT": "5 per 15 minutes",

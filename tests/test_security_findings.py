@@ -138,3 +138,24 @@ def test_a_backup_is_readable_by_its_owner_only(tmp_path):
     result = app.test_cli_runner().invoke(args=["backup", str(target)])
     assert result.exit_code == 0, result.output
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+
+
+def test_unreachable_limit_storage_does_not_break_sign_in(app, users):
+    """Redis for the limits is down: sign-in still answers (limited per worker, in
+    memory, until the storage is back), and says nothing it should not."""
+    broken = create_app(
+        {
+            **{k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY")},
+            "INSTANCE_PATH": app.instance_path,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",
+        }
+    )
+    client = broken.test_client()
+    wrong = client.post("/login", data={"email": users["manager"].email, "password": "nope"})
+    assert wrong.status_code == 401
+    right = client.post(
+        "/login", data={"email": users["manager"].email, "password": "correct horse battery"}
+    )
+    assert right.status_code == 302
