@@ -7,11 +7,15 @@ from zoneinfo import available_timezones
 
 from flask import Flask
 
+from hiring import ratelimits
+
 DEFAULTS = {
     # An empty DATABASE_URL means a SQLite file in the instance folder.
     "DATABASE_URL": "",
     "HTTPS": False,
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # Empty: a SQLite file in the instance folder, shared by the host's workers (see
+    # hiring.ratelimits); redis://… when several hosts serve.
+    "RATELIMIT_STORAGE_URI": "",
     # When the limits' storage (Redis) cannot be reached, sign-in keeps working and keeps
     # being limited, per worker in memory, until it is back (Flask-Limiter logs it): a
     # bare 500 on every sign-in would lock everyone out, and no limit at all would open
@@ -128,6 +132,8 @@ def load(app: Flask, overrides: dict | None) -> None:
     app.config.setdefault(
         "SQLALCHEMY_DATABASE_URI", database_uri(app.config["DATABASE_URL"], app.instance_path)
     )
+    if not app.config["RATELIMIT_STORAGE_URI"]:
+        app.config["RATELIMIT_STORAGE_URI"] = ratelimits.uri_for(app.instance_path)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     app.config["SESSION_COOKIE_SECURE"] = bool(app.config["HTTPS"])

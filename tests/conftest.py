@@ -36,6 +36,8 @@ def _base_config(uri: str, instance: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": uri,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        # Each test's limits start afresh (one test shares a file between two apps).
+        "RATELIMIT_STORAGE_URI": "memory://",
         # Cheap hashes: the parameters are not what the tests are about.
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 8,

@@ -159,3 +159,27 @@ def test_unreachable_limit_storage_does_not_break_sign_in(app, users):
         "/login", data={"email": users["manager"].email, "password": "correct horse battery"}
     )
     assert right.status_code == 302
+
+
+def test_workers_share_the_sign_in_limits_by_default(app, users, tmp_path):
+    """Two workers of one deployment (two apps on one instance folder, as `./scripts/serve`
+    runs them) count one account's failed sign-ins together: the sixth is refused
+    whichever worker answers, where each used to count its own."""
+    workers = [
+        create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                "SECRET_KEY": "x",
+                "INSTANCE_PATH": str(tmp_path),
+                "WTF_CSRF_ENABLED": False,
+                "RATELIMIT_ENABLED": True,
+                "RATELIMIT_STORAGE_URI": "",  # the default: shared by the instance's workers
+                "LOGIN_RATE_LIMIT": "100 per minute",
+            }
+        )
+        for _ in range(2)
+    ]
+    clients = [w.test_client() for w in workers]
+    wrong = {"email": users["manager"].email, "password": "not the password"}
+    answers = [clients[n % 2].post("/login", data=wrong).status_code for n in range(6)]
+    assert answers == [401, 401, 401, 401, 401, 429]
