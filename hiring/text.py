@@ -108,3 +108,8 @@ def disposition(filename: str, extension: str, inline: bool = False) -> str:
     return (
         f"{kind}; filename=\"{fallback}.{extension}\"; filename*=UTF-8''{quote(name)}.{extension}"
     )
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """ "1 scorecard", "2 scorecards": a number with its word, never "scorecard(s)"."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"

@@ -182,6 +182,13 @@ def test_filters_by_decision_and_date(app, client, login, users, kit, kit_id, ra
         )
     )
     assert rows[1][0] == "Old" and rows[1][-1] == "Reject"
+    # Dates the wrong way round are named, and read the right way round.
+    today = utcnow().date()
+    assert names(f"from={today}&to={today - timedelta(days=90)}") == ["First", "New", "Old"]
+    page = client.get(
+        f"/kits/{kit_id}/compare?from={today}&to={today - timedelta(days=90)}"
+    ).get_data(as_text=True)
+    assert "The dates are the wrong way round" in page
 
 
 def test_the_comparison_respects_a_managers_own_pending_panel(

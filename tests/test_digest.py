@@ -89,9 +89,7 @@ def test_one_digest_a_week_about_ones_own_openings(app, plan_kit, hiring_manager
         assert send_digests(MONDAY + timedelta(days=3)) == []
     (mail,) = digests(app)
     assert mail.to_address == hiring_manager.email
-    assert mail.subject == (
-        "Your openings this week: 1 decision(s) waiting, 1 overdue scorecard(s)"
-    )
+    assert mail.subject == ("Your openings this week: 1 decision waiting, 1 overdue scorecard")
     assert "Dana Done, Backend engineer: every scorecard in since" in mail.text
     assert "Pat Panelist on Lee Late" in mail.text
     assert "/applications/" in mail.text and "Turn this digest off" in mail.text

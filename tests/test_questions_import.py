@@ -44,7 +44,7 @@ def test_import_a_folder_with_role_family_and_tags(app, runner, seed_dir):
         ]
     )
     assert result.exit_code == 0, result.output
-    assert "Imported 1 question(s): 1 new, 0 updated, 0 unchanged; 7 new competencies." in (
+    assert "Imported 1 question: 1 new, 0 updated, 0 unchanged; 7 new competencies." in (
         result.output
     )
     with app.app_context():
@@ -111,7 +111,7 @@ def test_skip_invalid_imports_the_rest_and_still_fails(app, runner, tmp_path):
     result = runner.invoke(args=["import-questions", str(tmp_path), "--skip-invalid"])
     assert result.exit_code != 0
     assert "notes.txt: no level line" in result.output
-    assert "Imported 1 question(s)" in result.output
+    assert "Imported 1 question:" in result.output
     assert counts(app)["Question"] == 1
 
 

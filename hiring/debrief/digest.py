@@ -18,6 +18,7 @@ from hiring.extensions import UTCDateTime, db, utcnow
 from hiring.interviews import queries
 from hiring.interviews.calendar import external
 from hiring.mail import queue
+from hiring.text import counted
 from hiring.timezones import local, organisation_zone
 
 SENDS_AT = 8  # o'clock on Monday, the organisation's time
@@ -96,8 +97,8 @@ def _digest(user: User, week: str, now: datetime) -> bool:
         "digest",
         user.name,
         user.email,
-        f"Your openings this week: {len(context['waiting'])} decision(s) waiting, "
-        f"{len(context['overdue'])} overdue scorecard(s)",
+        f"Your openings this week: {counted(len(context['waiting']), 'decision')} waiting, "
+        f"{counted(len(context['overdue']), 'overdue scorecard')}",
         render_template("mail/digest.txt", **context),
         render_template("mail/digest.html", **context),
     )

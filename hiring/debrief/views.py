@@ -345,6 +345,14 @@ def _page_of(items: list, per_page: int) -> Page:
     )
 
 
+def _date_range() -> tuple[date | None, date | None, str | None]:
+    """The ?from= and ?to= dates; the wrong way round, swapped and said."""
+    start, end = _date_arg("from"), _date_arg("to")
+    if start and end and start > end:
+        return end, start, f"The dates are the wrong way round: {start} is after {end}."
+    return start, end, None
+
+
 def _date_arg(name: str) -> date | None:
     try:
         return date.fromisoformat(request.args.get(name, "")[:10])
@@ -358,7 +366,7 @@ def _date_arg(name: str) -> date | None:
 def compare_kit(kit_id: int, fmt: str):
     """The candidates interviewed with a kit, across its versions, side by side."""
     kit = db.get_or_404(Kit, kit_id)
-    since, until = _date_arg("from"), _date_arg("to")
+    since, until, problem = _date_range()
     labels = decision_labels()
     outcome = request.args.get("decision", "")
     if outcome not in (*labels, UNDECIDED):
@@ -432,6 +440,7 @@ def compare_kit(kit_id: int, fmt: str):
         descending=descending,
         since=since,
         until=until,
+        problem=problem,
         outcome=outcome,
         labels=[*labels, UNDECIDED],
         agreement=agreement,
@@ -510,11 +519,7 @@ def funnel_report(fmt: str):
     """An opening's funnel (or every opening's outcomes), in the chosen dates."""
     opening_id = inputs.arg_id("opening")
     opening = db.first_or_404(opening_queries.with_plan(opening_id)) if opening_id else None
-    start, end = _date_arg("from"), _date_arg("to")
-    problem = None
-    if start and end and start > end:
-        problem = f"The dates are the wrong way round: {start} is after {end}."
-        start, end = end, start
+    start, end, problem = _date_range()
     report = funnel(opening, start, end)
     title = f"funnel {opening.title if opening else 'all openings'} {utcnow():%Y-%m-%d}"
     if fmt == "json":

@@ -21,6 +21,7 @@ from hiring.interviews.models import (
     Move,
 )
 from hiring.openings.models import Opening, OpeningStatus, Stage
+from hiring.text import counted
 
 ACTIONS = ("advance", "back", "reject", "withdraw", "hire", "reopen")
 
@@ -154,7 +155,10 @@ def move(
     if action == "hire" and _filled(opening):
         opening.status, opening.closed_at = OpeningStatus.FILLED, now
         record("opening.status", "opening", opening.id, after=OpeningStatus.FILLED.value)
-        said += f" “{opening.title}” has all its {opening.headcount} hire(s): it is now filled."
+        said += (
+            f" “{opening.title}” has all its {counted(opening.headcount, 'hire')}: "
+            "it is now filled."
+        )
     return said
 
 

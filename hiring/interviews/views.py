@@ -47,7 +47,7 @@ from hiring.kits.models import KitVersion
 from hiring.openings import queries as opening_queries
 from hiring.openings.models import Opening, PlannedInterview
 from hiring.security import ADMINS, EVERYONE, MANAGERS, allow
-from hiring.text import disposition
+from hiring.text import counted, disposition
 from hiring.timezones import (
     LocalTimeError,
     reader_zone,
@@ -279,7 +279,8 @@ def interview_new():
         else:
             db.session.commit()
             flash(
-                f"Interview scheduled; {len(panel)} scorecard(s) are waiting and the panel "
+                f"Interview scheduled; {counted(len(panel), 'scorecard is', 'scorecards are')} "
+                "waiting and the panel "
                 "is invited.",
                 "success",
             )

@@ -18,7 +18,7 @@ from hiring.kits.models import (
 )
 from hiring.questions import operations as bank
 from hiring.questions.models import Competency, Question
-from hiring.text import short
+from hiring.text import counted, short
 
 DEFAULT_SECTIONS = ("Opening", "Questions", "Candidate's questions")
 # The template's conversation around the questions: empty by design, never flagged.
@@ -499,7 +499,8 @@ def merge_competencies(source: Competency, target: Competency) -> None:
     if both:
         raise DomainError(
             Kind.INVALID,
-            f"{both} kit version(s) rate both competencies; remove one of them there first.",
+            f"{counted(both, 'kit version rates', 'kit versions rate')} both competencies; "
+            "remove one of them there first.",
         )
     db.session.execute(
         update(KitCompetency)

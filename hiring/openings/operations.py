@@ -26,6 +26,7 @@ from hiring.openings.models import (
     TeamRole,
 )
 from hiring.questions.models import Competency
+from hiring.text import counted
 
 STALE = (
     "This opening was changed in another tab or by someone else since this page was "
@@ -220,7 +221,8 @@ def remove_stage(stage: Stage, version: int | None, applications_at: int) -> Non
     if applications_at:
         raise DomainError(
             Kind.CONFLICT,
-            f"{applications_at} application(s) are at “{stage.name}”: move them to another "
+            f"{counted(applications_at, 'application is', 'applications are')} at “{stage.name}”: "
+            "move them to another "
             "stage before removing it.",
         )
     opening.stages.remove(stage)

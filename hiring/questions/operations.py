@@ -32,6 +32,7 @@ from hiring.questions.parsing import (
     dedupe,
     parse_file,
 )
+from hiring.text import counted
 
 
 def search_text(question: Question) -> str:
@@ -192,7 +193,7 @@ class ImportReport:
 
     def summary(self) -> str:
         return (
-            f"Imported {self.imported} question(s): {self.created} new, {self.updated} "
+            f"Imported {counted(self.imported, 'question')}: {self.created} new, {self.updated} "
             f"updated, {self.unchanged} unchanged; {self.competencies} new competencies."
         )
 

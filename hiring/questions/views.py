@@ -36,6 +36,7 @@ from hiring.questions.operations import (
 )
 from hiring.questions.parsing import CompetencyData
 from hiring.security import EVERYONE, MANAGERS, allow
+from hiring.text import counted
 
 bp = Blueprint("questions", __name__, url_prefix="/questions")
 
@@ -159,7 +160,7 @@ def delete(question_id: int):
     question = db.get_or_404(Question, question_id)
     if used := kit_queries.versions_using(question):
         flash(
-            f"This question is used by {used} kit version(s), so it cannot be deleted. "
+            f"This question is used by {counted(used, 'kit version')}, so it cannot be deleted. "
             "Archive it instead: kits keep it, new kits cannot add it.",
             "error",
         )
