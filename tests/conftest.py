@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import create_engine, event, inspect, select, text
 from werkzeug.serving import make_server
 
 from hiring import create_app
@@ -73,10 +73,20 @@ def instance_dir(tmp_path_factory) -> str:
     return str(tmp_path_factory.mktemp("instance"))
 
 
+APP_DATABASE = (
+    "HIRING_TEST_DATABASE_URL points at a database the app has been migrated on (it holds "
+    "alembic_version): the tests would empty and drop its tables. Give the tests a "
+    "database of their own."
+)
+
+
 @pytest.fixture(scope="session")
 def _schema(database_uri, instance_dir) -> Iterator[None]:
     app = create_app(_base_config(database_uri, instance_dir))
     with app.app_context():
+        if "alembic_version" in inspect(db.engine).get_table_names():
+            db.engine.dispose()
+            pytest.exit(APP_DATABASE, returncode=4)
         db.drop_all()
         db.create_all()
     yield

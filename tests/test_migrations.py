@@ -7,7 +7,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import inspect
+from sqlalchemy import create_engine, inspect
 
 from bench.common import pg_scratch
 from hiring import create_app
@@ -61,3 +61,43 @@ def test_db_upgrade_command_on_an_empty_sqlite_file(tmp_path):
     with app.app_context():
         assert "scorecards" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_the_tests_refuse_a_database_the_app_uses(tmp_path):
+    """Pointed at an app's own database, the suite stops before touching it."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL runs when HIRING_TEST_DATABASE_URL is set (CI's second run)")
+    import subprocess
+    import sys
+
+    with pg_scratch(PG_URL, f"hiring_app_{uuid.uuid4().hex[:8]}") as uri:
+        app = create_app(
+            {"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path)}
+        )
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "tests/test_inputs.py",
+            ],
+            env={**os.environ, "HIRING_TEST_DATABASE_URL": uri},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert run.returncode == 4, run.stdout[-2000:]
+        assert "a database of their own" in run.stdout + run.stderr
+        engine = create_engine(uri)
+        try:
+            with engine.connect() as conn:  # untouched
+                assert "scorecards" in inspect(conn).get_table_names()
+        finally:
+            engine.dispose()
