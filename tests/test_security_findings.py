@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from hiring import create_app
-from hiring.auth.models import User
+from hiring.auth.models import Role, User
 from hiring.extensions import db
 from hiring.interviews.models import Interview
 from hiring.mail import OutgoingMail
@@ -183,3 +183,32 @@ def test_workers_share_the_sign_in_limits_by_default(app, users, tmp_path):
     wrong = {"email": users["manager"].email, "password": "not the password"}
     answers = [clients[n % 2].post("/login", data=wrong).status_code for n in range(6)]
     assert answers == [401, 401, 401, 401, 401, 429]
+
+
+def test_failed_sign_ins_are_counted_not_each_written(app, users, make_user):
+    """An unauthenticated client cannot grow the audit log one row per attempt: within
+    an hour, repeats of a failure from one address for one e-mail are counted on the
+    first row, shown on the audit page."""
+    from hiring.audit.models import AuditEvent
+
+    client = app.test_client()
+    for _ in range(7):
+        client.post("/login", data={"email": "nobody@example.com", "password": "guess"})
+    client.post("/login", data={"email": "other@example.com", "password": "guess"})
+    with app.app_context():
+        rows = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "user.login_failed")
+        ).all()
+        assert sorted(r.details["email"] for r in rows) == [
+            "nobody@example.com",
+            "other@example.com",
+        ]
+        repeats = {r.details["email"]: r.repeats for r in rows}
+    assert repeats == {"nobody@example.com": 6, "other@example.com": 0}
+    admin = make_user(Role.ADMIN)
+    from tests.conftest import session_of
+
+    with client.session_transaction() as sess:
+        sess.update(session_of(admin))
+    page = client.get("/admin/audit?action=user.login_failed").get_data(as_text=True)
+    assert "and 6 more within the hour" in page

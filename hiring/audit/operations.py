@@ -1,10 +1,13 @@
 """Recording what happened: one verb, used by every feature."""
 
+from datetime import timedelta
+
 from flask import g, has_request_context, request
 from flask_login import current_user
+from sqlalchemy import func, select, update
 
 from hiring.audit.models import AuditEvent
-from hiring.extensions import db
+from hiring.extensions import db, utcnow
 
 
 def record(action: str, subject_type: str, subject_id: int | None, **details) -> AuditEvent:
@@ -25,6 +28,37 @@ def record(action: str, subject_type: str, subject_id: int | None, **details) ->
     )
     db.session.add(event)
     return event
+
+
+REPEATS_WITHIN = timedelta(hours=1)
+
+
+def record_repeat(
+    action: str, subject_type: str, subject_id: int | None, same: str, **details
+) -> None:
+    """Record a failure an unauthenticated client can repeat at will: the first from an
+    address for `same` (what makes it the same failure) within the hour is a row, the
+    next ones count on it."""
+    address = (request.remote_addr or "")[:45] if has_request_context() else ""
+    key = same[:300]
+    first = (
+        select(func.max(AuditEvent.id))
+        .where(
+            AuditEvent.repeat_key == key,
+            AuditEvent.action == action,
+            AuditEvent.address == address,
+            AuditEvent.at >= utcnow() - REPEATS_WITHIN,
+        )
+        .scalar_subquery()
+    )
+    counted = db.session.execute(
+        update(AuditEvent)
+        .where(AuditEvent.id == first)
+        .values(repeats=AuditEvent.repeats + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if counted.rowcount == 0:
+        record(action, subject_type, subject_id, **details).repeat_key = key
 
 
 def exported(what: str, subject_type: str, subject_id: int | None, **details) -> None:

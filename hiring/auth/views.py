@@ -14,7 +14,7 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from hiring.audit.operations import record
+from hiring.audit.operations import record, record_repeat
 from hiring.auth import operations as ops
 from hiring.auth.forms import LoginForm, PasswordForm, SettingsForm
 from hiring.auth.passwords import dummy_hash, verify_password
@@ -49,7 +49,9 @@ def _account_key() -> str:
 
 def _refused(limit) -> None:
     """Record a sign-in refused by a rate limit."""
-    record("user.login_limited", "user", None, limit=str(limit.limit), key=limit.key[:300])
+    record_repeat(
+        "user.login_limited", "user", None, limit.key, limit=str(limit.limit), key=limit.key[:300]
+    )
     db.session.commit()
 
 
@@ -86,12 +88,8 @@ def login():
             record("user.login", "user", user.id)
             db.session.commit()
             return redirect(safe_next(form.next.data) or url_for("main.index"))
-        record(
-            "user.login_failed",
-            "user",
-            user.id if user else None,
-            email=ops.normalise_email(form.email.data)[:254],
-        )
+        email = ops.normalise_email(form.email.data)[:254]
+        record_repeat("user.login_failed", "user", user.id if user else None, email, email=email)
         db.session.commit()
         flash("That e-mail and password do not match an active account.", "error")
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 401
