@@ -26,3 +26,8 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def said(self) -> str:
+        """The message with the field errors it does not already say, for a flash."""
+        extra = [e for e in self.errors.values() if e.rstrip(".") not in self.message]
+        return " ".join(dict.fromkeys([self.message, *extra]))

@@ -710,3 +710,14 @@ def test_a_user_without_a_usable_address_gets_nothing_and_nothing_breaks(app):
         assert mail.queue("reminder", "Nobody", "", "Subject", "text", "<p>html</p>") is None
         assert mail.queue("reminder", "Eve", "eve@x.org\r\nBcc: a@b.c", "S", "t", "h") is None
         assert db.session.scalar(select(func.count()).select_from(OutgoingMail)) == 0
+
+
+def test_cancelling_without_a_reason_says_so_once(app, client, login, users, make_question):
+    from tests.scoring import make_panel
+
+    panel = make_panel(app, make_question, [users["interviewer"]])
+    login(users["manager"])
+    page = client.post(
+        f"/interviews/{panel.interview_id}/cancel", data={"reason": ""}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert page.count("Say why it is cancelled") == 1

@@ -27,7 +27,7 @@ from hiring.debrief.forms import DecisionForm
 from hiring.debrief.funnel import SMALL, funnel
 from hiring.debrief.operations import decide
 from hiring.domain import DomainError
-from hiring.extensions import db, utcnow
+from hiring.extensions import db
 from hiring.interviews import queries as interviews
 from hiring.interviews.forms import ApplicationMoveForm, DocumentForm
 from hiring.interviews.models import REJECT_REASONS, Candidate, Recommendation, ScorecardState
@@ -35,6 +35,7 @@ from hiring.kits.models import Kit
 from hiring.openings import queries as opening_queries
 from hiring.scorecards.queries import Page
 from hiring.security import EVERYONE, MANAGERS, allow
+from hiring.timezones import today
 
 bp = Blueprint("debrief", __name__)
 
@@ -77,7 +78,7 @@ def debrief(candidate_id: int, fmt: str):
     history = queries.decisions(candidate.id) if access.may_read_decision() else []
     if fmt == "csv":
         response = csv_response(
-            f"debrief-{candidate.name}-{utcnow():%Y-%m-%d}",
+            f"debrief-{candidate.name}-{today()}",
             [
                 "competency",
                 "interviewer",
@@ -221,7 +222,7 @@ def decision(candidate_id: int):
         )
     except DomainError as error:
         db.session.rollback()
-        flash(" ".join([str(error), *error.errors.values()]), "error")
+        flash(error.said(), "error")
     else:
         db.session.commit()
         flash(f"Decision recorded: {form.outcome.data}.", "success")
@@ -325,7 +326,7 @@ def application_decision(application_id: int):
         )
     except DomainError as error:
         db.session.rollback()
-        flash(" ".join([str(error), *error.errors.values()]), "error")
+        flash(error.said(), "error")
     else:
         db.session.commit()
         flash(f"Decision recorded: {form.outcome.data}.", "success")
@@ -392,7 +393,7 @@ def compare_kit(kit_id: int, fmt: str):
     rows = sort_rows(result.rows, sort, descending)
     if fmt == "csv":
         response = csv_response(
-            f"comparison-{kit.title}-{utcnow():%Y-%m-%d}",
+            f"comparison-{kit.title}-{today()}",
             [
                 "candidate",
                 *(c.name for c in result.columns),
@@ -461,7 +462,7 @@ def calibration(fmt: str):
     people, kits = report.people, report.kits
     if fmt == "csv":
         response = csv_response(
-            f"calibration-{utcnow():%Y-%m-%d}",
+            f"calibration-{today()}",
             [
                 "interviewer",
                 "ratings",
@@ -521,7 +522,7 @@ def funnel_report(fmt: str):
     opening = db.first_or_404(opening_queries.with_plan(opening_id)) if opening_id else None
     start, end, problem = _date_range()
     report = funnel(opening, start, end)
-    title = f"funnel {opening.title if opening else 'all openings'} {utcnow():%Y-%m-%d}"
+    title = f"funnel {opening.title if opening else 'all openings'} {today()}"
     if fmt == "json":
         response = jsonify(_funnel_json(report, start, end))
         exported("funnel", "opening", opening.id if opening else None, format="json")

@@ -507,7 +507,7 @@ def _done(interview: Interview, message: str):
 def _refused(interview: Interview, error: DomainError):
     """Undo what an operation started and show why it refused; back to the page."""
     db.session.rollback()
-    flash(" ".join([str(error), *error.errors.values()]), "error")
+    flash(error.said(), "error")
     return redirect(url_for(".interview_edit", interview_id=interview.id))
 
 

@@ -57,7 +57,7 @@ def _back(opening: Opening, anchor: str = "", **args):
 
 def _refused(error: DomainError) -> None:
     db.session.rollback()
-    flash(" ".join([str(error), *(e for e in error.errors.values() if e != str(error))]), "error")
+    flash(error.said(), "error")
 
 
 def _form_problems(form) -> None:
