@@ -94,6 +94,7 @@ def schedule(client, login, manager, kit, people, when="2026-06-10T14:00", **ext
             "candidate_id": kit["candidate"],
             "kit_version_id": kit["v1"],
             "scheduled_at": when,
+            "past_ok": "y",
             "location": "Room 4",
             "link": "https://meet.example.com/abc",
             "panel": [p.id for p in people],
@@ -148,6 +149,7 @@ def test_a_change_sends_an_update_with_a_higher_sequence_and_the_same_uid(
         data={
             "kit_version_id": kit["v1"],
             "scheduled_at": "2026-06-11T09:30",
+            "past_ok": "y",
             "duration": 60,
             "location": "Room 5",
             "link": "https://meet.example.com/abc",
@@ -364,6 +366,7 @@ class TestPanelChanges:
         interview_id = schedule(client, login, users["manager"], kit, [ann])
         form = {
             "scheduled_at": "2026-06-10T14:00",
+            "past_ok": "y",
             "duration": 45,
             "location": "Room 4",
             "link": "https://meet.example.com/abc",
@@ -410,6 +413,7 @@ class TestPanelChanges:
             f"/interviews/{interview_id}/edit",
             data={
                 "scheduled_at": "2026-06-10T14:00",
+                "past_ok": "y",
                 "duration": 45,
                 "location": "Room 4",
                 "link": "https://meet.example.com/abc",
@@ -470,6 +474,7 @@ class TestTimeZones:
                 "candidate_id": kit["candidate"],
                 "kit_version_id": kit["v1"],
                 "scheduled_at": when,
+                "past_ok": "y",
                 "panel": [panel_people["ann"].id],
             },
         )
@@ -696,6 +701,7 @@ def test_mail_is_a_task_queued_with_the_commit_and_a_worker_sends_it(
             "candidate_id": kit["candidate"],
             "kit_version_id": kit["v1"],
             "scheduled_at": "2026-06-10T14:00",
+            "past_ok": "y",
             "panel": [panel_people["ann"].id],
         },
     )
@@ -721,3 +727,45 @@ def test_cancelling_without_a_reason_says_so_once(app, client, login, users, mak
         f"/interviews/{panel.interview_id}/cancel", data={"reason": ""}, follow_redirects=True
     ).get_data(as_text=True)
     assert page.count("Say why it is cancelled") == 1
+
+
+def test_a_time_in_the_past_asks_first(app, client, login, users, make_question):
+    from datetime import timedelta
+
+    from hiring.extensions import utcnow
+    from tests.scoring import make_panel
+
+    panel = make_panel(app, make_question, [users["interviewer"]])
+    login(users["manager"])
+    last_week = (utcnow() - timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    form = {
+        "candidate_id": panel.candidate_id,
+        "kit_version_id": panel.kit_version_id,
+        "scheduled_at": last_week,
+        "panel": [users["interviewer"].id],
+    }
+    asked = client.post("/interviews/new", data=form)
+    assert asked.status_code == 422
+    text = asked.get_data(as_text=True)
+    assert "is in the past" in text and "It happened already" in text
+    done = client.post("/interviews/new", data={**form, "past_ok": "y"})
+    assert done.status_code == 302
+
+
+def test_a_video_link_without_https_is_offered_it(app, client, login, users, make_question):
+    from tests.scoring import make_panel
+
+    panel = make_panel(app, make_question, [users["interviewer"]])
+    login(users["manager"])
+    page = client.post(
+        f"/interviews/{panel.interview_id}/edit",
+        data={
+            "kit_version_id": panel.kit_version_id,
+            "scheduled_at": "2030-01-10T10:00",
+            "link": "meet.example.com/abc-defg",
+        },
+    )
+    assert page.status_code == 422
+    text = page.get_data(as_text=True)
+    assert 'value="https://meet.example.com/abc-defg"' in text
+    assert "https:// is added" in text

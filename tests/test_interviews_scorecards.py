@@ -434,6 +434,7 @@ class TestCandidatesAndInterviews:
                 "candidate_id": panel.candidate_id,
                 "kit_version_id": panel.kit_version_id,
                 "scheduled_at": "2026-12-01T09:30",
+                "past_ok": "y",
                 "location": "Room 4",
                 "panel": [users["interviewer"].id, users["manager"].id],
             },
@@ -462,6 +463,7 @@ class TestCandidatesAndInterviews:
                 "candidate_id": panel.candidate_id,
                 "kit_version_id": draft,
                 "scheduled_at": "2026-12-01T09:30",
+                "past_ok": "y",
                 "panel": [users["interviewer"].id],
             },
         )
@@ -472,6 +474,7 @@ class TestCandidatesAndInterviews:
                 "candidate_id": panel.candidate_id,
                 "kit_version_id": panel.kit_version_id,
                 "scheduled_at": "2026-12-01T09:30",
+                "past_ok": "y",
             },
         )
         assert "Choose at least one interviewer." in r.get_data(as_text=True)

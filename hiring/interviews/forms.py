@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     EmailField,
     IntegerField,
@@ -83,6 +84,17 @@ class InterviewDetailsForm(FlaskForm):
         validators=[Optional(), Length(max=500)],
         description="An https address; anything else is shown as plain text.",
     )
+    past_ok = BooleanField("It happened already: record it in the past")
+
+    def validate_link(self, field) -> None:
+        """An address typed without its scheme (meet.example.com/abc) would show as plain
+        text: offer it with https:// added, to check and save again."""
+        value = (field.data or "").strip()
+        if value and "://" not in value and "." in value.split("/")[0] and " " not in value:
+            field.data = "https://" + value.removeprefix("//")
+            raise ValidationError(
+                "A link needs its https://: https:// is added above; check it and save again."
+            )
 
 
 class InterviewForm(InterviewDetailsForm):

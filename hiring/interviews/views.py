@@ -1,6 +1,6 @@
 """Candidates, interviews and the live scorecard: pages, JSON, PDF and autosave."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import (
     Blueprint,
@@ -183,14 +183,27 @@ def _version_choices(current: KitVersion | None = None) -> list[tuple[int, str]]
     return [(v.id, f"{v.kit.title} · version {v.number}") for v in versions]
 
 
-def _utc_from_form(form) -> datetime | None:
+def _utc_from_form(form, before: datetime | None = None) -> datetime | None:
     """The form's local date and time in UTC; a time the reader's zone skips or repeats
-    is put on the field as an error."""
+    is put on the field as an error, and so is a new time in the past unless the form
+    says it happened already (`before`: the time stored, which may stay as it is)."""
     try:
-        return to_utc(form.scheduled_at.data, reader_zone())
+        at = to_utc(form.scheduled_at.data, reader_zone())
     except LocalTimeError as error:
         form.scheduled_at.errors = [*form.scheduled_at.errors, str(error)]
         return None
+    if at != before and at < utcnow() - PAST and not form.past_ok.data:
+        form.scheduled_at.errors = [
+            *form.scheduled_at.errors,
+            "This time is in the past. If the interview happened already, tick “It happened "
+            "already” to record it; otherwise check the date.",
+        ]
+        return None
+    return at
+
+
+# A time this far before now is in the past (a few minutes late is scheduling "now").
+PAST = timedelta(minutes=30)
 
 
 @bp.get("/candidates/options.json")
@@ -454,7 +467,7 @@ def interview_edit(interview_id: int):
         link=interview.link,
     )
     form.kit_version_id.choices = _version_choices(interview.kit_version)
-    if form.validate_on_submit() and (at := _utc_from_form(form)) is not None:
+    if form.validate_on_submit() and (at := _utc_from_form(form, interview.scheduled_at)):
         version = db.session.get(KitVersion, form.kit_version_id.data)
         try:
             changes = ops.change(
