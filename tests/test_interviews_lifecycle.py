@@ -277,8 +277,15 @@ class TestPanelChanges:
         inbox.clear()
         client.post(f"/interviews/{interview_id}/panel", data={"people": [cy.id]})
         deliver(app)
-        assert [r for r, _ in inbox.messages] == [["cy@example.com"]]
+        # Cy is invited; Ann and Ben get the event with its new attendee list.
+        assert sorted(r for (r,), _ in inbox.messages) == [
+            "ann@example.com",
+            "ben@example.com",
+            "cy@example.com",
+        ]
         event = mailbox.event_of(mailbox.parts(inbox.to("cy@example.com")[0])[2])
+        assert "mailto:cy@example.com" in [str(a) for a in event.get("ATTENDEE")]
+        event = mailbox.event_of(mailbox.parts(inbox.to("ann@example.com")[0])[2])
         assert "mailto:cy@example.com" in [str(a) for a in event.get("ATTENDEE")]
         again = client.post(
             f"/interviews/{interview_id}/panel", data={"people": [cy.id]}, follow_redirects=True
@@ -769,3 +776,44 @@ def test_a_video_link_without_https_is_offered_it(app, client, login, users, mak
     text = page.get_data(as_text=True)
     assert 'value="https://meet.example.com/abc-defg"' in text
     assert "https:// is added" in text
+
+
+def test_panel_changes_raise_the_sequence_and_tell_the_panel(
+    app, client, login, users, make_question, make_user
+):
+    """Adding one person and removing another: each change is a new SEQUENCE, the one
+    removed gets a CANCEL at the new one, and those staying get the new attendee list."""
+    from hiring.mail import OutgoingMail
+    from tests.scoring import make_panel
+
+    stays = users["interviewer"]
+    joins = make_user(Role.INTERVIEWER, name="Jo Joins", email="jo@example.com")
+    panel = make_panel(app, make_question, [stays])
+    login(users["manager"])
+
+    def mails():
+        with app.app_context():
+            rows = db.session.scalars(select(OutgoingMail).order_by(OutgoingMail.id)).all()
+            # Long iCalendar lines are folded: unfold them to read them.
+            return [(m.kind, m.to_address, (m.calendar or "").replace("\r\n ", "")) for m in rows]
+
+    before = len(mails())
+    client.post(f"/interviews/{panel.interview_id}/panel", data={"people": [joins.id]})
+    added = mails()[before:]
+    assert {(k, to) for k, to, _ in added} == {
+        ("invitation", "jo@example.com"),
+        ("update", stays.email),
+    }
+    assert all("SEQUENCE:1" in cal for _, _, cal in added)
+    update = next(cal for k, _, cal in added if k == "update")
+    assert "jo@example.com" in update.lower()
+    before = len(mails())
+    client.post(f"/interviews/{panel.interview_id}/panel/{joins.id}/remove")
+    removed = mails()[before:]
+    assert {(k, to) for k, to, _ in removed} == {
+        ("removed", "jo@example.com"),
+        ("update", stays.email),
+    }
+    assert all("SEQUENCE:2" in cal for _, _, cal in removed)
+    update = next(cal for k, _, cal in removed if k == "update")
+    assert "jo@example.com" not in update.lower()

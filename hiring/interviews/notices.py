@@ -56,10 +56,14 @@ def invite(interview: Interview, scorecard: Scorecard) -> None:
     _send("invitation", interview, scorecard.interviewer, scorecard, REQUEST)
 
 
-def changed(interview: Interview, changes: list[str], kind: str = "update") -> None:
-    """Tell the panel what changed, with the updated invitation."""
+def changed(
+    interview: Interview, changes: list[str], kind: str = "update", skip: int | None = None
+) -> None:
+    """Tell the panel what changed, with the updated invitation (`skip`: someone told
+    otherwise, as a newcomer is by an invitation)."""
     for scorecard in interview.panel:
-        _send(kind, interview, scorecard.interviewer, scorecard, REQUEST, changes=changes)
+        if scorecard.interviewer_id != skip:
+            _send(kind, interview, scorecard.interviewer, scorecard, REQUEST, changes=changes)
 
 
 def cancelled(interview: Interview) -> None:

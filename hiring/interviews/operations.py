@@ -255,11 +255,15 @@ def add_panelist(interview: Interview, user: User) -> Scorecard:
     else:
         scorecard = _panel_scorecard(interview, user.id)
         db.session.add(scorecard)
+    interview.sequence += 1
     db.session.flush()
     db.session.refresh(interview)
     record("interview.panel_add", "interview", interview.id, user=user.id)
     changes.record("candidate", interview.candidate_id)
+    # A panel change is a change of the event: a new SEQUENCE, the newcomer invited, the
+    # others sent the new attendee list.
     notices.invite(interview, scorecard)
+    notices.changed(interview, ["panel"], skip=user.id)
     return scorecard
 
 
@@ -292,11 +296,13 @@ def remove_panelist(interview: Interview, user: User, confirmed: bool = False) -
     else:
         db.session.delete(scorecard)
         kept = False
+    interview.sequence += 1
     db.session.flush()
     db.session.refresh(interview)
     record("interview.panel_remove", "interview", interview.id, user=user.id, draft_kept=kept)
     changes.record("candidate", interview.candidate_id)
     notices.removed(interview, user)
+    notices.changed(interview, ["panel"])
 
 
 def delete_candidate(candidate: Candidate, reason: str = "") -> None:
