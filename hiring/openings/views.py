@@ -1,6 +1,7 @@
 """Openings: the list, a new one (from a template), and the page where its team,
 scorecard and interview plan are built, with the coverage matrix beside them."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -298,6 +299,24 @@ def board(opening_id: int):
     )
 
 
+def _change(opening: Opening, anchor: str, form, change: Callable, said: str | None = None):
+    """A change of the opening's scorecard or plan from a form that names its version:
+    the form checked, the change made and committed and said, or why not; back to the
+    opening either way."""
+    if not form.validate():
+        _form_problems(form)
+    else:
+        try:
+            change(form)
+        except DomainError as error:
+            _refused(error)
+        else:
+            db.session.commit()
+            if said:
+                flash(said, "success")
+    return _back(opening, anchor)
+
+
 # The scorecard
 
 
@@ -307,22 +326,16 @@ def attribute_add(opening_id: int):
     opening = _opening(opening_id)
     form = AttributeForm()
     form.competency_id.choices = competency_choices()
-    if not form.validate():
-        _form_problems(form)
-        return _back(opening, "scorecard")
-    competency = db.get_or_404(
-        Competency, form.competency_id.data, description="No such competency."
-    )
-    try:
+    chosen = form.competency_id.data
+    competency = db.session.get(Competency, chosen) if inputs.is_db_int(chosen) else None
+
+    def add(form):
         ops.add_attribute(
             opening, form.version.data, competency, form.category.data, form.must_have.data
         )
-    except DomainError as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        flash(f"“{competency.name}” is on the scorecard.", "success")
-    return _back(opening, "scorecard")
+
+    name = competency.name if competency else ""
+    return _change(opening, "scorecard", form, add, f"“{name}” is on the scorecard.")
 
 
 def _attribute(opening: Opening, attribute_id: int) -> Attribute:
@@ -337,18 +350,13 @@ def _attribute(opening: Opening, attribute_id: int) -> Attribute:
 def attribute_change(opening_id: int, attribute_id: int):
     opening = _opening(opening_id)
     attribute = _attribute(opening, attribute_id)
-    form = AttributeChangeForm()
-    if not form.validate():
-        _form_problems(form)
-        return _back(opening, "scorecard")
-    try:
+
+    def update(form):
         ops.update_attribute(attribute, form.version.data, form.category.data, form.must_have.data)
-    except DomainError as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        flash(f"Saved “{attribute.name}”.", "success")
-    return _back(opening, "scorecard")
+
+    return _change(
+        opening, "scorecard", AttributeChangeForm(), update, f"Saved “{attribute.name}”."
+    )
 
 
 @bp.post("/<int:opening_id>/attributes/<int:attribute_id>/delete")
@@ -356,18 +364,13 @@ def attribute_change(opening_id: int, attribute_id: int):
 def attribute_delete(opening_id: int, attribute_id: int):
     opening = _opening(opening_id)
     attribute = _attribute(opening, attribute_id)
-    name = attribute.name
-    form = Versioned()
-    try:
-        if not form.validate():
-            raise DomainError(Kind.CONFLICT, ops.STALE)
-        ops.remove_attribute(attribute, form.version.data)
-    except DomainError as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        flash(f"“{name}” is off the scorecard, and off every interview's focus.", "success")
-    return _back(opening, "scorecard")
+    return _change(
+        opening,
+        "scorecard",
+        Versioned(),
+        lambda form: ops.remove_attribute(attribute, form.version.data),
+        f"“{attribute.name}” is off the scorecard, and off every interview's focus.",
+    )
 
 
 # The plan
@@ -385,17 +388,13 @@ def _stage(opening: Opening, stage_id: int) -> Stage:
 def stage_add(opening_id: int):
     opening = _opening(opening_id)
     form = StageForm()
-    if not form.validate():
-        _form_problems(form)
-        return _back(opening, "plan")
-    try:
-        stage = ops.add_stage(opening, form.version.data, form.name.data)
-    except DomainError as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        flash(f"Added the stage “{stage.name}”: now plan its interviews.", "success")
-    return _back(opening, "plan")
+    return _change(
+        opening,
+        "plan",
+        form,
+        lambda form: ops.add_stage(opening, form.version.data, form.name.data),
+        f"Added the stage “{(form.name.data or '').strip()}”: now plan its interviews.",
+    )
 
 
 @bp.post("/<int:opening_id>/stages/<int:stage_id>")
@@ -404,21 +403,15 @@ def stage_change(opening_id: int, stage_id: int):
     """Rename a stage (a name), or move it before or after its neighbour (a step)."""
     opening = _opening(opening_id)
     stage = _stage(opening, stage_id)
-    moving = "step" in request.form
-    form = MoveForm() if moving else StageForm()
-    if not form.validate():
-        _form_problems(form)
-        return _back(opening, "plan")
-    try:
-        if moving:
-            ops.move_stage(stage, form.version.data, form.step.data)
-        else:
-            ops.rename_stage(stage, form.version.data, form.name.data)
-    except DomainError as error:
-        _refused(error)
-    else:
-        db.session.commit()
-    return _back(opening, "plan")
+    if "step" in request.form:
+        form = MoveForm()
+        return _change(
+            opening, "plan", form, lambda f: ops.move_stage(stage, f.version.data, f.step.data)
+        )
+    form = StageForm()
+    return _change(
+        opening, "plan", form, lambda f: ops.rename_stage(stage, f.version.data, f.name.data)
+    )
 
 
 @bp.post("/<int:opening_id>/stages/<int:stage_id>/delete")
@@ -426,18 +419,13 @@ def stage_change(opening_id: int, stage_id: int):
 def stage_delete(opening_id: int, stage_id: int):
     opening = _opening(opening_id)
     stage = _stage(opening, stage_id)
-    name = stage.name
-    form = Versioned()
-    try:
-        if not form.validate():
-            raise DomainError(Kind.CONFLICT, ops.STALE)
-        ops.remove_stage(stage, form.version.data, applications_at(stage))
-    except DomainError as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        flash(f"Removed the stage “{name}” and its planned interviews.", "success")
-    return _back(opening, "plan")
+    return _change(
+        opening,
+        "plan",
+        Versioned(),
+        lambda form: ops.remove_stage(stage, form.version.data, applications_at(stage)),
+        f"Removed the stage “{stage.name}” and its planned interviews.",
+    )
 
 
 def _planned_form(opening: Opening, planned: PlannedInterview | None, formdata=None):
@@ -540,15 +528,10 @@ def planned_delete(opening_id: int, planned_id: int):
     planned = next((p for p in opening.planned if p.id == planned_id), None)
     if planned is None:
         raise DomainError(Kind.NOT_FOUND, "That interview is not in this opening's plan.")
-    title = planned.title
-    form = Versioned()
-    try:
-        if not form.validate():
-            raise DomainError(Kind.CONFLICT, ops.STALE)
-        ops.remove_planned(planned, form.version.data)
-    except DomainError as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        flash(f"Removed “{title}” from the plan.", "success")
-    return _back(opening, "plan")
+    return _change(
+        opening,
+        "plan",
+        Versioned(),
+        lambda form: ops.remove_planned(planned, form.version.data),
+        f"Removed “{planned.title}” from the plan.",
+    )
