@@ -8,7 +8,8 @@ zoneinfo does the conversions.
 
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from pathlib import Path
+from zoneinfo import TZPATH, ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import current_app, g, has_app_context, has_request_context
 from flask_login import current_user
@@ -21,8 +22,56 @@ class LocalTimeError(ValueError):
 
 @cache
 def zone_names() -> tuple[str, ...]:
-    """Every IANA zone name, sorted, for choosing one."""
+    """Every IANA zone name, sorted: what a stored choice may be."""
     return tuple(sorted(name for name in available_timezones() if "/" in name or name == "UTC"))
+
+
+@cache
+def current_zones() -> tuple[str, ...]:
+    """The zones to choose from: IANA's current ones (zone1970.tab), without the old
+    aliases (US/Eastern, Asia/Calcutta); every zone where the table is not installed."""
+    for base in TZPATH:
+        table = Path(base) / "zone1970.tab"
+        if table.is_file():
+            names = {
+                line.split("\t")[2]
+                for line in table.read_text().splitlines()
+                if line and not line.startswith("#") and line.count("\t") >= 2
+            }
+            return tuple(sorted(n for n in names if n in available_timezones()) + ["UTC"])
+    return zone_names()
+
+
+@cache
+def zone_aliases() -> dict[str, str]:
+    """Old zone names and the current zone each stands for (Asia/Calcutta: Asia/Kolkata),
+    from tzdata's links: a browser may still name its zone the old way."""
+    for base in TZPATH:
+        links = Path(base) / "tzdata.zi"
+        if links.is_file():
+            current = set(current_zones())
+            pairs = (
+                line.split()[1:3] for line in links.read_text().splitlines() if line[:2] == "L "
+            )
+            return {alias: target for target, alias in pairs if target in current}
+    return {}
+
+
+def zone_choices(keep: str | None = None) -> list[tuple[str, str]]:
+    """The current zones labelled with today's UTC offset, west to east: "(UTC+05:30)
+    Asia/Kolkata"; `keep`, a stored choice no longer listed, stays offered."""
+    now = datetime.now(UTC)
+    names = list(current_zones())
+    if keep and keep not in names and is_zone(keep):
+        names.append(keep)
+    labelled = []
+    for name in names:
+        offset = now.astimezone(ZoneInfo(name)).utcoffset() or timedelta(0)
+        minutes = int(offset.total_seconds() // 60)
+        sign = "+" if minutes >= 0 else "-"
+        hours, rest = divmod(abs(minutes), 60)
+        labelled.append((minutes, name, f"(UTC{sign}{hours:02d}:{rest:02d}) {name}"))
+    return [(name, label) for _, name, label in sorted(labelled)]
 
 
 def zone(name: str | None) -> ZoneInfo:

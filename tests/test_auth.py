@@ -129,3 +129,17 @@ def test_login_attempts_are_rate_limited(client, users, config_overrides):
     r = sign_in(client, users["manager"].email)
     assert r.status_code == 429
     assert b"Too many sign-in attempts from this address" in r.data
+
+
+def test_the_time_zone_list_is_current_zones_with_their_offsets(client, login, users):
+    login(users["interviewer"])
+    page = client.get("/account/settings").get_data(as_text=True)
+    options = page[
+        page.index('id="time_zone"') : page.index("</select>", page.index('id="time_zone"'))
+    ]
+    # Old aliases are not offered; current zones are, with their UTC offset.
+    assert "US/Eastern" not in options and "Asia/Calcutta" not in options
+    assert "America/New_York" in options and "Asia/Kolkata" in options
+    assert "(UTC+05:30) Asia/Kolkata" in options
+    # The page offers the device's own zone (read by the page's script).
+    assert "data-device-zone" in page

@@ -26,3 +26,20 @@ def test_wrong_password_shows_a_message(live_server, page, console_errors, users
     assert page.get_by_label("E-mail").input_value() == users["admin"].email
     # The failed login answers 401: the only console error allowed here.
     assert all("401" in e for e in console_errors)
+
+
+def test_settings_offer_the_devices_time_zone(live_server, browser, users):
+    from playwright.sync_api import expect
+
+    from tests.browser import sign_in
+
+    context = browser.new_context(timezone_id="Asia/Kolkata")
+    page = context.new_page()
+    sign_in(page, live_server, users["interviewer"].email)
+    page.goto(f"{live_server}/account/settings")
+    hint = page.locator("[data-device-zone]")
+    expect(hint).to_contain_text("This device is set to (UTC+05:30) Asia/Kolkata")
+    hint.get_by_role("button", name="Use it").click()
+    assert page.locator("#time_zone").input_value() == "Asia/Kolkata"
+    expect(hint).to_be_hidden()
+    context.close()

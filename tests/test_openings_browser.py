@@ -5,6 +5,7 @@ applications moved, the roll-up read and the decision recorded."""
 import re
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -19,6 +20,8 @@ from hiring.openings.models import Opening
 from hiring.scorecards import operations as ops
 from tests.browser import sign_in
 from tests.openings import build, opened
+
+pytestmark = pytest.mark.browser
 
 LOCAL = "%Y-%m-%dT%H:%M"
 

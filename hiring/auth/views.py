@@ -21,7 +21,7 @@ from hiring.auth.passwords import dummy_hash, verify_password
 from hiring.domain import DomainError
 from hiring.extensions import db, limiter
 from hiring.security import EVERYONE, allow, public, safe_next
-from hiring.timezones import organisation_zone, zone_names
+from hiring.timezones import organisation_zone, zone_aliases, zone_choices
 
 bp = Blueprint("auth", __name__)
 
@@ -143,7 +143,7 @@ def settings():
     )
     form.time_zone.choices = [
         ("", f"The organisation's ({default})"),
-        *[(z, z) for z in zone_names()],
+        *zone_choices(keep=user.time_zone),
     ]
     if form.validate_on_submit():
         ops.update_settings(
@@ -156,6 +156,6 @@ def settings():
         db.session.commit()
         flash("Settings saved.", "success")
         return redirect(url_for("auth.settings"))
-    return render_template("auth/settings.html", form=form), (
+    return render_template("auth/settings.html", form=form, aliases=zone_aliases()), (
         422 if request.method == "POST" else 200
     )

@@ -60,3 +60,19 @@ for (const input of document.querySelectorAll("[data-picker-url]")) {
   // Enter in the search field searches; it never submits the interview form.
   input.addEventListener("keydown", (event) => { if (event.key === "Enter") event.preventDefault(); });
 }
+
+// The settings page offers the device's own time zone, when the list has it.
+for (const hint of document.querySelectorAll("[data-device-zone]")) {
+  const select = document.getElementById("time_zone");
+  const named = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // Browsers may name a zone the old way (Asia/Calcutta): the page says the current name.
+  const device = JSON.parse(hint.dataset.aliases || "{}")[named] || named;
+  const option = select && [...select.options].find((o) => o.value === device);
+  if (!option || select.value === device) continue;
+  hint.querySelector("[data-device-zone-name]").textContent = option.textContent;
+  hint.querySelector("[data-device-zone-use]").addEventListener("click", () => {
+    select.value = device;
+    hint.hidden = true;
+  });
+  hint.hidden = false;
+}
