@@ -600,3 +600,21 @@ class TestPublishChecks:
         assert "“Writing” has no anchor for points 2, 3." in warnings
         assert "has no sample answers to calibrate with" in warnings
         assert "The questions take 90 minutes; the interview has 30." in warnings
+
+
+def test_the_checklist_names_what_publishing_needs(app, client, login, users, make_question):
+    """A kit rating no competency cannot be published: the checklist beside the publish
+    button says so before the click, and the refusal lands where that list is."""
+    qid = make_question("A question with nothing rated?")
+    with app.app_context():
+        kit = ops.create_kit("Unrated kit", "Role")
+        version = kit.versions[0]
+        ops.add_question(version, version.sections[1], db.session.get(Question, qid))
+        db.session.commit()
+        kit_id, number, lock = kit.id, version.number, version.lock
+    login(users["manager"])
+    page = client.get(f"/kits/{kit_id}/v/{number}").get_data(as_text=True)
+    checklist = page[page.index('id="publish"') :]
+    assert "Rate at least one competency before publishing." in checklist[:2000]
+    refused = client.post(f"/kits/{kit_id}/v/{number}/publish", data={"lock": lock})
+    assert refused.location.endswith("#publish")

@@ -390,14 +390,23 @@ def publish_warnings(version: KitVersion) -> list[str]:
     return found
 
 
+def publish_blockers(version: KitVersion) -> list[str]:
+    """What publishing cannot go without, still missing (the checklist shows them)."""
+    return [
+        message
+        for missing, message in (
+            (not version.items, "Add at least one question before publishing."),
+            (not version.competencies, "Rate at least one competency before publishing."),
+            (not 3 <= len(version.scale) <= 7, "The rating scale needs 3 to 7 points."),
+        )
+        if missing
+    ]
+
+
 def refuse_unpublishable(version: KitVersion) -> None:
-    """What publishing cannot go without."""
-    if not version.items:
-        raise DomainError(Kind.INVALID, "Add at least one question before publishing.")
-    if not version.competencies:
-        raise DomainError(Kind.INVALID, "Rate at least one competency before publishing.")
-    if not 3 <= len(version.scale) <= 7:
-        raise DomainError(Kind.INVALID, "The rating scale needs 3 to 7 points.")
+    """Refuse to publish what publishing cannot go without."""
+    if blockers := publish_blockers(version):
+        raise DomainError(Kind.INVALID, " ".join(blockers))
 
 
 def publish(version: KitVersion) -> None:

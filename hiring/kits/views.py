@@ -99,6 +99,7 @@ def builder(kit_id: int, number: int):
         suggestions=ops.suggested_competencies(version),
         focused=ops.FOCUSED,
         publish_warnings=ops.publish_warnings(version) if draft else [],
+        publish_blockers=ops.publish_blockers(version) if draft else [],
         details=DetailsForm(
             title=version.kit.title,
             role=version.kit.role,
