@@ -194,3 +194,19 @@ def test_binary_file_is_refused():
 def test_malformed_bank_documents(document, reason):
     with pytest.raises(PageError, match=reason):
         parse_file(document.encode(), "bank.json")
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("bank.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"),
+        ("bank.docx", b"PK\x03\x04\x14\x00\x06\x00"),
+        ("question.pdf", b"%PDF-1.4 plain ascii body, still a PDF"),
+    ],
+)
+def test_a_file_of_another_format_names_the_formats_accepted(name, raw):
+    with pytest.raises(PageError) as refused:
+        parse_file(raw, name)
+    said = str(refused.value)
+    assert "a question page (.txt) or a bank (.json)" in said
+    assert "level line" not in said

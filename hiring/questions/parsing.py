@@ -261,8 +261,18 @@ def parse_bank(text: str, filename: str) -> BankData:
     return bank
 
 
+# The start of files that are documents of another kind, not text to read.
+OTHER_FORMATS = {b"%PDF-": "a PDF", b"PK\x03\x04": "a Word, OpenDocument or ZIP file"}
+ACCEPTED = "a question page (.txt) or a bank (.json), as text"
+
+
 def parse_file(raw: bytes, filename: str) -> BankData:
     """Parse a question page (.txt) or a bank document (.json)."""
+    kind = next((name for start, name in OTHER_FORMATS.items() if raw.startswith(start)), None)
+    if kind is not None or filename.lower().endswith((".pdf", ".docx", ".doc", ".odt")):
+        raise PageError(
+            f"{filename}: this is {kind or 'not a text file'}; the import reads {ACCEPTED}."
+        )
     text = clean(decode(raw, filename))
     if filename.lower().endswith(".json") or text.lstrip().startswith("{"):
         return parse_bank(text, filename)
