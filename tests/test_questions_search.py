@@ -98,3 +98,16 @@ def test_the_kit_builder_uses_the_same_search(app, client, login, users, make_qu
     assert "Which skill?" in page
     with app.app_context():
         assert db.session.scalar(select(Question.search_text)).endswith("Triage")
+
+
+def test_a_snippet_keeps_the_index_lines_apart():
+    """The index holds prompt, answers, tips, tags and competencies a line each: a snippet
+    across them shows where one ends, never "customers Ownership and reliability"."""
+    from hiring.questions.search import START, STOP, marked
+
+    snippet = (
+        f"Empathy with {START}customers{STOP}\nOwnership and reliability\n\n  Problem  diagnosis"
+    )
+    assert str(marked(snippet)) == (
+        "Empathy with <mark>customers</mark> · Ownership and reliability · Problem diagnosis"
+    )

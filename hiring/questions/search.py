@@ -152,8 +152,10 @@ _MARKS = {START: Markup("<mark>"), STOP: Markup("</mark>")}
 
 
 def marked(snippet: str) -> Markup:
-    """A snippet escaped, its matched words in <mark>."""
-    pieces = re.split(f"({START}|{STOP})", " ".join(snippet.split()))
+    """A snippet escaped, its matched words in <mark>; the index's lines (prompt, answers,
+    tips, tags, competencies) kept apart by a middle dot."""
+    lines = (" ".join(line.split()) for line in snippet.splitlines())
+    pieces = re.split(f"({START}|{STOP})", " · ".join(line for line in lines if line))
     return Markup("").join(_MARKS.get(piece) or escape(piece) for piece in pieces)
 
 
