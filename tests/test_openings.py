@@ -658,6 +658,10 @@ def test_the_board_flags_what_needs_the_team(
     dashboard = client.get("/").get_data(as_text=True)
     waiting = dashboard[dashboard.index('id="waiting-h"') : dashboard.index('id="overdue-h"')]
     assert "Split Sasha" in waiting and "Late Lou" not in waiting
+    login(make_user(Role.MANAGER, name="Off The Team"))
+    elsewhere = client.get("/").get_data(as_text=True)
+    assert "Split Sasha" not in elsewhere.split('id="waiting-h"')[1].split('id="overdue-h"')[0]
+    login(hiring_manager)
     listed = client.get("/candidates/").get_data(as_text=True)
     assert "Backend engineer</a> · Screen" in listed and "Undecided" in listed
     # A move from the board comes back to it, with its filter.

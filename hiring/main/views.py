@@ -27,7 +27,12 @@ def index():
         **vars(board),
         overdue_hours=hours,
         mail_failing=mail.failing() if current_user.is_manager else None,
-        waiting=interviews.decisions_waiting() if current_user.is_manager else [],
+        # Waiting on them: on the openings whose hiring team they are on (admins: all).
+        waiting=interviews.decisions_waiting(
+            member_id=None if current_user.is_admin else current_user.id
+        )
+        if current_user.is_manager
+        else [],
     )
 
 
