@@ -684,3 +684,29 @@ def test_the_board_flags_what_needs_the_team(
     assert "No decision is waiting." in waiting
     listed = client.get("/candidates/").get_data(as_text=True)
     assert "Backend engineer</a> · Onsite" in listed and ">Reject<" in listed
+
+
+def test_the_list_of_applications_sorts_by_its_columns(
+    app, client, login, plan_kit, hiring_manager
+):
+    with app.app_context():
+        opening = db.session.get(Opening, opened(plan_kit, hiring_manager.id))
+        for n, name in enumerate(["Cleo", "Abe", "Bea"]):
+            a = applications.apply(Candidate(name=name), opening)
+            db.session.flush()
+            a.stage_entered_at = utcnow() - timedelta(days=10 - n)  # Cleo waits longest
+            a.applied_at = utcnow() - timedelta(days=20 + n)  # Bea applied first
+        db.session.commit()
+        opening_id = opening.id
+    login(hiring_manager)
+
+    def order(query=""):
+        page = client.get(f"/openings/{opening_id}/applications?{query}").get_data(as_text=True)
+        return [n for n in re.findall(r">(Abe|Bea|Cleo)</a>", page)]
+
+    assert order() == ["Cleo", "Abe", "Bea"]  # longest in the stage first
+    assert order("sort=waiting&dir=asc") == ["Bea", "Abe", "Cleo"]
+    assert order("sort=name") == ["Abe", "Bea", "Cleo"]
+    assert order("sort=name&dir=desc") == ["Cleo", "Bea", "Abe"]
+    assert order("sort=applied") == ["Bea", "Abe", "Cleo"]
+    assert order("sort=%3Cx%3E&dir=sideways") == ["Cleo", "Abe", "Bea"]

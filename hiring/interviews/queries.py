@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, column, exists, func, or_, select, table
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from hiring.extensions import db, utcnow
 from hiring.interviews import search
@@ -32,7 +32,7 @@ from hiring.interviews.models import (
 )
 from hiring.kits.models import KitVersion
 from hiring.kits.queries import with_content
-from hiring.openings.models import Member, Opening, OpeningStatus
+from hiring.openings.models import Member, Opening, OpeningStatus, Stage
 from hiring.openings.queries import plan_options
 
 HIDDEN_ON_PANEL = "hidden until you submit your scorecard for this interview"
@@ -435,15 +435,34 @@ def stage_counts(opening_id: int) -> Counter:
     return counts
 
 
+# How an opening's applications list may be sorted: by what, ascending.
+APPLICATION_SORTS = {
+    # Days in the stage: ascending is the latest arrival first.
+    "waiting": (Application.stage_entered_at,),
+    "name": (Candidate.name,),
+    "stage": (Stage.position, Application.stage_entered_at),
+    "applied": (Application.applied_at,),
+}
+
+
 def applications_of(
-    opening_id: int, stage_id: int | None = None, status: ApplicationStatus | None = None
+    opening_id: int,
+    stage_id: int | None = None,
+    status: ApplicationStatus | None = None,
+    sort: str = "waiting",
+    descending: bool = False,
 ) -> Select:
-    """An opening's applications, longest in their stage first, with their candidates."""
+    """An opening's applications with their candidates, sorted (`APPLICATION_SORTS`)."""
+    keys = APPLICATION_SORTS.get(sort, APPLICATION_SORTS["waiting"])
+    if sort not in APPLICATION_SORTS or sort == "waiting":
+        descending = not descending  # more days in the stage is an earlier arrival
     stmt = (
         select(Application)
+        .join(Candidate, Candidate.id == Application.candidate_id)
+        .outerjoin(Stage, Stage.id == Application.stage_id)
         .where(Application.opening_id == opening_id)
-        .options(joinedload(Application.candidate), joinedload(Application.stage))
-        .order_by(Application.stage_entered_at, Application.id)
+        .options(contains_eager(Application.candidate), contains_eager(Application.stage))
+        .order_by(*(k.desc() if descending else k for k in keys), Application.id)
     )
     if stage_id is not None:
         stmt = stmt.where(Application.stage_id == stage_id)

@@ -245,8 +245,15 @@ def pipeline_list(opening_id: int):
     stage = next((s for s in opening.stages if s.id == stage_id), None)
     status_arg = request.args.get("status", "active")
     status = ApplicationStatus(status_arg) if status_arg in set(ApplicationStatus) else None
+    sort = request.args.get("sort", "waiting")
+    sort = sort if sort in pipeline.APPLICATION_SORTS else "waiting"
+    # Longest waiting first, unless asked otherwise.
+    direction = request.args.get("dir", "")
+    if direction not in ("asc", "desc"):
+        direction = "desc" if sort == "waiting" else "asc"
+    descending = direction == "desc"
     page = db.paginate(
-        pipeline.applications_of(opening.id, stage.id if stage else None, status),
+        pipeline.applications_of(opening.id, stage.id if stage else None, status, sort, descending),
         page=inputs.page_arg(),
         per_page=current_app.config["PER_PAGE"],
     )
@@ -259,6 +266,8 @@ def pipeline_list(opening_id: int):
         statuses=list(ApplicationStatus),
         counts=pipeline.stage_counts(opening.id),
         now=utcnow(),
+        sort=sort,
+        descending=descending,
     )
 
 
