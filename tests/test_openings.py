@@ -710,3 +710,47 @@ def test_the_list_of_applications_sorts_by_its_columns(
     assert order("sort=name&dir=desc") == ["Cleo", "Bea", "Abe"]
     assert order("sort=applied") == ["Bea", "Abe", "Cleo"]
     assert order("sort=%3Cx%3E&dir=sideways") == ["Cleo", "Abe", "Bea"]
+
+
+def test_a_card_dropped_on_a_stage_moves_there(app, client, login, plan_kit, hiring_manager):
+    with app.app_context():
+        opening = db.session.get(Opening, opened(plan_kit, hiring_manager.id))
+        opening_ops.add_stage(opening, opening.version, "Offer")
+        opening_ops.add_planned(
+            opening.stages[2],
+            opening.version,
+            title="Offer talk",
+            kit_version=db.session.get(KitVersion, plan_kit),
+            duration=None,
+            panel_size=1,
+            focus=[],
+        )
+        a = applications.apply(Candidate(name="Dot Drop"), opening)
+        db.session.commit()
+        application_id, first, last = a.id, opening.stages[0].id, opening.stages[2].id
+    login(hiring_manager)
+
+    def drop(to, seen):
+        return client.post(
+            f"/applications/{application_id}/move",
+            data={
+                "action": "to",
+                "to_stage": to,
+                "seen_stage": seen,
+                "seen_status": "active",
+                "return_to": "board",
+            },
+            follow_redirects=True,
+        ).get_data(as_text=True)
+
+    assert "Moved to Offer." in drop(last, first)  # two stages on, in one move
+    assert "moved meanwhile" in drop(first, first)  # from a page showing where it was
+    assert "Moved back to Screen." in drop(first, last)
+    assert "not in this opening" in drop(10**6, first)
+    with app.app_context():
+        moves = db.session.get(Application, application_id).moves
+        assert [(m.action, m.from_stage, m.to_stage) for m in moves] == [
+            ("applied", "", "Screen"),
+            ("advance", "Screen", "Offer"),
+            ("back", "Offer", "Screen"),
+        ]

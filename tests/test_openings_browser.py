@@ -212,3 +212,21 @@ def test_a_hiring_managers_day(
     expect(page.locator("h1")).to_contain_text("Funnel: Backend engineer")
     expect(page.locator("table").first).to_contain_text("Onsite")
     assert console_errors == []
+
+
+def test_a_card_is_dragged_to_the_next_stage(
+    app, live_server, page, console_errors, plan_kit, hiring_manager
+):
+    with app.app_context():
+        opening = db.session.get(Opening, opened(plan_kit, hiring_manager.id))
+        applications.apply(Candidate(name="Drew Dragged"), opening)
+        db.session.commit()
+        opening_id = opening.id
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server, hiring_manager.email)
+    page.goto(f"{live_server}/openings/{opening_id}/board")
+    card = page.locator(".board-card", has_text="Drew Dragged")
+    card.drag_to(page.locator(".board-column", has_text="Onsite"))
+    expect(page.locator(".flash-success")).to_contain_text("Moved to Onsite.")
+    expect(page.locator(".board-column", has_text="Onsite")).to_contain_text("Drew Dragged")
+    assert console_errors == []

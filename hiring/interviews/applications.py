@@ -68,10 +68,22 @@ def move(
     seen_stage_id: int | None,
     seen_status: str | None,
     reason: str = "",
+    to_stage_id: int | None = None,
 ) -> str:
     """Advance, move back, reject (with a reason from the list), withdraw, hire, or reopen
-    a closed application; returns what happened, in words."""
+    a closed application; returns what happened, in words. `to_stage_id` (a card dropped
+    on the board) moves it to that stage of the plan: an advance or a move back."""
     opening = application.opening
+    to = None
+    if action == "to":
+        to = next((s for s in opening.stages if s.id == to_stage_id), None)
+        if to is None:
+            raise DomainError(Kind.INVALID, "That stage is not in this opening's plan.")
+        if to is application.stage:
+            return f"Still at {to.name}."
+        order = list(opening.stages)
+        here = order.index(application.stage) if application.stage in order else -1
+        action = "advance" if order.index(to) > here else "back"
     if action not in ACTIONS:
         raise DomainError(Kind.INVALID, "Choose what to do with the application.")
     if not opening.status.active:
@@ -94,6 +106,8 @@ def move(
             Kind.CONFLICT,
             f"The application is {application.status.value}: reopen it first.",
         )
+    elif to is not None:
+        stage = to
     elif action == "advance":
         if at + 1 >= len(stages):
             raise DomainError(

@@ -146,6 +146,8 @@ class ApplicationMoveForm(FlaskForm):
     reason = SelectField("Why", validators=[Optional()], validate_choice=False)
     seen_stage = IntegerField(validators=[Optional(), NumberRange(min=0, max=2**31 - 1)])
     seen_status = StringField(validators=[InputRequired(), Length(max=20)])
+    # A card dropped on a board column: the stage it goes to.
+    to_stage = IntegerField(validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
 
 
 class DocumentForm(FlaskForm):

@@ -439,6 +439,7 @@ def application_move(application_id: int):
             seen_stage_id=form.seen_stage.data or None,
             seen_status=form.seen_status.data,
             reason=form.reason.data or "",
+            to_stage_id=form.to_stage.data,
         )
     except DomainError as error:
         db.session.rollback()
