@@ -153,12 +153,16 @@ def test_unreachable_limit_storage_does_not_break_sign_in(app, users):
         }
     )
     client = broken.test_client()
-    wrong = client.post("/login", data={"email": users["manager"].email, "password": "nope"})
-    assert wrong.status_code == 401
-    right = client.post(
-        "/login", data={"email": users["manager"].email, "password": "correct horse battery"}
-    )
-    assert right.status_code == 302
+    try:
+        wrong = client.post("/login", data={"email": users["manager"].email, "password": "no"})
+        assert wrong.status_code == 401
+        right = client.post(
+            "/login", data={"email": users["manager"].email, "password": "correct horse battery"}
+        )
+        assert right.status_code == 302
+    finally:
+        with broken.app_context():  # its own pool: closed, not left to the collector
+            db.engine.dispose()
 
 
 def test_workers_share_the_sign_in_limits_by_default(app, users, tmp_path):
@@ -181,7 +185,12 @@ def test_workers_share_the_sign_in_limits_by_default(app, users, tmp_path):
     ]
     clients = [w.test_client() for w in workers]
     wrong = {"email": users["manager"].email, "password": "not the password"}
-    answers = [clients[n % 2].post("/login", data=wrong).status_code for n in range(6)]
+    try:
+        answers = [clients[n % 2].post("/login", data=wrong).status_code for n in range(6)]
+    finally:
+        for worker in workers:  # their own pools: closed, not left to the collector
+            with worker.app_context():
+                db.engine.dispose()
     assert answers == [401, 401, 401, 401, 401, 429]
 
 
