@@ -6,7 +6,7 @@ documents rendered outside a request use the organisation's. The standard librar
 zoneinfo does the conversions.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import TZPATH, ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -148,6 +148,15 @@ def to_local_input(value: datetime | None, tz: ZoneInfo | None = None) -> dateti
     if value is None:
         return None
     return _in_zone(value, tz or reader_zone()).replace(tzinfo=None)
+
+
+def start_of_day(day: date | None, next_day: bool = False) -> datetime | None:
+    """The start of `day` (or of the day after) in the reader's zone, in UTC: a date
+    filter's bounds."""
+    if day is None:
+        return None
+    start = datetime.combine(day + timedelta(days=next_day), time.min, tzinfo=reader_zone())
+    return start.astimezone(UTC)
 
 
 def to_utc(wall: datetime, tz: ZoneInfo) -> datetime:

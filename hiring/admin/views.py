@@ -1,5 +1,3 @@
-from datetime import UTC, date, datetime, time, timedelta
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -11,7 +9,7 @@ from hiring.auth.models import Role, User
 from hiring.auth.operations import change_role, create_user, set_active
 from hiring.extensions import db
 from hiring.security import ADMINS, allow
-from hiring.timezones import reader_zone
+from hiring.timezones import start_of_day
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -80,16 +78,8 @@ def audit():
         action=(form.action.data or "").strip() if not form.action.errors else "",
         subject_type=form.subject_type.data or "",
         subject_id=form.subject_id.data if not form.subject_id.errors else None,
-        since=_day(form.since.data),
-        until=_day(form.until.data, next_day=True),
+        since=start_of_day(form.since.data),
+        until=start_of_day(form.until.data, next_day=True),
     )
     page = db.paginate(audit_queries.latest(filters), page=inputs.page_arg(), per_page=50)
     return render_template("admin/audit.html", page=page, form=form)
-
-
-def _day(day: date | None, next_day: bool = False) -> datetime | None:
-    """The start of `day` (or of the day after) in the reader's zone."""
-    if day is None:
-        return None
-    start = datetime.combine(day + timedelta(days=next_day), time.min, tzinfo=reader_zone())
-    return start.astimezone(UTC)

@@ -8,13 +8,13 @@ with "too few to tell": five applications moving on or not say little about a ra
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from statistics import median
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from hiring.auth.models import User
+from hiring.debrief import queries
 from hiring.debrief.models import Decision
 from hiring.extensions import db, utcnow
 from hiring.interviews.models import (
@@ -26,7 +26,7 @@ from hiring.interviews.models import (
 )
 from hiring.kits.models import KitCompetency
 from hiring.openings.models import Opening
-from hiring.timezones import reader_zone
+from hiring.timezones import start_of_day
 
 SMALL = 5
 # Greenhouse's mark of a team that decides on evidence: scorecards in within a day.
@@ -75,18 +75,11 @@ def _median(values: list[float]) -> Figure:
     return Figure(median(values) if values else None, len(values))
 
 
-def _bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
-    """The reader's days as UTC instants: from the start of `start` to the end of `end`."""
-    zone = reader_zone()
-    low = datetime.combine(start, time.min, zone) if start else None
-    high = datetime.combine(end + timedelta(days=1), time.min, zone) if end else None
-    return low, high
-
-
 def funnel(opening: Opening | None, start: date | None = None, end: date | None = None) -> Funnel:
     """The funnel of one opening (its stages in plan order), or of every opening (no
     stages: they differ between plans)."""
-    low, high = _bounds(start, end)
+    # The reader's days: from the start of `start` to the end of `end`.
+    low, high = start_of_day(start), start_of_day(end, next_day=True)
     stmt = select(Application).options(
         selectinload(Application.moves), joinedload(Application.opening)
     )
@@ -187,15 +180,11 @@ def _submissions(result: Funnel, ids: list[int]) -> None:
     ever = sum(all(s is not None for _, s in p) for p in panels.values())
     result.submitted_on_time = _share(on_time, len(panels))
     result.submitted_ever = _share(ever, len(panels))
-    names = _names(hours)
+    names = queries.names(hours)
     result.hours_to_submit = sorted(
         ((names.get(i, "A former user"), _median(h)) for i, h in hours.items()),
         key=lambda item: (-(item[1].value or 0), item[0]),
     )
-
-
-def _names(ids) -> dict[int, str]:
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(list(ids)))).all())
 
 
 def _must_haves_twice(opening: Opening, ids: list[int]) -> Figure:
