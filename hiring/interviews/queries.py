@@ -630,7 +630,11 @@ def decisions_waiting(
 ) -> list[tuple[Application, datetime]]:
     """Active applications whose every expected scorecard is in and on which no decision
     is recorded, waiting longest first, with when the last scorecard came in; with
-    `member_id`, of the openings whose hiring team that user is on."""
+    `member_id`, of the openings whose hiring team that user is on. Only those
+    applications' scorecards are counted (a dashboard reads this on every visit)."""
+    candidates = select(Application.id).where(Application.status == ApplicationStatus.ACTIVE)
+    if member_id is not None:
+        candidates = candidates.where(Application.opening_id.in_(team_openings(member_id)))
     held = (
         select(
             Interview.application_id.label("application_id"),
@@ -640,19 +644,17 @@ def decisions_waiting(
         )
         .join(Scorecard, Scorecard.interview_id == Interview.id)
         .where(
-            Interview.application_id.is_not(None),
+            Interview.application_id.in_(candidates),
             Interview.cancelled_at.is_(None),
             Scorecard.expected,
         )
         .group_by(Interview.application_id)
         .subquery()
     )
-    stmt = select(Application, held.c.since).join(held, held.c.application_id == Application.id)
-    if member_id is not None:
-        stmt = stmt.where(Application.opening_id.in_(team_openings(member_id)))
     return db.session.execute(
-        stmt.where(
-            Application.status == ApplicationStatus.ACTIVE,
+        select(Application, held.c.since)
+        .join(held, held.c.application_id == Application.id)
+        .where(
             held.c.expected == held.c.submitted,
             ~exists().where(_DECISIONS.c.application_id == Application.id),
         )
