@@ -419,7 +419,7 @@ def _opening(conn, title, held, people, panels, roles, now) -> None:
                     must_have=True,
                     position=len(attribute_of),
                 )
-    stage_of, planned_of, names = {}, {}, set()
+    stage_of, planned_of, names, stage_names = {}, {}, set(), {}
     for n, kit_id in enumerate(kit_order):
         r = latest[kit_id]
         name = r.title[:100]
@@ -427,6 +427,7 @@ def _opening(conn, title, held, people, panels, roles, now) -> None:
             name = f"{name[:96]} ({n + 1})"
         names.add(name.lower())
         stage_of[kit_id] = _insert(conn, stages, opening_id=opening_id, position=n, name=name)
+        stage_names[stage_of[kit_id]] = name
         size = max((len(panels[h.id]) for h in held if h.kit_id == kit_id), default=1)
         planned_of[kit_id] = _insert(
             conn,
@@ -457,7 +458,7 @@ def _opening(conn, title, held, people, panels, roles, now) -> None:
             continue
         latest_held = last.get(candidate_id)
         stage_id = stage_of[latest_held.kit_id] if latest_held else first_stage
-        stage_name = conn.execute(sa.select(stages.c.name).where(stages.c.id == stage_id)).scalar()
+        stage_name = stage_names[stage_id]
         application_id = _insert(
             conn,
             applications,
