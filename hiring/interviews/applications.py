@@ -197,12 +197,3 @@ def _filled(opening: Opening) -> bool:
         )
     )
     return hired >= opening.headcount
-
-
-def applications_at(stage: Stage) -> int:
-    """How many active applications are at a stage."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Application)
-        .where(Application.stage_id == stage.id, Application.status == ApplicationStatus.ACTIVE)
-    )

@@ -13,7 +13,6 @@ from hiring.auth import queries as people
 from hiring.domain import DomainError, Kind
 from hiring.extensions import db, utcnow
 from hiring.interviews import queries as pipeline
-from hiring.interviews.applications import applications_at
 from hiring.interviews.forms import ApplicationMoveForm
 from hiring.interviews.models import ApplicationStatus
 from hiring.kits import queries as kit_queries
@@ -432,7 +431,9 @@ def stage_delete(opening_id: int, stage_id: int):
         opening,
         "plan",
         Versioned(),
-        lambda form: ops.remove_stage(stage, form.version.data, applications_at(stage)),
+        lambda form: ops.remove_stage(
+            stage, form.version.data, pipeline.stage_counts(opening.id)[stage.id]
+        ),
         f"Removed the stage “{stage.name}” and its planned interviews.",
     )
 
