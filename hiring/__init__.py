@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from flask import Flask
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -28,6 +29,7 @@ from hiring.auth.views import bp as auth_bp
 from hiring.debrief.views import bp as debrief_bp
 from hiring.documents.views import bp as documents_bp
 from hiring.extensions import csrf, db, limiter, login_manager, migrate
+from hiring.interviews import reach
 from hiring.interviews.models import (
     Recommendation,
     TierMatch,
@@ -133,12 +135,20 @@ def create_app(config_overrides: dict | None = None) -> Flask:
 
     requestlog.register(app)
     app.before_request(security.check_access)
+    app.before_request(_set_reach)
     app.after_request(security.set_security_headers)
     errors.register(app)
     cli.register(app)
     _register_template_helpers(app)
     security.assert_every_view_guarded(app)
     return app
+
+
+def _set_reach() -> None:
+    """What this request's queries reach: confidential openings off the reader's team are
+    not there (hiring.interviews.reach)."""
+    if current_user.is_authenticated:
+        reach.set_for(current_user)
 
 
 @login_manager.user_loader

@@ -98,7 +98,8 @@ def story(app, plan_kit, hiring_manager, make_user):
 
 def test_the_funnel_of_an_opening(app, story):
     with app.app_context(), app.test_request_context():
-        report = funnel(db.session.get(Opening, story))
+        opening = db.session.get(Opening, story)
+        report = funnel(opening, opening.members[0].user)
     assert report.applications == 6
     assert report.outcomes == {"active": 5, "rejected": 1}
     assert report.reasons == {"Another candidate was stronger": 1}

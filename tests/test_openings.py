@@ -502,6 +502,15 @@ def test_a_pending_panelist_does_not_see_the_application_decision(
     other = make_user(Role.MANAGER, name="Pending Panelist")
     with app.app_context():
         opening = db.session.get(Opening, opened(plan_kit, hiring_manager.id))
+        # A manager on the hiring team, and on a panel still to be scored.
+        opening_ops.set_team(
+            opening,
+            opening.version,
+            {
+                TeamRole.HIRING_MANAGER: [db.session.get(User, hiring_manager.id)],
+                TeamRole.INTERVIEWER: [db.session.get(User, other.id)],
+            },
+        )
         application = applications.apply(Candidate(name="Indy"), opening)
         ops.schedule(
             application.candidate,

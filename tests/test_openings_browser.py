@@ -153,6 +153,7 @@ def test_a_hiring_managers_day(
     from tests.test_candidate_documents import cv_pdf
 
     panelist = make_user(Role.INTERVIEWER, name="Ivo Interviewer")
+    other_team = make_user(Role.MANAGER, name="Olga Otherteam")
     with app.app_context():
         opening = db.session.get(Opening, opened(plan_kit, hiring_manager.id))
         done = applications.apply(Candidate(name="Dana Done"), opening)
@@ -211,7 +212,16 @@ def test_a_hiring_managers_day(
     page.get_by_role("link", name="Funnel").click()
     expect(page.locator("h1")).to_contain_text("Funnel: Backend engineer")
     expect(page.locator("table").first).to_contain_text("Onsite")
+
+    # A manager of another team sees none of it, not even by searching.
+    page.context.clear_cookies()
+    sign_in(page, live_server, other_team.email)
+    page.goto(f"{live_server}/openings/")
+    expect(page.locator("main")).not_to_contain_text("Backend engineer")
+    page.goto(f"{live_server}/candidates/?q=Dana")
+    expect(page.locator("main")).not_to_contain_text("Dana Done")
     assert console_errors == []
+    assert page.goto(f"{live_server}/openings/{opening_id}/board").status == 404
 
 
 def test_a_card_is_dragged_to_the_next_stage(

@@ -4,9 +4,14 @@ import pytest
 
 from hiring.auth.models import Role, User
 from hiring.extensions import db
+from hiring.openings import operations as opening_ops
+from hiring.openings.models import Opening, TeamRole
 from tests.conftest import session_of
 
 ANON, INTERVIEWER, MANAGER, ADMIN = "anon", "interviewer", "manager", "admin"
+# A manager on the hiring team of another opening than the world's: the world's opening,
+# its application, candidate and interviews are not theirs (see OTHER_TEAM).
+OTHER = "manager of another opening"
 LOGIN = 302  # anonymous visitors are sent to the login page
 
 # endpoint: (method, {who: expected status})
@@ -199,16 +204,92 @@ TABLE = {
 }
 
 
+# What a manager of another opening meets where it differs from the world's manager (on the
+# world opening's hiring team): what belongs to another team's opening is not there (404)
+# where a manager would change it, and read as an interviewer off its panels reads it (403).
+OTHER_TEAM = {
+    "interviews.candidate_form": 404,
+    "interviews.candidate": 403,
+    "scorecards.live": 403,
+    "scorecards.as_json": 403,
+    "documents.scorecard": 403,
+    "documents.packet": 403,
+    "debrief.debrief": 403,
+    "debrief.decision": 404,
+    "interviews.interview_edit": 404,
+    "interviews.panel_add": 404,
+    "interviews.panel_remove": 404,
+    "interviews.interview_cancel": 404,
+    "interviews.interview_restore": 404,
+    "interviews.interview_ics": 403,
+    "scorecards.remind": 404,
+    "openings.edit": 404,
+    "openings.opening": 404,
+    "openings.pipeline_list": 404,
+    "openings.board": 404,
+    "openings.planned": 404,
+    "openings.status": 404,
+    "openings.attribute_add": 404,
+    "openings.attribute_change": 404,
+    "openings.attribute_delete": 404,
+    "openings.stage_add": 404,
+    "openings.stage_change": 404,
+    "openings.stage_delete": 404,
+    "openings.planned_delete": 404,
+    "interviews.apply": 404,
+    "interviews.application_move": 404,
+    "interviews.document_attach": 404,
+    "interviews.document_download": 404,
+    "debrief.application": 404,
+    "debrief.application_decision": 404,
+    "interviews.document_remove": 404,
+}
+
+
+def expected_of(endpoint: str, who: str) -> int:
+    expected = TABLE[endpoint][1]
+    if who == OTHER:
+        return OTHER_TEAM.get(endpoint, expected[MANAGER])
+    return expected[who]
+
+
 def test_every_route_has_a_row(app):
     endpoints = {r.endpoint for r in app.url_map.iter_rules()} - {"static"}
     assert endpoints - TABLE.keys() == set(), "add the new routes to TABLE"
     assert TABLE.keys() - endpoints == set(), "remove rows of routes that are gone"
 
 
-@pytest.mark.parametrize("who", [ANON, INTERVIEWER, MANAGER, ADMIN])
+def test_the_other_team_rows_name_routes():
+    assert OTHER_TEAM.keys() <= TABLE.keys()
+
+
+def _person(app, make_user, world, who: str) -> User | None:
+    """Someone of each identity: the manager is on the world opening's hiring team, the
+    other manager on the team of an opening of their own."""
+    if who == ANON:
+        return None
+    user = make_user(Role.MANAGER if who == OTHER else Role(who))
+    with app.app_context():
+        if who == MANAGER:
+            opening = db.session.get(Opening, world.ids["opening_id"])
+            opening_ops.set_team(
+                opening,
+                opening.version,
+                {
+                    TeamRole.HIRING_MANAGER: opening.people(TeamRole.HIRING_MANAGER),
+                    TeamRole.RECRUITER: [db.session.get(User, user.id)],
+                },
+            )
+        if who == OTHER:
+            opening_ops.create(title="Another team's opening", user=db.session.get(User, user.id))
+        db.session.commit()
+    return user
+
+
+@pytest.mark.parametrize("who", [ANON, INTERVIEWER, MANAGER, OTHER, ADMIN])
 def test_route_role_table(app, make_user, world, who):
-    user = None if who == ANON else make_user(Role(who))
-    for endpoint, (method, expected) in TABLE.items():
+    user = _person(app, make_user, world, who)
+    for endpoint, (method, _) in TABLE.items():
         client = app.test_client()
         if user is not None:
             with app.app_context():  # signing out (a row of the table) ends every session
@@ -218,7 +299,7 @@ def test_route_role_table(app, make_user, world, who):
                 sess.update(session_of(user))
         url = world.url_for(endpoint)
         response = client.open(url, method=method)
-        assert response.status_code == expected[who], f"{who} {method} {url}"
+        assert response.status_code == expected_of(endpoint, who), f"{who} {method} {url}"
         response.close()
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from hiring import tasks
 from hiring.auth.models import Role, User
 from hiring.extensions import UTCDateTime, db, utcnow
-from hiring.interviews import queries
+from hiring.interviews import queries, reach
 from hiring.interviews.calendar import external
 from hiring.mail import queue
 from hiring.text import counted
@@ -66,7 +66,10 @@ def send_digests(now: datetime | None = None) -> list[str]:
     sent = []
     for user in people:
         try:
-            if _digest(user, week, now):
+            # What the digest reads is what its recipient may see.
+            with reach.scoped(reach.of(user)):
+                made = _digest(user, week, now)
+            if made:
                 sent.append(user.email)
             db.session.commit()
         except IntegrityError:  # another worker made it meanwhile

@@ -7,7 +7,9 @@ cancelled or restored interview, a deleted candidate), kept in the database with
 generation of changes they include, and read from there; a page says when they were
 computed, and that newer ones are coming when a refresh is behind.
 
-What is kept is what a manager reads who sits on no panel still to be scored. A reader
+Confidential openings are left out of every figure, for every reader alike: what is
+kept is shared. What is kept is what a manager reads who sits on no panel still to be
+scored. A reader
 who does gets figures computed for them on the spot, leaving out those panels, as the
 independence rules ask.
 """
@@ -24,6 +26,9 @@ from hiring.debrief.calibration import KitReliability, RaterFigures, raters, rel
 from hiring.debrief.compare import Comparison, compare
 from hiring.debrief.models import StoredFigures
 from hiring.extensions import db, utcnow
+from hiring.interviews import reach
+
+SHARED = reach.Reach(None)
 
 KIND = "figures"
 
@@ -88,7 +93,13 @@ def _agreement(kit_id: int, facts) -> KitReliability:
 
 
 def calibration(kit_id: int | None, reader) -> Calibration:
-    """The calibration as `reader` may read it (of one kit with `kit_id`)."""
+    """The calibration as `reader` may read it (of one kit with `kit_id`). Figures over
+    everyone's interviews leave confidential openings out, for every reader alike."""
+    with reach.scoped(SHARED):
+        return _calibration(kit_id, reader)
+
+
+def _calibration(kit_id: int | None, reader) -> Calibration:
     hidden = queries.hidden_from(reader)
     if hidden:
         report = _compute_calibration(queries.first_ratings(kit_id, hidden), kit_id)
@@ -102,7 +113,13 @@ def calibration(kit_id: int | None, reader) -> Calibration:
 
 
 def comparison(kit_id: int, reader) -> KitComparison:
-    """A kit's comparison as `reader` may read it."""
+    """A kit's comparison as `reader` may read it (confidential openings left out, as in
+    the calibration)."""
+    with reach.scoped(SHARED):
+        return _comparison(kit_id, reader)
+
+
+def _comparison(kit_id: int, reader) -> KitComparison:
     hidden = queries.hidden_from(reader)
     if hidden:
         kit = queries.kit_figures(kit_id, reader)
@@ -147,6 +164,11 @@ def _behind(stored: StoredFigures) -> bool:
 def refresh() -> None:
     """Compute every kept figure again, unless they include every change already. Many
     changes queue many refreshes: the first does the work, the rest find nothing to do."""
+    with reach.scoped(SHARED):
+        _refresh()
+
+
+def _refresh() -> None:
     wanted = changes.generation(KIND)
     done = db.session.scalar(
         select(StoredFigures.generation).where(StoredFigures.name == "calibration:all")
@@ -155,14 +177,22 @@ def refresh() -> None:
         return
     facts = queries.first_ratings()
     computed = {"calibration:all": _compute_calibration(facts, None).as_json()}
-    for kit in queries.kits_interviewed():
-        mine = [f for f in facts if f.kit_id == kit.id]
-        computed[f"calibration:{kit.id}"] = _compute_calibration(mine, kit.id).as_json()
-        computed[f"compare:{kit.id}"] = {
+    # The kits interviewed with, and those kept before: a kit whose every interview is
+    # now out of reach (its opening turned confidential) is kept again, empty.
+    kept = {
+        int(ident)
+        for name in db.session.scalars(select(StoredFigures.name))
+        if (ident := name.partition(":")[2]).isdecimal()
+    }
+    titles = queries.kit_titles(kept | {kit.id for kit in queries.kits_interviewed()})
+    for kit_id, title in titles.items():
+        mine = [f for f in facts if f.kit_id == kit_id]
+        computed[f"calibration:{kit_id}"] = _compute_calibration(mine, kit_id).as_json()
+        computed[f"compare:{kit_id}"] = {
             "comparison": compare(
-                queries.kit_versions(kit.id), queries.kit_figures(kit.id)
+                queries.kit_versions(kit_id), queries.kit_figures(kit_id)
             ).to_json(),
-            "agreement": reliability(mine, kit.id, kit.title).to_json(),
+            "agreement": reliability(mine, kit_id, title).to_json(),
         }
     now = utcnow()
     for name, data in computed.items():

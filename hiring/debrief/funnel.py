@@ -26,6 +26,7 @@ from hiring.interviews.models import (
 )
 from hiring.kits.models import KitCompetency
 from hiring.openings.models import Opening
+from hiring.openings.queries import visible
 from hiring.timezones import start_of_day
 
 SMALL = 5
@@ -75,9 +76,11 @@ def _median(values: list[float]) -> Figure:
     return Figure(median(values) if values else None, len(values))
 
 
-def funnel(opening: Opening | None, start: date | None = None, end: date | None = None) -> Funnel:
-    """The funnel of one opening (its stages in plan order), or of every opening (no
-    stages: they differ between plans)."""
+def funnel(
+    opening: Opening | None, reader, start: date | None = None, end: date | None = None
+) -> Funnel:
+    """The funnel of one opening (its stages in plan order), or of every opening the
+    reader sees (no stages: they differ between plans)."""
     # The reader's days: from the start of `start` to the end of `end`.
     low, high = start_of_day(start), start_of_day(end, next_day=True)
     stmt = select(Application).options(
@@ -85,6 +88,8 @@ def funnel(opening: Opening | None, start: date | None = None, end: date | None 
     )
     if opening is not None:
         stmt = stmt.where(Application.opening_id == opening.id)
+    else:
+        stmt = stmt.where(Application.opening_id.in_(select(Opening.id).where(visible(reader))))
     if low is not None:
         stmt = stmt.where(Application.applied_at >= low)
     if high is not None:

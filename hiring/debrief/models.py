@@ -2,11 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hiring.auth.models import User
 from hiring.extensions import CleanString, CleanText, UTCDateTime, db, utcnow
+from hiring.interviews import reach
 
 
 class Decision(db.Model):
@@ -33,6 +34,14 @@ class Decision(db.Model):
 
     def __repr__(self) -> str:
         return f"<Decision {self.id} candidate {self.candidate_id}: {self.outcome}>"
+
+
+reach.also_hide(
+    lambda hidden: (
+        Decision,
+        or_(Decision.application_id.is_(None), Decision.application_id.not_in(hidden)),
+    )
+)
 
 
 class StoredFigures(db.Model):

@@ -14,7 +14,7 @@ from hiring.debrief.calibration import Fact
 from hiring.debrief.models import Decision
 from hiring.extensions import db
 from hiring.interviews.models import Candidate, Interview, Rating, Recommendation, Scorecard
-from hiring.interviews.queries import pending_panels
+from hiring.interviews.queries import managed_candidates, pending_panels
 from hiring.kits.models import Kit, KitCompetency, KitVersion, ScalePoint
 from hiring.questions.models import Competency
 
@@ -167,12 +167,15 @@ def _hidden_per_candidate(kit_id: int, reader) -> dict[int, int]:
     )
 
 
-def kit_candidate_names(kit_id: int) -> dict[int, str]:
-    """The names of the candidates interviewed with the kit, by id."""
+def kit_candidate_names(kit_id: int, reader) -> dict[int, str]:
+    """The names of the candidates interviewed with the kit that the reader manages, by
+    id: a comparison shows no other team's candidates."""
     interviewed = _held_with_kit(select(Interview.candidate_id).select_from(Scorecard), kit_id)
     return dict(
         db.session.execute(
-            select(Candidate.id, Candidate.name).where(Candidate.id.in_(interviewed))
+            select(Candidate.id, Candidate.name).where(
+                Candidate.id.in_(interviewed), managed_candidates(reader)
+            )
         ).all()
     )
 

@@ -200,7 +200,10 @@ def _debrief_json(candidate, readable, rows, history, hidden, hidden_decisions) 
 def decision(candidate_id: int):
     """Record the decision on a candidate, from the debrief."""
     candidate = db.get_or_404(Candidate, candidate_id)
-    if not interviews.access_to(current_user, candidate.id).may_read_decision():
+    access = interviews.access_to(current_user, candidate.id)
+    if not access.manages:
+        abort(404)
+    if not access.may_read_decision():
         flash(
             f"The decision is not recorded: your own scorecard on {candidate.name} is still "
             "pending. Submit it (or step back from scoring) first.",
@@ -233,9 +236,9 @@ def _application(application_id: int):
     """The application, the reader's access to its candidate (independence is per
     candidate, across applications), and its submitted scorecards open to the reader."""
     application = db.first_or_404(interviews.application(application_id))
+    if not opening_queries.manages(current_user, application.opening_id):
+        abort(404)  # another team's application is not there
     access = interviews.loaded_access(current_user, application.candidate)
-    if not access.may_open_candidate():
-        abort(403)
     mine = {i.id for i in application.candidate.interviews if i.application_id == application.id}
     readable = [
         s
@@ -265,6 +268,7 @@ def application(application_id: int):
     at = stages.index(application.stage) if application.stage in stages else -1
     return render_template(
         "debrief/application.html",
+        access=access,
         application=application,
         opening=opening,
         candidate=application.candidate,
@@ -372,7 +376,7 @@ def compare_kit(kit_id: int, fmt: str):
     outcome = request.args.get("decision", "")
     if outcome not in (*labels, UNDECIDED):
         outcome = ""
-    names = queries.kit_candidate_names(kit.id)
+    names = queries.kit_candidate_names(kit.id, current_user)
     undisclosed = set(db.session.scalars(interviews.pending_candidates(current_user.id)))
     kept = figures.comparison(kit.id, current_user)
     result = assemble(
@@ -519,9 +523,11 @@ def calibration(fmt: str):
 def funnel_report(fmt: str):
     """An opening's funnel (or every opening's outcomes), in the chosen dates."""
     opening_id = inputs.arg_id("opening")
-    opening = db.first_or_404(opening_queries.with_plan(opening_id)) if opening_id else None
+    opening = (
+        db.first_or_404(opening_queries.with_plan(opening_id, current_user)) if opening_id else None
+    )
     start, end, problem = _date_range()
-    report = funnel(opening, start, end)
+    report = funnel(opening, current_user, start, end)
     title = f"funnel {opening.title if opening else 'all openings'} {today()}"
     if fmt == "json":
         response = jsonify(_funnel_json(report, start, end))
@@ -537,7 +543,7 @@ def funnel_report(fmt: str):
         "debrief/funnel.html",
         report=report,
         opening=opening,
-        openings=opening_queries.templates(),
+        openings=opening_queries.templates(current_user),
         start=start,
         end=end,
         problem=problem,

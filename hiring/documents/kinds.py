@@ -19,6 +19,7 @@ from hiring.debrief.aggregate import aggregate, one_line, progress, rollup, tall
 from hiring.debrief.queries import decisions, kits_interviewed
 from hiring.extensions import db, utcnow
 from hiring.interviews import queries as interview_queries
+from hiring.interviews import reach
 from hiring.interviews.models import Candidate, Scorecard
 from hiring.kits.models import KitVersion
 from hiring.kits.queries import with_content
@@ -89,12 +90,40 @@ def build(spec: Spec, **loaded) -> Document:
     """The document `spec` names, as the data stands now. Call in a request context whose
     time zone is `spec.zone`. A packet may be given its `candidate` (loaded with
     `candidate_with_scorecards`) and `submitted` scorecards, read already."""
-    return {
-        "scorecard": _scorecard,
-        "packet": _packet,
-        "guide": _guide,
-        "calibration": _calibration,
-    }[spec.kind](spec, **loaded)
+    scope = _reach_of(spec)
+    with reach.scoped(scope):
+        document = {
+            "scorecard": _scorecard,
+            "packet": _packet,
+            "guide": _guide,
+            "calibration": _calibration,
+        }[spec.kind](spec, **loaded)
+    # Read when laid out, maybe later: what they read is what the key was built from.
+    document.context = _within(scope, document.context)
+    if document.appendix is not None:
+        document.appendix = _within(scope, document.appendix)
+    return document
+
+
+def _reach_of(spec: Spec) -> reach.Reach | None:
+    """What a document's queries reach, wherever it is built (a request, a worker): a
+    packet what its reader reaches, or with no reader what every manager shares (no
+    confidential opening); a calibration the shared figures; a scorecard or a guide,
+    whose reader the view checked already, everything."""
+    if spec.kind == "packet":
+        reader = db.session.get(User, spec.reader_id) if spec.reader_id else None
+        return reach.of(reader) if reader is not None else reach.Reach(None)
+    if spec.kind == "calibration":
+        return reach.Reach(None)
+    return None
+
+
+def _within(scope: reach.Reach | None, read: Callable):
+    def scoped_read():
+        with reach.scoped(scope):
+            return read()
+
+    return scoped_read
 
 
 def _scorecard(spec: Spec) -> Document:
@@ -202,7 +231,11 @@ def _packet(spec: Spec, candidate: Candidate | None = None, submitted=None) -> D
         raise Unavailable(f"{candidate.name} has no submitted scorecard yet: there is no packet.")
     versions = {s.interview.kit_version.id: s.interview.kit_version for s in submitted}
     applied = interview_queries.applications_with_plans(candidate.id)
-    attached = interview_queries.pdf_documents(candidate.id) if spec.with_documents else []
+    attached = []
+    if spec.with_documents:
+        # Only a reader's packet carries documents: theirs are of the openings they manage.
+        owner = db.session.get(User, spec.reader_id) if spec.reader_id else None
+        attached = interview_queries.pdf_documents(candidate.id, owner) if owner else []
     panel = progress(candidate)
     history = decisions(candidate.id) if decision_open else []
     decision = history[-1] if history else None

@@ -60,7 +60,7 @@ def packet(candidate_id: int):
     if not access.may_open_candidate():
         abort(403)
     guide = request.args.get("guide") == "1"
-    attached = request.args.get("documents") == "1" and current_user.is_manager
+    attached = request.args.get("documents") == "1" and access.manages
     submitted = interview_queries.submitted_scorecards(candidate.id)
     readable = access.readable(submitted)
     hidden = access.hidden_interviews()
@@ -69,7 +69,15 @@ def packet(candidate_id: int):
             403, f"The panel's scorecards on {candidate.name} are {next(iter(hidden.values()))}."
         )
     # The whole panel's packet serves every reader who may read all of it.
-    whole = not hidden and len(readable) == len(submitted) and access.may_read_decision()
+    # Documents are the reader's own (of the openings they manage), and a confidential
+    # opening is no part of what every manager shares.
+    whole = (
+        not hidden
+        and len(readable) == len(submitted)
+        and access.may_read_decision()
+        and not attached
+        and not interview_queries.reaches_confidential(candidate.id)
+    )
     spec = Spec(
         "packet",
         candidate.id,

@@ -14,7 +14,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, column, exists, func, or_, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    column,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    table,
+    true,
+)
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from hiring.extensions import db, utcnow
@@ -32,12 +44,35 @@ from hiring.interviews.models import (
 )
 from hiring.kits.models import KitVersion
 from hiring.kits.queries import with_content
-from hiring.openings.models import Member, Opening, OpeningStatus, Stage
-from hiring.openings.queries import plan_options
+from hiring.openings.models import Opening, OpeningStatus, Stage
+from hiring.openings.queries import on_team, plan_options, visible
 
 HIDDEN_ON_PANEL = "hidden until you submit your scorecard for this interview"
 HIDDEN_PENDING = "hidden until you submit your scorecards still pending for this candidate"
 HIDDEN_NOT_SCORED = "hidden until you submit a scorecard for this candidate"
+
+
+ALL = None  # every interview of the candidate (`Managing.interviews`)
+
+
+@dataclass(frozen=True)
+class Managing:
+    """What a reader manages of one candidate: the candidate (their details, applications,
+    scheduling) and which interviews (drafts, reading without having scored, changes).
+
+    A manager manages what belongs to the openings whose hiring team they are on, and the
+    candidates and interviews that belong to no opening; an admin everything; an
+    interviewer nothing. Of another team's opening a manager reads as an interviewer."""
+
+    candidate: bool = False
+    interviews: frozenset[int] | None = frozenset()
+
+    def interview(self, interview_id: int) -> bool:
+        return self.interviews is ALL or interview_id in self.interviews
+
+
+EVERYTHING = Managing(True, ALL)
+NOTHING = Managing()
 
 
 class PanelAccess:
@@ -47,9 +82,10 @@ class PanelAccess:
     so a page holding many of them decides each one without another query.
     """
 
-    def __init__(self, user, scorecards: Iterable[Scorecard]):
+    def __init__(self, user, scorecards: Iterable[Scorecard], managing: Managing = NOTHING):
         # Read once: a page may ask about many scorecards.
-        self.user_id, self.is_manager = user.id, user.is_manager
+        self.user_id = user.id
+        self.managing = managing
         self.scorecards = list(scorecards)
         # Someone taken off a panel is off it: their kept draft opens and hides nothing.
         mine = [
@@ -60,12 +96,20 @@ class PanelAccess:
         # Stepping back from a round opens that round's panel only, never the others.
         self.scored = any(s.first_submitted_at is not None for s in mine)
 
+    @property
+    def manages(self) -> bool:
+        """Whether the reader manages the candidate (details, applications, scheduling)."""
+        return self.managing.candidate
+
+    def manages_interview(self, interview_id: int) -> bool:
+        return self.managing.interview(interview_id)
+
     def hidden_reason(self, interview_id: int) -> str | None:
         """Why colleagues' scorecards of this interview are hidden from the reader, if so."""
         own = self.panels.get(interview_id)
         if own is not None:
             return None if own.sees_panel else HIDDEN_ON_PANEL
-        if self.is_manager:
+        if self.managing.interview(interview_id):
             return None
         if self.pending:
             return HIDDEN_PENDING
@@ -77,7 +121,7 @@ class PanelAccess:
             return True
         if self.hidden_reason(scorecard.interview_id) is not None:
             return False
-        return self.is_manager or scorecard.submitted_at is not None
+        return self.managing.interview(scorecard.interview_id) or scorecard.submitted_at is not None
 
     def readable(self, scorecards: Iterable[Scorecard]) -> list[Scorecard]:
         """The scorecards among `scorecards` the reader may read."""
@@ -98,8 +142,82 @@ class PanelAccess:
         return not self.pending
 
     def may_open_candidate(self) -> bool:
-        """Managers open every candidate; an interviewer those they are on a panel for."""
-        return self.is_manager or bool(self.panels)
+        """Managers open the candidates they manage; anyone those they are on a panel for."""
+        return self.managing.candidate or bool(self.panels)
+
+
+def managed_interviews(user) -> ColumnElement[bool]:
+    """`Managing.interviews` as SQL, over Interview: of an application to an opening of
+    the user's team, or of no application and a candidate the user manages."""
+    if user.is_admin:
+        return true()
+    if not user.is_manager:
+        return false()
+    return or_(
+        and_(
+            Interview.application_id.is_(None),
+            Interview.candidate_id.in_(select(Candidate.id).where(managed_candidates(user))),
+        ),
+        Interview.application_id.in_(
+            select(Application.id).where(Application.opening_id.in_(on_team(user.id)))
+        ),
+    )
+
+
+def managed_candidates(user) -> ColumnElement[bool]:
+    """`Managing.candidate` as SQL, over Candidate: with an application to an opening of
+    the user's team, or with no application at all (counted over the table itself, so
+    that an application the reader may not know of still counts)."""
+    if user.is_admin:
+        return true()
+    if not user.is_manager:
+        return false()
+    applications = Application.__table__
+    return or_(
+        ~exists(select(applications.c.id).where(applications.c.candidate_id == Candidate.id)),
+        exists(
+            select(Application.id).where(
+                Application.candidate_id == Candidate.id,
+                Application.opening_id.in_(on_team(user.id)),
+            )
+        ),
+    )
+
+
+def reaches_confidential(candidate_id: int) -> bool:
+    """Whether the reader (of this request or job) reaches an application of the candidate
+    to a confidential opening: what every manager shares leaves it out."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Application.candidate_id == candidate_id,
+                    Application.opening_id.in_(select(Opening.id).where(Opening.confidential)),
+                )
+            )
+        )
+    )
+
+
+def managed_candidate(reader, candidate_id: int) -> Select:
+    """One candidate, when the reader manages them."""
+    return select(Candidate).where(Candidate.id == candidate_id, managed_candidates(reader))
+
+
+def managing(user, candidate_id: int) -> Managing:
+    """What the user manages of a candidate: no query for an admin or an interviewer, two
+    for a manager."""
+    if user.is_admin:
+        return EVERYTHING
+    if not user.is_manager:
+        return NOTHING
+    manages = db.session.scalar(
+        select(exists().where(Candidate.id == candidate_id, managed_candidates(user)))
+    )
+    interviews = db.session.scalars(
+        select(Interview.id).where(Interview.candidate_id == candidate_id, managed_interviews(user))
+    )
+    return Managing(bool(manages), frozenset(interviews))
 
 
 def of_candidate(candidate_id: int) -> Select:
@@ -114,12 +232,19 @@ def of_candidate(candidate_id: int) -> Select:
 
 def access_to(user, candidate_id: int) -> PanelAccess:
     """The reader's access to a candidate's scorecards, in one query."""
-    return PanelAccess(user, db.session.scalars(of_candidate(candidate_id)).all())
+    return PanelAccess(
+        user, db.session.scalars(of_candidate(candidate_id)).all(), managing(user, candidate_id)
+    )
 
 
 def loaded_access(user, candidate: Candidate) -> PanelAccess:
-    """The same, for a candidate loaded with `candidate_with_scorecards`: no query more."""
-    return PanelAccess(user, [s for i in candidate.interviews for s in i.scorecards])
+    """The same, for a candidate loaded with `candidate_with_scorecards`: no query more
+    for an admin or an interviewer."""
+    return PanelAccess(
+        user,
+        [s for i in candidate.interviews for s in i.scorecards],
+        managing(user, candidate.id),
+    )
 
 
 def pending_panels(user_id: int) -> Select:
@@ -309,9 +434,13 @@ def statuses(candidate_ids: list[int], reader) -> dict[int, dict]:
     )
     for cid, planned, done, cancelled in rows:
         out[cid] |= {"planned": planned, "done": done, "cancelled": cancelled}
+    # Another team's interviews are read as an interviewer would: left out of the tally.
     open_to_reader = or_(
         Scorecard.interviewer_id == reader.id,
-        Scorecard.interview_id.not_in(pending_panels(reader.id)),
+        and_(
+            Scorecard.interview_id.not_in(pending_panels(reader.id)),
+            Scorecard.interview_id.in_(select(Interview.id).where(managed_interviews(reader))),
+        ),
     )
     rows = db.session.execute(
         select(
@@ -333,9 +462,14 @@ def statuses(candidate_ids: list[int], reader) -> dict[int, dict]:
     return out
 
 
-def candidates(text: str = "") -> Select:
-    """Candidates, newest first; `text` searches name, e-mail and role."""
-    stmt = select(Candidate).order_by(Candidate.created_at.desc())
+def candidates(reader, text: str = "") -> Select:
+    """The candidates the reader manages, newest first; `text` searches name, e-mail and
+    role."""
+    stmt = (
+        select(Candidate)
+        .where(managed_candidates(reader))
+        .order_by(Candidate.created_at.desc(), Candidate.id.desc())
+    )
     return stmt.where(search.matches(text)) if text.strip() else stmt
 
 
@@ -360,15 +494,22 @@ def candidate_with_scorecards(candidate_id: int) -> Select:
 PICKER_LIMIT = 50
 
 
-def candidate_choices(text: str = "", keep: int | None = None) -> list[Candidate]:
-    """Candidates to choose from, bounded: those matching `text` (name, e-mail, role) or
-    the most recent, by name; with `keep` (the one already chosen) always among them."""
-    stmt = select(Candidate).order_by(Candidate.created_at.desc(), Candidate.id.desc())
+def candidate_choices(reader, text: str = "", keep: int | None = None) -> list[Candidate]:
+    """Candidates the reader manages to choose from, bounded: those matching `text` (name,
+    e-mail, role) or the most recent, by name; with `keep` (the one already chosen) always
+    among them."""
+    stmt = (
+        select(Candidate)
+        .where(managed_candidates(reader))
+        .order_by(Candidate.created_at.desc(), Candidate.id.desc())
+    )
     if text.strip():
         stmt = stmt.where(search.matches(text))
     found = db.session.scalars(stmt.limit(PICKER_LIMIT)).all()
     if keep and all(c.id != keep for c in found):
-        chosen = db.session.get(Candidate, keep)
+        chosen = db.session.scalar(
+            select(Candidate).where(Candidate.id == keep, managed_candidates(reader))
+        )
         found = [chosen, *found] if chosen else found
     return sorted(found, key=lambda c: c.name.lower())
 
@@ -492,10 +633,14 @@ def application(application_id: int) -> Select:
     )
 
 
-def applications_by_candidate(candidate_id: int) -> list[Application]:
+def applications_by_candidate(candidate_id: int, reader) -> list[Application]:
+    """A candidate's applications to the openings the reader manages."""
     return db.session.scalars(
         select(Application)
-        .where(Application.candidate_id == candidate_id)
+        .where(
+            Application.candidate_id == candidate_id,
+            Application.opening_id.in_(select(Opening.id).where(visible(reader))),
+        )
         .options(joinedload(Application.opening), joinedload(Application.stage))
         .order_by(Application.applied_at)
     ).all()
@@ -634,7 +779,7 @@ def decisions_waiting(
     applications' scorecards are counted (a dashboard reads this on every visit)."""
     candidates = select(Application.id).where(Application.status == ApplicationStatus.ACTIVE)
     if member_id is not None:
-        candidates = candidates.where(Application.opening_id.in_(team_openings(member_id)))
+        candidates = candidates.where(Application.opening_id.in_(on_team(member_id)))
     held = (
         select(
             Interview.application_id.label("application_id"),
@@ -668,13 +813,17 @@ def decisions_waiting(
     ).all()
 
 
-def pdf_documents(candidate_id: int) -> list[CandidateDocument]:
-    """A candidate's PDF documents (without their bytes), CVs first, as a packet appends
-    them."""
+def pdf_documents(candidate_id: int, reader) -> list[CandidateDocument]:
+    """A candidate's PDF documents (without their bytes) sent to the openings the reader
+    manages, CVs first, as a packet appends them."""
     return db.session.scalars(
         select(CandidateDocument)
         .join(Application)
-        .where(Application.candidate_id == candidate_id, CandidateDocument.media_type == PDF)
+        .where(
+            Application.candidate_id == candidate_id,
+            CandidateDocument.media_type == PDF,
+            Application.opening_id.in_(select(Opening.id).where(visible(reader))),
+        )
         .options(joinedload(CandidateDocument.application).joinedload(Application.opening))
         .order_by(
             CandidateDocument.kind != DocumentKind.CV,
@@ -698,11 +847,6 @@ def document(document_id: int) -> Select:
     )
 
 
-def team_openings(user_id: int) -> Select:
-    """The ids of the openings whose hiring team the user is on, in any role."""
-    return select(Member.opening_id).where(Member.user_id == user_id)
-
-
 def overdue_on_openings(user_id: int, before: datetime, limit: int = 20) -> list[Scorecard]:
     """Open scorecards of interviews held before `before`, on the user's openings,
     oldest first."""
@@ -714,7 +858,7 @@ def overdue_on_openings(user_id: int, before: datetime, limit: int = 20) -> list
             IS_OPEN,
             Interview.cancelled_at.is_(None),
             Scorecard.scheduled_at < before,
-            Application.opening_id.in_(team_openings(user_id)),
+            Application.opening_id.in_(on_team(user_id)),
         )
         .options(
             joinedload(Scorecard.interviewer),
@@ -743,7 +887,7 @@ def quiet_openings(user_id: int, since: datetime) -> list[Opening]:
     return db.session.scalars(
         select(Opening)
         .where(
-            Opening.id.in_(team_openings(user_id)),
+            Opening.id.in_(on_team(user_id)),
             Opening.status == OpeningStatus.OPEN,
             ~moved.exists(),
             ~scheduled.exists(),

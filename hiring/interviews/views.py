@@ -64,7 +64,9 @@ def candidates():
     """Candidates, searchable, with their interviews' progress."""
     query = request.args.get("q", "").strip()[:200]
     page = db.paginate(
-        queries.candidates(query), page=inputs.page_arg(), per_page=current_app.config["PER_PAGE"]
+        queries.candidates(current_user, query),
+        page=inputs.page_arg(),
+        per_page=current_app.config["PER_PAGE"],
     )
     return render_template(
         "interviews/candidates.html",
@@ -81,11 +83,15 @@ def candidates():
 @allow(MANAGERS)
 def candidate_form(candidate_id: int | None = None):
     """Add a candidate, or edit one."""
-    candidate = db.get_or_404(Candidate, candidate_id) if candidate_id else None
+    candidate = (
+        db.first_or_404(queries.managed_candidate(current_user, candidate_id))
+        if candidate_id
+        else None
+    )
     if candidate is None:
         form = NewCandidateForm(opening_id=inputs.arg_id("opening") or 0)
         form.opening_id.choices = [(0, "No opening yet")] + [
-            (o.id, o.title) for o in opening_queries.accepting()
+            (o.id, o.title) for o in opening_queries.accepting(current_user)
         ]
     else:
         form = CandidateForm(obj=candidate)
@@ -127,16 +133,16 @@ def candidate(candidate_id: int):
     if not access.may_open_candidate():
         abort(403)
     readable = access.readable(queries.submitted_with_content(candidate.id))
-    applied = queries.applications_by_candidate(candidate.id)
+    applied = queries.applications_by_candidate(candidate.id, current_user)
     apply_form = ApplyForm()
     taken = {a.opening_id for a in applied}
     apply_form.opening_id.choices = [
-        (o.id, o.title) for o in opening_queries.accepting() if o.id not in taken
+        (o.id, o.title) for o in opening_queries.accepting(current_user) if o.id not in taken
     ]
     return render_template(
         "interviews/candidate.html",
         candidate=candidate,
-        applications=applied if current_user.role in MANAGERS else [],
+        applications=applied,
         apply_form=apply_form,
         access=access,
         hidden=access.hidden_interviews(),
@@ -168,7 +174,9 @@ def _interview_choices(form: InterviewForm) -> None:
     """Fill the interview form's choices: candidates (bounded: the chosen one, those the
     search names, or the most recent), published kit versions, active users."""
     chosen = form.candidate_id.data if inputs.is_db_int(form.candidate_id.data) else None
-    found = queries.candidate_choices(request.args.get("find", "").strip()[:100], keep=chosen)
+    found = queries.candidate_choices(
+        current_user, request.args.get("find", "").strip()[:100], keep=chosen
+    )
     form.candidate_id.choices = [(c.id, _candidate_label(c)) for c in found]
     form.kit_version_id.choices = _version_choices()
     form.panel.choices = [
@@ -210,7 +218,7 @@ PAST = timedelta(minutes=30)
 @allow(MANAGERS)
 def candidate_options():
     """Candidates matching what is typed, for the interview form's picker."""
-    found = queries.candidate_choices(request.args.get("q", "").strip()[:100])
+    found = queries.candidate_choices(current_user, request.args.get("q", "").strip()[:100])
     return jsonify(candidates=[{"id": c.id, "label": _candidate_label(c)} for c in found])
 
 
@@ -222,7 +230,7 @@ def _plan_context(form: InterviewForm) -> tuple[Application | None, PlannedInter
     planned_id = _db_int(form.planned_id.data) or inputs.arg_id("planned")
     if not application_id:
         return None, None
-    application = db.first_or_404(queries.application(application_id))
+    application = _managed(db.first_or_404(queries.application(application_id)))
     planned = None
     if planned_id:
         planned = next((p for p in application.opening.planned if p.id == planned_id), None)
@@ -313,9 +321,9 @@ def interview_new():
 @allow(MANAGERS)
 def apply(candidate_id: int):
     """The candidate applies to an open opening."""
-    candidate = db.get_or_404(Candidate, candidate_id)
+    candidate = db.first_or_404(queries.managed_candidate(current_user, candidate_id))
     form = ApplyForm()
-    form.opening_id.choices = [(o.id, o.title) for o in opening_queries.accepting()]
+    form.opening_id.choices = [(o.id, o.title) for o in opening_queries.accepting(current_user)]
     if not form.validate():
         flash("Choose an open opening.", "error")
         return redirect(url_for(".candidate", candidate_id=candidate.id))
@@ -332,12 +340,16 @@ def apply(candidate_id: int):
     return redirect(url_for("debrief.application", application_id=application.id))
 
 
-def _readable_application(application_id: int) -> Application:
-    """The application, when the reader may open its candidate; 403 otherwise."""
-    application = db.get_or_404(Application, application_id)
-    if not queries.access_to(current_user, application.candidate_id).may_open_candidate():
-        abort(403)
+def _managed(application: Application) -> Application:
+    """The application, when its opening is one the reader sees and changes; to anyone
+    else it is not there."""
+    if not opening_queries.manages(current_user, application.opening_id):
+        abort(404)
     return application
+
+
+def _readable_application(application_id: int) -> Application:
+    return _managed(db.get_or_404(Application, application_id))
 
 
 @bp.post("/applications/<int:application_id>/documents")
@@ -420,7 +432,7 @@ def _board_args() -> dict:
 @allow(MANAGERS)
 def application_move(application_id: int):
     """Advance, move back, reject, withdraw, hire or reopen an application."""
-    application = db.first_or_404(queries.application(application_id))
+    application = _managed(db.first_or_404(queries.application(application_id)))
     form = ApplicationMoveForm()
     if request.form.get("return_to") == "board":
         back = redirect(
@@ -451,7 +463,10 @@ def application_move(application_id: int):
 
 
 def _interview(interview_id: int) -> Interview:
-    return db.first_or_404(queries.interview_with_panel(interview_id))
+    """An interview the reader manages (another team's is not there to change)."""
+    return db.first_or_404(
+        queries.interview_with_panel(interview_id).where(queries.managed_interviews(current_user))
+    )
 
 
 @bp.route("/interviews/<int:interview_id>/edit", methods=["GET", "POST"])
@@ -584,10 +599,12 @@ def interview_restore(interview_id: int):
 @bp.get("/interviews/<int:interview_id>.ics")
 @allow(EVERYONE)
 def interview_ics(interview_id: int):
-    """The interview's calendar invitation, for managers and the people on its panel."""
-    interview = _interview(interview_id)
+    """The interview's calendar invitation, for its managers and the people on its panel."""
+    interview = db.first_or_404(queries.interview_with_panel(interview_id))
     own = next((s for s in interview.panel if s.interviewer_id == current_user.id), None)
-    if own is None and not current_user.is_manager:
+    if own is None and not queries.managing(current_user, interview.candidate_id).interview(
+        interview.id
+    ):
         abort(403)
     data = calendar.invitation(interview, scorecard=own)
     return Response(

@@ -39,6 +39,12 @@ class OpeningForm(FlaskForm):
         description="A few lines on the role for the hiring team.",
         render_kw={"rows": 3},
     )
+    confidential = BooleanField(
+        "Confidential",
+        description="Only its hiring team and admins see it: its candidates, interviews, "
+        "scorecards and figures are hidden from everyone else, but the panels they sit on. "
+        "For an executive hire, or a replacement not yet announced.",
+    )
 
 
 class NewOpeningForm(OpeningForm):

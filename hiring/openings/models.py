@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Table, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Table, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hiring.auth.models import User
@@ -54,6 +54,10 @@ class Opening(db.Model):
         enum_column(OpeningStatus, "opening_status"), default=OpeningStatus.DRAFT
     )
     description: Mapped[str] = mapped_column(CleanText, default="")
+    # Invisible off its hiring team (admins aside): an executive hire, a replacement not
+    # yet announced. Its applications, interviews and scorecards are not there for anyone
+    # else, but their own panels.
+    confidential: Mapped[bool] = mapped_column(default=False, server_default=false())
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped by every change to the scorecard or the plan: a form names the version it

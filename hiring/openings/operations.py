@@ -10,6 +10,7 @@ change is kept.
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from hiring import changes
 from hiring.audit.operations import record
 from hiring.auth.models import User
 from hiring.domain import DomainError, Kind
@@ -33,7 +34,7 @@ STALE = (
     "loaded. Nothing of your change was saved: the page now shows the opening as it is."
 )
 
-DETAILS = ("title", "team", "location", "headcount", "description")
+DETAILS = ("title", "team", "location", "headcount", "description", "confidential")
 
 
 def claim(opening: Opening, version: int | None) -> None:
@@ -58,22 +59,29 @@ def create(
     location: str = "",
     headcount: int = 1,
     description: str = "",
+    confidential: bool = False,
     user: User | None = None,
     template: Opening | None = None,
 ) -> Opening:
-    """A new draft opening; from a template, a copy of its team, scorecard and plan."""
+    """A new draft opening; from a template, a copy of its team, scorecard and plan. Its
+    creator is on its hiring team: an opening nobody making it could see would be lost."""
     opening = Opening(
         title=title.strip(),
         team=(team or "").strip(),
         location=(location or "").strip(),
         headcount=headcount or 1,
         description=description or "",
+        confidential=bool(confidential),
         created_by_id=user.id if user else None,
         copied_from_id=template.id if template else None,
     )
     db.session.add(opening)
     if template is not None:
         _copy_plan(template, opening)
+        if user is not None and all(m.user_id != user.id for m in opening.members):
+            opening.members.append(
+                Member(user_id=user.id, role=TeamRole.RECRUITER, position=len(opening.members))
+            )
     elif user is not None:
         opening.members.append(Member(user_id=user.id, role=TeamRole.HIRING_MANAGER))
     db.session.flush()
@@ -112,6 +120,10 @@ def _copy_plan(template: Opening, opening: Opening) -> None:
 
 def update_details(opening: Opening, version: int | None, **fields) -> None:
     claim(opening, version)
+    if "confidential" in fields and bool(fields["confidential"]) != opening.confidential:
+        # Figures shared by every manager leave confidential openings out: now more, or less.
+        changes.bump("figures")
+        fields["confidential"] = bool(fields["confidential"])
     for name in DETAILS:
         if name in fields:
             value = fields[name]

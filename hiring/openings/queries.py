@@ -1,6 +1,6 @@
 """Reading openings: one statement per collection, whatever the plan's size."""
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, exists, false, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from hiring.extensions import db
@@ -13,6 +13,32 @@ from hiring.openings.models import (
     PlannedInterview,
     Stage,
 )
+
+
+def on_team(user_id: int) -> Select:
+    """The openings whose hiring team the user is on, in any role."""
+    return select(Member.opening_id).where(Member.user_id == user_id)
+
+
+def visible(user) -> ColumnElement[bool]:
+    """The openings a user sees and changes: an admin every one, a manager those whose
+    hiring team they are on, an interviewer none (their interviews are theirs to see)."""
+    if user.is_admin:
+        return true()
+    if not user.is_manager:
+        return false()
+    return Opening.id.in_(on_team(user.id))
+
+
+def manages(user, opening_id: int) -> bool:
+    """Whether the user sees and changes this opening and what belongs to it."""
+    if user.is_admin:
+        return True
+    return user.is_manager and bool(
+        db.session.scalar(
+            select(exists().where(Member.user_id == user.id, Member.opening_id == opening_id))
+        )
+    )
 
 
 def plan_options() -> tuple:
@@ -32,12 +58,16 @@ def plan_options() -> tuple:
     )
 
 
-def with_plan(opening_id: int) -> Select:
-    return select(Opening).where(Opening.id == opening_id).options(*plan_options())
+def with_plan(opening_id: int, reader) -> Select:
+    return select(Opening).where(Opening.id == opening_id, visible(reader)).options(*plan_options())
 
 
-def listed(status: OpeningStatus | None = None) -> Select:
-    stmt = select(Opening).options(selectinload(Opening.members).joinedload(Member.user))
+def listed(reader, status: OpeningStatus | None = None) -> Select:
+    stmt = (
+        select(Opening)
+        .where(visible(reader))
+        .options(selectinload(Opening.members).joinedload(Member.user))
+    )
     if status is not None:
         stmt = stmt.where(Opening.status == status)
     return stmt.order_by(
@@ -45,15 +75,19 @@ def listed(status: OpeningStatus | None = None) -> Select:
     )
 
 
-def templates() -> list[Opening]:
+def templates(reader) -> list[Opening]:
     """Openings a new one may copy its team, scorecard and plan from."""
-    return db.session.scalars(select(Opening).order_by(Opening.title, Opening.id)).all()
-
-
-def accepting() -> list[Opening]:
-    """Openings candidates may apply to now."""
     return db.session.scalars(
-        select(Opening).where(Opening.status == OpeningStatus.OPEN).order_by(Opening.title)
+        select(Opening).where(visible(reader)).order_by(Opening.title, Opening.id)
+    ).all()
+
+
+def accepting(reader) -> list[Opening]:
+    """Openings candidates may apply to now, of those the reader manages."""
+    return db.session.scalars(
+        select(Opening)
+        .where(Opening.status == OpeningStatus.OPEN, visible(reader))
+        .order_by(Opening.title)
     ).all()
 
 

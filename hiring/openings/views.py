@@ -48,7 +48,7 @@ bp = Blueprint("openings", __name__, url_prefix="/openings")
 
 
 def _opening(opening_id: int) -> Opening:
-    return db.first_or_404(queries.with_plan(opening_id))
+    return db.first_or_404(queries.with_plan(opening_id, current_user))
 
 
 def _back(opening: Opening, anchor: str = "", **args):
@@ -71,7 +71,9 @@ def index():
     status = request.args.get("status", "")
     chosen = OpeningStatus(status) if status in {s.value for s in OpeningStatus} else None
     page = db.paginate(
-        queries.listed(chosen), page=inputs.page_arg(), per_page=current_app.config["PER_PAGE"]
+        queries.listed(current_user, chosen),
+        page=inputs.page_arg(),
+        per_page=current_app.config["PER_PAGE"],
     )
     return render_template(
         "openings/index.html",
@@ -89,7 +91,7 @@ def new():
     """A new draft opening, empty or copied from another."""
     form = NewOpeningForm(template=inputs.arg_id("template") or 0)
     form.template.choices = [(0, "An empty plan")] + [
-        (o.id, f"{o.title} ({o.status.value})") for o in queries.templates()
+        (o.id, f"{o.title} ({o.status.value})") for o in queries.templates(current_user)
     ]
     if form.validate_on_submit():
         template = _opening(form.template.data) if form.template.data else None
@@ -99,6 +101,7 @@ def new():
             location=form.location.data,
             headcount=form.headcount.data,
             description=form.description.data,
+            confidential=form.confidential.data,
             user=current_user,
             template=template,
         )
@@ -133,13 +136,29 @@ def _details_form(opening: Opening, formdata=None) -> DetailsForm:
     return form
 
 
+def _keeps_me(form: DetailsForm) -> bool:
+    """A manager who takes themselves off the hiring team would lose the opening from
+    sight in the middle of the change: refused, with why (an admin sees every opening)."""
+    if current_user.is_admin:
+        return True
+    chosen = {form.hiring_manager.data, *form.recruiters.data, *form.interviewers.data}
+    if current_user.id in chosen:
+        return True
+    form.hiring_manager.errors = [
+        *form.hiring_manager.errors,
+        "Keep yourself on the hiring team: off it, you would no longer see this opening. "
+        "To leave it, ask another member of the team or an admin.",
+    ]
+    return False
+
+
 @bp.route("/<int:opening_id>/edit", methods=["GET", "POST"])
 @allow(MANAGERS)
 def edit(opening_id: int):
     """The opening's details and hiring team."""
     opening = _opening(opening_id)
     form = _details_form(opening, formdata=None if request.method == "GET" else request.form)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _keeps_me(form):
         try:
             ops.update_details(
                 opening,
@@ -149,6 +168,7 @@ def edit(opening_id: int):
                 location=form.location.data or "",
                 headcount=form.headcount.data,
                 description=form.description.data or "",
+                confidential=form.confidential.data,
             )
             ops.set_team(
                 opening,

@@ -18,6 +18,7 @@ from hiring.interviews.models import (
     Scorecard,
     ScorecardState,
 )
+from hiring.interviews.queries import managed_interviews
 from hiring.kits.models import Kit, KitVersion
 from hiring.timezones import reader_zone
 
@@ -282,7 +283,8 @@ def dashboard(user, now: datetime, overdue_hours: int, team_page: int = 1) -> Da
     overdue_total, overdue_capped = _capped_count(lists["overdue"], MY_COUNT_CAP)
     team = None
     if user.is_manager:
-        overdue = _overdue(now - timedelta(hours=overdue_hours))
+        # The interviews they manage: their teams' openings, and those of no opening.
+        overdue = [*_overdue(now - timedelta(hours=overdue_hours)), managed_interviews(user)]
         team = _page(_board_rows().where(*overdue), team_page, LIST_LIMIT)
         team.total, team.capped = _capped_count(overdue, COUNT_CAP)
     return Dashboard(
