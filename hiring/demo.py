@@ -138,6 +138,7 @@ def load_demo_kits() -> None:
 
 
 IRA, SAM, MORGAN = "interviewer@example.com", "sam@example.com", "manager@example.com"
+ADA = "admin@example.com"
 TIERS = ["below_basic", "basic", "solid", "exceptional"]
 # The support kit's competencies, in the order the stories' ratings list them.
 RATED = [
@@ -570,6 +571,7 @@ SUPPORT_PLACES = {
     "Tomás Alvarez": (1, "reject", "Did not meet a must-have"),
     "Wei Chen": (1, "advance", ""),
 }
+SECRET_TITLE = "Head of customer support"
 NEW_APPLICANTS = [("Lena Fischer", "Careers page"), ("Omar Haddad", "Referral")]
 
 
@@ -591,6 +593,15 @@ def load_demo_openings() -> None:
     nurse_title = DEMO_KITS[1]["role"]
     if db.session.scalar(select(Opening).where(Opening.title == nurse_title)) is None:
         _nurse_opening(nurse_title, manager, ira)
+    if db.session.scalar(select(Opening).where(Opening.title == SECRET_TITLE)) is None:
+        # Only its hiring team (the admin) sees it: signed in as the manager, it is not there.
+        openings.create(
+            title=SECRET_TITLE,
+            team="Customer support",
+            description="Replaces a lead who has not announced leaving yet.",
+            confidential=True,
+            user=find_user(ADA),
+        )
     db.session.flush()
 
 
