@@ -65,3 +65,10 @@ def test_demo_is_idempotent_and_prints_logins(app, runner, client):
         "/login", data={"email": "manager@example.com", "password": "demo-manager-pass"}
     )
     assert r.status_code == 302
+    # The confidential demo opening is the admin's alone.
+    openings = client.get("/openings/").get_data(as_text=True)
+    assert "Customer support specialist" in openings or "customer support" in openings.lower()
+    assert "Head of customer support" not in openings
+    client.post("/logout")
+    client.post("/login", data={"email": "admin@example.com", "password": "demo-admin-pass"})
+    assert "Head of customer support" in client.get("/openings/").get_data(as_text=True)
