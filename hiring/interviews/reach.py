@@ -46,7 +46,7 @@ _UNSET = object()
 _override: ContextVar = ContextVar("reach", default=_UNSET)
 
 # Criteria other features add for their own models: (model, clause of hidden applications).
-_extra: list[Callable[[Select], tuple[type, ColumnElement[bool]]]] = []
+_hiders: list[Callable[[Select], tuple[type, ColumnElement[bool]]]] = []
 
 
 def hidden_openings(user_id: int | None) -> Select:
@@ -110,16 +110,16 @@ def criteria(reach: Reach) -> tuple:
         with_loader_criteria(CandidateDocument, CandidateDocument.application_id.not_in(hidden)),
         with_loader_criteria(Move, Move.application_id.not_in(hidden)),
     ]
-    for extra in _extra:
-        model, clause = extra(hidden)
+    for hider in _hiders:
+        model, clause = hider(hidden)
         options.append(with_loader_criteria(model, clause))
     return tuple(options)
 
 
-def also_hide(extra: Callable[[Select], tuple[type, ColumnElement[bool]]]) -> None:
-    """Let a feature hide its own rows of hidden applications: `extra(hidden)` returns the
+def also_hide(hider: Callable[[Select], tuple[type, ColumnElement[bool]]]) -> None:
+    """Let a feature hide its own rows of hidden applications: `hider(hidden)` returns the
     model and the clause keeping the rest."""
-    _extra.append(extra)
+    _hiders.append(hider)
 
 
 @contextmanager
