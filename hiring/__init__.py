@@ -24,6 +24,9 @@ from hiring import (
     timezones,
 )
 from hiring.admin.views import bp as admin_bp
+from hiring.api.pages import bp as api_tokens_bp
+from hiring.api.views import bp as api_bp
+from hiring.api.views import docs_bp as api_docs_bp
 from hiring.auth.models import Role, User
 from hiring.auth.views import bp as auth_bp
 from hiring.debrief.views import bp as debrief_bp
@@ -132,6 +135,9 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     app.register_blueprint(scorecards_bp)
     app.register_blueprint(debrief_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(api_docs_bp)
+    app.register_blueprint(api_tokens_bp)
 
     requestlog.register(app)
     app.before_request(security.check_access)

@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from hiring import demo, mail, pdf, tasks
+from hiring.api import tokens as api_tokens
 from hiring.audit.operations import exported
 from hiring.auth.models import Role
 from hiring.auth.operations import create_user, find_user
@@ -21,6 +22,7 @@ from hiring.documents import operations as document_ops
 from hiring.documents.kinds import Spec, Unavailable, build
 from hiring.documents.models import State
 from hiring.documents.tasks import make, render
+from hiring.domain import DomainError
 from hiring.extensions import db, utcnow
 from hiring.interviews import operations as interview_ops
 from hiring.interviews import queries as interview_queries
@@ -398,7 +400,40 @@ def worker_command(workers: int) -> None:
     tasks.work(current_app._get_current_object(), workers)
 
 
+@click.command("api-token")
+@with_appcontext
+@click.argument("email")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    type=click.Choice(sorted(api_tokens.SCOPES)),
+    help="A scope (repeatable); none: every scope the user's role allows.",
+)
+@click.option("--days", type=click.Choice(["30", "90", "365"]), default="30", show_default=True)
+@click.option(
+    "--url", default="http://127.0.0.1:5000", show_default=True, help="The app's address."
+)
+def api_token_command(email: str, scopes: tuple[str, ...], days: str, url: str) -> None:
+    """Make a personal API token for a user and print a curl call that uses it."""
+    user = find_user(email)
+    if user is None or not user.active:
+        raise click.ClickException(f"no active user has the e-mail {email}")
+    chosen = list(scopes) or sorted(api_tokens.ROLE_SCOPES[user.role])
+    try:
+        _, secret = api_tokens.create("Command line", chosen, int(days), user, user)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    path = "openings" if "openings:read" in chosen else "users" if "users:read" in chosen else ""
+    click.echo(f"A personal token for {user.email} ({', '.join(chosen)}), for {days} days:")
+    click.echo(secret)
+    if path:
+        click.echo(f"curl -H 'Authorization: Bearer {secret}' {url.rstrip('/')}/api/v1/{path}")
+
+
 COMMANDS = [
+    api_token_command,
     worker_command,
     create_user_command,
     demo_command,

@@ -82,6 +82,8 @@ DEFAULTS = {
     "UPLOAD_MAX_FILES": 50,
     "NOTE_MAX_CHARS": 200_000,
     "PER_PAGE": 25,
+    # Calls per API token (Flask-Limiter's notation).
+    "API_RATE_LIMIT": "600 per minute",
     # argon2id; OWASP's second recommended setting, about 0.14 s per hash here.
     "ARGON2_TIME_COST": 2,
     "ARGON2_MEMORY_COST": 19 * 1024,

@@ -1,5 +1,7 @@
 """Error pages in the app's look, and JSON errors for JSON clients."""
 
+from http import HTTPStatus
+
 from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -23,8 +25,31 @@ MESSAGES = {
 }
 
 
+def is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem(status: int, detail: str, errors: dict | None = None, **extra):
+    """An error as problem details (RFC 9457), the API's one error shape."""
+    body = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+    }
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body | extra)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
 def render_error(status: int, message: str | None = None):
     message = message or MESSAGES.get(status, "Something went wrong.")
+    if is_api():
+        return problem(status, message)
     if wants_json():
         return jsonify(error=message, status=status), status
     return render_template("errors/error.html", status=status, message=message), status
@@ -42,6 +67,8 @@ def register(app: Flask) -> None:
     def domain_error(error: DomainError):
         db.session.rollback()
         status = error.kind.value
+        if is_api():
+            return problem(status, error.message, error.errors or None)
         if wants_json():
             return jsonify(error=error.message, errors=error.errors, **error.data), status
         return render_error(status, error.message)

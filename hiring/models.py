@@ -1,6 +1,7 @@
 """Every model, imported in one place so that mappers and Alembic see them all; and
 every task, so that the queue knows them before a worker starts."""
 
+from hiring.api.models import ApiToken
 from hiring.audit.models import AuditEvent
 from hiring.auth.models import Role, User
 from hiring.changes import Generation
@@ -31,6 +32,7 @@ from hiring.tasks import QueueWorker
 
 __all__ = [
     "AnswerTier",
+    "ApiToken",
     "Application",
     "Attribute",
     "AuditEvent",

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, event, inspect, select, text
 from werkzeug.serving import make_server
 
 from hiring import create_app
+from hiring.api import tokens as api_tokens
 from hiring.auth.models import Role, User
 from hiring.auth.operations import create_user
 from hiring.extensions import db, utcnow
@@ -344,8 +345,10 @@ def world(app, make_user, make_question) -> World:
             application=application,
             planned=planned,
         )
+        token, _ = api_tokens.create("World sync", ["openings:read"], 30, world_admin())
         db.session.commit()
         ids = {
+            "token_id": token.id,
             "candidate_id": candidate.id,
             "scorecard_id": interview.scorecards[0].id,
             "interview_id": interview.id,
@@ -366,6 +369,13 @@ def world(app, make_user, make_question) -> World:
         app,
         {"user_id": other.id, "question_id": question_id, "competency_id": competency_id} | ids,
     )
+
+
+def world_admin() -> User:
+    """The admin who made the world's service token (not one a test signs in as)."""
+    admin = create_user("world-admin@example.com", "World admin", Role.ADMIN, "pw")
+    db.session.flush()
+    return admin
 
 
 def world_opening(version, manager) -> Opening:

@@ -191,6 +191,27 @@ TABLE = {
         "POST",
         {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302},
     ),
+    # The API opens with a token only: a session cookie is no credential there.
+    **{
+        endpoint: ("GET", {ANON: 401, INTERVIEWER: 401, MANAGER: 401, ADMIN: 401})
+        for endpoint in (
+            "api.openings",
+            "api.opening",
+            "api.candidates",
+            "api.candidate",
+            "api.scorecards",
+            "api.scorecard",
+            "api.scorecard_harvest",
+            "api.decisions",
+            "api.users",
+        )
+    },
+    "api.openapi": ("GET", {ANON: 200, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
+    "api_docs.docs": ("GET", {ANON: 200, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
+    "api_tokens.personal": ("GET", {ANON: LOGIN, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
+    "api_tokens.service": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 200}),
+    # The world's token is a service token: only an admin revokes it.
+    "api_tokens.revoke": ("POST", {ANON: LOGIN, INTERVIEWER: 404, MANAGER: 404, ADMIN: 302}),
     # Last: they delete the world's document, question and candidate.
     "interviews.document_remove": (
         "POST",

@@ -18,7 +18,10 @@ def record(action: str, subject_type: str, subject_id: int | None, **details) ->
     actor = current_user if in_request and current_user.is_authenticated else None
     event = AuditEvent(
         actor_id=actor.id if actor else None,
-        actor_label=actor.email if actor else ("anonymous" if in_request else "command line"),
+        # An API call names its token (g.actor_label); a signed-in user their e-mail.
+        actor_label=(actor.email if actor else None)
+        or (g.get("actor_label") if has_request_context() else None)
+        or ("anonymous" if in_request else "command line"),
         action=action,
         subject_type=subject_type,
         subject_id=subject_id,

@@ -1,0 +1,269 @@
+"""The API over HTTP: tokens made on their pages and shown once, scopes, the browser's
+rules for personal tokens (their openings, independence, confidential openings), the
+Harvest shape, problem details for every error, ETags, audit, rate limits, and the
+OpenAPI 3.1 document that describes every route."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from hiring.api import harvest
+from hiring.api.models import ApiToken
+from hiring.audit.models import AuditEvent
+from hiring.auth.models import User
+from hiring.extensions import db, utcnow
+from hiring.interviews import operations as ops
+from hiring.interviews.models import Application, Interview, Scorecard
+from hiring.kits.models import KitVersion
+from tests.test_confidential import Hiring, _submit
+
+
+@pytest.fixture
+def hiring(app, plan_kit, make_user) -> Hiring:
+    return Hiring(app, plan_kit, make_user)
+
+
+def make_token(app, hiring, user, scopes, service=False) -> str:
+    """A token made on its page, as a person would; the secret read off the page."""
+    client = hiring.client(app, user)
+    url = "/admin/api-tokens" if service else "/account/tokens"
+    page = client.get(url)
+    assert page.status_code == 200
+    response = client.post(
+        url,
+        data={"name": f"{user.name}'s sync", "scopes": scopes, "days": 90, "csrf_token": ""},
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200, text[:2000]
+    assert response.headers["Cache-Control"] == "no-store"
+    (secret,) = re.findall(r'<code class="token-secret">(hk_[\w-]+)</code>', text)
+    # Shown once: not on the next visit, and only its digest is kept.
+    assert secret not in client.get(url).get_data(as_text=True)
+    with app.app_context():
+        stored = db.session.scalars(select(ApiToken.digest)).all()
+        assert secret not in stored and all(len(d) == 64 for d in stored)
+    return secret
+
+
+def call(client, secret, url, **headers):
+    return client.get(url, headers={"Authorization": f"Bearer {secret}", **headers})
+
+
+def test_a_personal_token_reads_what_its_user_reads(app, hiring):
+    secret = make_token(
+        app, hiring, hiring.hana, ["openings:read", "candidates:read", "scorecards:read"]
+    )
+    api = app.test_client()
+    openings = call(api, secret, "/api/v1/openings").get_json()
+    assert [o["title"] for o in openings["data"]] == ["Backend engineer"]
+    assert openings["data"][0]["stages"][0]["interviews"][0]["title"] == "Screen interview"
+    assert call(api, secret, f"/api/v1/openings/{hiring.secret}").status_code == 404
+    candidates = call(api, secret, "/api/v1/candidates").get_json()["data"]
+    assert [c["name"] for c in candidates] == ["Dee Dual"]
+    # Dee's application to the confidential opening is not there.
+    assert [a["opening_id"] for a in candidates[0]["applications"]] == [hiring.backend]
+    cards = call(api, secret, f"/api/v1/scorecards?candidate_id={hiring.dee}").get_json()
+    assert [c["interviewer"]["name"] for c in cards["data"]] == ["Ivy Interviewer"]
+    card = cards["data"][0]
+    assert card["recommendation"] == "yes" and card["ratings"][0]["value"] == 3
+    assert call(api, secret, f"/api/v1/scorecards?candidate_id={hiring.sam}").status_code == 404
+
+
+def test_a_service_token_reads_everything_within_its_scopes(app, hiring):
+    secret = make_token(app, hiring, hiring.admin, ["openings:read", "users:read"], service=True)
+    api = app.test_client()
+    titles = {o["title"] for o in call(api, secret, "/api/v1/openings").get_json()["data"]}
+    assert "Chief technology officer" in titles and "Backend engineer" in titles
+    users = call(api, secret, "/api/v1/users?limit=2").get_json()
+    assert len(users["data"]) == 2 and users["next_cursor"]
+    rest = call(api, secret, f"/api/v1/users?cursor={users['next_cursor']}").get_json()
+    assert {u["id"] for u in rest["data"]}.isdisjoint({u["id"] for u in users["data"]})
+    refused = call(api, secret, "/api/v1/candidates")
+    assert refused.status_code == 403
+    assert refused.mimetype == "application/problem+json"
+    assert refused.get_json()["detail"] == "This token lacks the scope candidates:read."
+
+
+def test_independence_holds_for_a_personal_token(app, hiring, plan_kit):
+    """Ivy has a scorecard pending on a round Pat has scored: Pat's is not hers to read
+    until hers is in, through the API as in the browser."""
+    with app.app_context():
+        application = db.session.get(Application, hiring.dee_backend)
+        version = db.session.get(KitVersion, plan_kit)
+        interview = ops.schedule(
+            application.candidate,
+            version,
+            utcnow() - timedelta(hours=2),
+            [db.session.get(User, hiring.ivy.id), db.session.get(User, hiring.pat.id)],
+            application=application,
+            planned=application.opening.planned[1],
+        )
+        mine, his = sorted(interview.scorecards, key=lambda s: s.interviewer_id != hiring.ivy.id)
+        _submit(his, version, hiring.pat.id)
+        db.session.commit()
+        mine_id, his_id = mine.id, his.id
+    secret = make_token(app, hiring, hiring.ivy, ["scorecards:read"])
+    api = app.test_client()
+    assert call(api, secret, f"/api/v1/scorecards/{his_id}").status_code == 404
+    listed = call(api, secret, f"/api/v1/scorecards?candidate_id={hiring.dee}").get_json()
+    assert his_id not in {c["id"] for c in listed["data"]}
+    with app.app_context():
+        version = db.session.get(KitVersion, plan_kit)
+        _submit(db.session.get(Scorecard, mine_id), version, hiring.ivy.id)
+        db.session.commit()
+    shaped = call(api, secret, f"/api/v1/scorecards/{his_id}/harvest").get_json()
+    assert shaped["overall_recommendation"] == "yes"
+    assert shaped["submitted_by"]["name"] == "Pat Panelist"
+    assert shaped["interview"] == "Onsite interview"
+    assert {a["rating"] for a in shaped["attributes"]} == {"yes"}  # 3 of 4 points
+    assert shaped["ratings"]["yes"] and shaped["questions"][0]["answer"] == "Evidence"
+
+
+def test_an_interviewer_token_stays_within_the_role(app, hiring):
+    client = hiring.client(app, hiring.ivy)
+    page = client.get("/account/tokens").get_data(as_text=True)
+    assert "scorecards:read" in page and "openings:read" not in page
+    forged = client.post(
+        "/account/tokens", data={"name": "More", "scopes": ["openings:read"], "days": 90}
+    )
+    assert forged.status_code == 422
+    with app.app_context():
+        assert db.session.scalar(select(ApiToken.id)) is None
+    assert client.get("/admin/api-tokens").status_code == 403
+
+
+def test_errors_are_problem_details(app, hiring):
+    secret = make_token(app, hiring, hiring.hana, ["openings:read"])
+    api = app.test_client()
+    for response, status in [
+        (api.get("/api/v1/openings"), 401),
+        (call(api, "hk_not-a-token", "/api/v1/openings"), 401),
+        (call(api, secret, "/api/v1/openings/999999"), 404),
+        (call(api, secret, "/api/v1/openings?limit=0&status=sleeping"), 422),
+        (call(api, secret, "/api/v1/openings?cursor=abc"), 422),
+        (call(api, secret, "/api/v1/openings?cursor=12345678901"), 422),
+        (call(api, secret, "/api/v1/nothing-here"), 404),
+    ]:
+        assert response.status_code == status, response.get_data(as_text=True)
+        assert response.mimetype == "application/problem+json"
+        body = response.get_json()
+        assert body["status"] == status and body["detail"]
+    assert api.get("/api/v1/openings").headers["WWW-Authenticate"].startswith("Bearer")
+    invalid = call(api, secret, "/api/v1/openings?limit=0&status=sleeping").get_json()
+    assert set(invalid["errors"]) == {"limit", "status"}
+    # A signed-in browser's cookie opens no API door.
+    browser = hiring.client(app, hiring.hana)
+    assert browser.get("/api/v1/openings").status_code == 401
+
+
+def test_revoked_and_expired_tokens_are_refused(app, hiring):
+    secret = make_token(app, hiring, hiring.hana, ["openings:read"])
+    api = app.test_client()
+    assert call(api, secret, "/api/v1/openings").status_code == 200
+    with app.app_context():
+        token_id = db.session.scalar(select(ApiToken.id))
+    hana = hiring.client(app, hiring.hana)
+    assert hiring.client(app, hiring.olly).post(f"/api-tokens/{token_id}/revoke").status_code == 404
+    assert hana.post(f"/api-tokens/{token_id}/revoke").status_code == 302
+    assert call(api, secret, "/api/v1/openings").status_code == 401
+    other = make_token(app, hiring, hiring.hana, ["openings:read"])
+    with app.app_context():
+        for token in db.session.scalars(select(ApiToken).where(ApiToken.revoked_at.is_(None))):
+            token.expires_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    assert call(api, other, "/api/v1/openings").status_code == 401
+
+
+def test_etags_audit_and_last_use(app, hiring):
+    secret = make_token(app, hiring, hiring.hana, ["openings:read"])
+    api = app.test_client()
+    first = call(api, secret, "/api/v1/openings")
+    etag = first.headers["ETag"]
+    again = call(api, secret, "/api/v1/openings", **{"If-None-Match": etag})
+    assert again.status_code == 304
+    with app.app_context():
+        calls = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "api.call").order_by(AuditEvent.id)
+        ).all()
+        assert [c.details["status"] for c in calls] == [200, 304]
+        assert calls[0].details["token"] == "Hana Manager's sync"
+        assert calls[0].actor_id == hiring.hana.id
+        assert db.session.scalar(select(ApiToken.last_used_at)) is not None
+
+
+class TestRateLimit:
+    @pytest.fixture
+    def config_overrides(self):
+        return {"API_RATE_LIMIT": "3 per minute", "RATELIMIT_ENABLED": True}
+
+    def test_calls_are_limited_per_token(self, app, hiring):
+        secret = make_token(app, hiring, hiring.hana, ["openings:read"])
+        api = app.test_client()
+        statuses = [call(api, secret, "/api/v1/openings").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        limited = call(api, secret, "/api/v1/openings")
+        assert limited.mimetype == "application/problem+json"
+        # Another token has its own count.
+        other = make_token(app, hiring, hiring.eve, ["openings:read"])
+        assert call(api, other, "/api/v1/openings").status_code == 200
+
+
+def test_the_openapi_document_describes_every_route(app, client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"] == "3.1.0"
+    assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    routes = {
+        re.sub(r"<(?:int:)?(\w+)>", r"{\1}", rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/") and rule.endpoint != "api.openapi"
+    }
+    assert routes == set(document["paths"])
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            assert operation["summary"] and "401" in operation["responses"]
+    page = client.get("/api/docs").get_data(as_text=True)
+    assert "/api/v1/scorecards/{scorecard_id}/harvest" in page
+    assert not re.search(r'(src|href)="https?://', page)
+
+
+@pytest.mark.parametrize(
+    "value, points, expected",
+    [
+        (1, 4, "definitely_not"),
+        (2, 4, "no"),
+        (3, 4, "yes"),
+        (4, 4, "strong_yes"),
+        (3, 5, "mixed"),
+        (2, 3, "mixed"),
+        (None, 4, "no_decision"),
+    ],
+)
+def test_scale_points_map_onto_harvest_ratings(value, points, expected):
+    assert harvest.rating(value, points, False) == expected
+    assert harvest.rating(value, points, True) == "no_decision"
+
+
+def test_nothing_here_answers_with_an_interview_id(app, hiring):
+    """An interview id is no scorecard id: the route says nothing of what exists."""
+    secret = make_token(app, hiring, hiring.hana, ["scorecards:read"])
+    with app.app_context():
+        secret_card = db.session.scalar(
+            select(Scorecard.id).join(Interview).where(Interview.id == hiring.secret_interview)
+        )
+    api = app.test_client()
+    assert call(api, secret, f"/api/v1/scorecards/{secret_card}").status_code == 404
+    assert call(api, secret, f"/api/v1/scorecards/{secret_card}/harvest").status_code == 404
+
+
+def test_the_command_prints_a_curl_call_with_a_fresh_token(app, runner, hiring):
+    result = runner.invoke(args=["api-token", hiring.hana.email, "--scope", "openings:read"])
+    assert result.exit_code == 0, result.output
+    (secret,) = re.findall(r"hk_[\w-]+", result.output.splitlines()[1])
+    assert f"curl -H 'Authorization: Bearer {secret}'" in result.output
+    assert "/api/v1/openings" in result.output
+    titles = [o["title"] for o in call(app.test_client(), secret, "/api/v1/openings").json["data"]]
+    assert titles == ["Backend engineer"]
+    refused = runner.invoke(args=["api-token", hiring.ivy.email, "--scope", "openings:read"])
+    assert refused.exit_code != 0 and "within its user's role" in refused.output
