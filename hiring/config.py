@@ -82,6 +82,11 @@ DEFAULTS = {
     "UPLOAD_MAX_FILES": 50,
     "NOTE_MAX_CHARS": 200_000,
     "PER_PAGE": 25,
+    # Webhooks go to https:// endpoints on public addresses only, unless these allow a
+    # development receiver (http://, or a private or loopback address).
+    "WEBHOOK_ALLOW_HTTP": False,
+    "WEBHOOK_ALLOW_PRIVATE": False,
+    "WEBHOOK_TIMEOUT": 10,
     # Calls per API token (Flask-Limiter's notation).
     "API_RATE_LIMIT": "600 per minute",
     # argon2id; OWASP's second recommended setting, about 0.14 s per hash here.

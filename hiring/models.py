@@ -29,6 +29,7 @@ from hiring.questions import search  # noqa: F401  the search index's DDL events
 from hiring.questions.models import AnswerTier, Competency, CompetencyAnchor, PrepTip, Question, Tag
 from hiring.scorecards import tasks as scorecard_tasks  # noqa: F401  reminders
 from hiring.tasks import QueueWorker
+from hiring.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AnswerTier",
@@ -67,5 +68,7 @@ __all__ = [
     "StoredDocument",
     "StoredFigures",
     "Tag",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "User",
 ]

@@ -25,6 +25,7 @@ from hiring.openings.models import Opening, OpeningStatus
 from hiring.questions.models import Competency, Question, Tier
 from hiring.questions.operations import upsert_question
 from hiring.questions.parsing import QuestionData, TierData
+from hiring.webhooks import WebhookDelivery, WebhookEndpoint
 
 PG_URL = os.environ.get("HIRING_TEST_DATABASE_URL", "")
 CHROMIUM = "/usr/bin/chromium"
@@ -346,9 +347,25 @@ def world(app, make_user, make_question) -> World:
             planned=planned,
         )
         token, _ = api_tokens.create("World sync", ["openings:read"], 30, world_admin())
+        endpoint = WebhookEndpoint(
+            url="https://192.0.2.1/in", events=["scorecard.submitted"], secret="whsec_x"
+        )
+        db.session.add(endpoint)
+        db.session.flush()
+        # Given up already; resent from the table, it goes nowhere (a documentation address).
+        delivery = WebhookDelivery(
+            endpoint_id=endpoint.id,
+            message_id="msg_world",
+            event="scorecard.submitted",
+            payload="{}",
+            gave_up_at=utcnow(),
+        )
+        db.session.add(delivery)
         db.session.commit()
         ids = {
             "token_id": token.id,
+            "endpoint_id": endpoint.id,
+            "delivery_id": delivery.id,
             "candidate_id": candidate.id,
             "scorecard_id": interview.scorecards[0].id,
             "interview_id": interview.id,

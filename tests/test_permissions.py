@@ -212,6 +212,10 @@ TABLE = {
     "api_tokens.service": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 200}),
     # The world's token is a service token: only an admin revokes it.
     "api_tokens.revoke": ("POST", {ANON: LOGIN, INTERVIEWER: 404, MANAGER: 404, ADMIN: 302}),
+    "api_tokens.hooks": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 200}),
+    "api_tokens.hook": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 200}),
+    "api_tokens.hook_active": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 302}),
+    "api_tokens.hook_resend": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 403, ADMIN: 302}),
     # Last: they delete the world's document, question and candidate.
     "interviews.document_remove": (
         "POST",

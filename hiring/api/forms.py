@@ -24,3 +24,15 @@ class TokenForm(FlaskForm):
         choices=[SelectChoice(days, label) for days, label in LIFETIMES.items()],
         default=90,
     )
+
+
+class WebhookForm(FlaskForm):
+    url = StringField(
+        "Endpoint URL",
+        validators=[DataRequired("Give the endpoint's address."), Length(max=500)],
+        description="An https:// address on the receiving system.",
+    )
+    description = StringField(
+        "What receives it", validators=[Length(max=200)], description="“ATS sync”."
+    )
+    events = Checkboxes("Events", validators=[DataRequired("Choose at least one event.")])

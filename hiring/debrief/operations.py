@@ -1,6 +1,6 @@
 """Recording a hiring decision."""
 
-from hiring import changes
+from hiring import changes, webhooks
 from hiring.audit.operations import record
 from hiring.debrief.models import Decision
 from hiring.debrief.queries import decisions
@@ -38,6 +38,15 @@ def decide(
     db.session.add(decision)
     db.session.flush()
     changes.record("candidate", candidate.id)
+    webhooks.emit(
+        "decision.recorded",
+        {
+            "decision_id": decision.id,
+            "candidate_id": candidate.id,
+            "application_id": decision.application_id,
+            "outcome": outcome,
+        },
+    )
     # The outcome, never the rationale: that is about a person and stays with the record.
     record(
         "decision.record",

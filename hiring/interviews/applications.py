@@ -8,7 +8,7 @@ twice.
 
 from sqlalchemy import func, select, update
 
-from hiring import changes
+from hiring import changes, webhooks
 from hiring.audit.operations import record
 from hiring.auth.models import User
 from hiring.domain import DomainError, Kind
@@ -165,6 +165,18 @@ def move(
     )
     record("application.move", "application", application.id, step=action)
     changes.record("candidate", application.candidate_id)
+    webhooks.emit(
+        "application.moved",
+        {
+            "application_id": application.id,
+            "candidate_id": application.candidate_id,
+            "opening_id": application.opening_id,
+            "action": action,
+            "from_stage": before,
+            "to_stage": stage.name if stage else "",
+            "status": values["status"].value,
+        },
+    )
     said = _said(action, stage, reason)
     if action == "hire" and _filled(opening):
         opening.status, opening.closed_at = OpeningStatus.FILLED, now

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from hiring import changes
+from hiring import changes, webhooks
 from hiring.audit.operations import record
 from hiring.auth.models import User
 from hiring.domain import DomainError, Kind
@@ -81,10 +81,29 @@ def schedule(
         db.session.add(_panel_scorecard(interview, user.id))
     db.session.flush()
     record("interview.schedule", "interview", interview.id, panel=[u.id for u in panel])
+    _announce("interview.scheduled", interview)
     changes.record("candidate", candidate.id)
     for scorecard in interview.panel:
         notices.invite(interview, scorecard)
     return interview
+
+
+def _announce(event: str, interview: Interview) -> None:
+    """The interview as webhooks tell it: ids, time and panel; details are read through
+    the API."""
+    db.session.flush()
+    webhooks.emit(
+        event,
+        {
+            "interview_id": interview.id,
+            "candidate_id": interview.candidate_id,
+            "application_id": interview.application_id,
+            "scheduled_at": interview.scheduled_at.isoformat(),
+            "duration_minutes": interview.duration_minutes,
+            "cancelled": interview.cancelled_at is not None,
+            "panel": sorted(s.interviewer_id for s in interview.scorecards if s.removed_at is None),
+        },
+    )
 
 
 def _check_application(
@@ -184,6 +203,7 @@ def change(
     interview.updated_at = utcnow()
     db.session.flush()
     record("interview.update", "interview", interview.id, fields=changed)
+    _announce("interview.changed", interview)
     changes.record("candidate", interview.candidate_id)
     notices.changed(interview, changed)
     return changed
@@ -221,6 +241,7 @@ def cancel(interview: Interview, reason: str) -> None:
     interview.updated_at = utcnow()
     db.session.flush()
     record("interview.cancel", "interview", interview.id)
+    _announce("interview.cancelled", interview)
     changes.record("candidate", interview.candidate_id)
     changes.bump("figures")
     notices.cancelled(interview)
@@ -235,6 +256,7 @@ def restore(interview: Interview) -> None:
     interview.updated_at = utcnow()
     db.session.flush()
     record("interview.restore", "interview", interview.id)
+    _announce("interview.changed", interview)
     changes.record("candidate", interview.candidate_id)
     changes.bump("figures")
     notices.changed(interview, ["back on"], kind="restored")
@@ -259,6 +281,7 @@ def add_panelist(interview: Interview, user: User) -> Scorecard:
     db.session.flush()
     db.session.refresh(interview)
     record("interview.panel_add", "interview", interview.id, user=user.id)
+    _announce("interview.changed", interview)
     changes.record("candidate", interview.candidate_id)
     # A panel change is a change of the event: a new SEQUENCE, the newcomer invited, the
     # others sent the new attendee list.
@@ -300,6 +323,7 @@ def remove_panelist(interview: Interview, user: User, confirmed: bool = False) -
     db.session.flush()
     db.session.refresh(interview)
     record("interview.panel_remove", "interview", interview.id, user=user.id, draft_kept=kept)
+    _announce("interview.changed", interview)
     changes.record("candidate", interview.candidate_id)
     notices.removed(interview, user)
     notices.changed(interview, ["panel"])

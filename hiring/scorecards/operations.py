@@ -19,7 +19,7 @@ from sqlalchemy import Update, bindparam, exists, literal, or_, select, union_al
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.util import identity_key
 
-from hiring import changes
+from hiring import changes, webhooks
 from hiring.audit.operations import record
 from hiring.domain import DomainError, Kind
 from hiring.extensions import db, utcnow
@@ -579,6 +579,17 @@ def submit(scorecard: Scorecard, seen_version: int | None = None) -> None:
     changes.record("candidate", scorecard.interview.candidate_id)
     changes.record("scorecard", scorecard.id)
     changes.bump("figures")
+    webhooks.emit(
+        "scorecard.submitted" if first else "scorecard.amended",
+        {
+            "scorecard_id": scorecard.id,
+            "interview_id": scorecard.interview_id,
+            "candidate_id": scorecard.interview.candidate_id,
+            "application_id": scorecard.interview.application_id,
+            "interviewer_id": scorecard.interviewer_id,
+            "submitted_at": now.isoformat(),
+        },
+    )
     db.session.flush()
     db.session.expire(scorecard)
     record("scorecard.submit", "scorecard", scorecard.id, first=first)
