@@ -24,6 +24,7 @@ from hiring import (
     timezones,
 )
 from hiring.admin.views import bp as admin_bp
+from hiring.api import writes  # noqa: F401  the API's writes, on its blueprint
 from hiring.api.pages import bp as api_tokens_bp
 from hiring.api.views import bp as api_bp
 from hiring.api.views import docs_bp as api_docs_bp

@@ -7,16 +7,18 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hiring.api import harvest
+from hiring.api import tokens as tokens_module
 from hiring.api.models import ApiToken
 from hiring.audit.models import AuditEvent
 from hiring.auth.models import User
 from hiring.extensions import db, utcnow
 from hiring.interviews import operations as ops
-from hiring.interviews.models import Application, Interview, Scorecard
+from hiring.interviews.models import Application, Candidate, Interview, Scorecard
 from hiring.kits.models import KitVersion
+from hiring.openings.models import Opening
 from tests.test_confidential import Hiring, _submit
 
 
@@ -267,3 +269,124 @@ def test_the_command_prints_a_curl_call_with_a_fresh_token(app, runner, hiring):
     assert titles == ["Backend engineer"]
     refused = runner.invoke(args=["api-token", hiring.ivy.email, "--scope", "openings:read"])
     assert refused.exit_code != 0 and "within its user's role" in refused.output
+
+
+def service_token(app, hiring, scopes) -> str:
+    with app.app_context():
+        admin = db.session.get(User, hiring.admin.id)
+        _, secret = tokens_module.create("ATS", scopes, 30, admin)
+        db.session.commit()
+    return secret
+
+
+def send(client, secret, method, url, body, **headers):
+    return client.open(
+        url,
+        method=method,
+        json=body,
+        headers={"Authorization": f"Bearer {secret}", **headers},
+    )
+
+
+def test_an_ats_adds_a_candidate_schedules_moves_and_cancels(app, hiring):
+    secret = service_token(app, hiring, ["candidates:write", "interviews:write"])
+    api = app.test_client()
+    body = {"name": "Nia New", "email": "Nia@Example.org", "opening_id": hiring.backend}
+    made = send(api, secret, "POST", "/api/v1/candidates", body, **{"Idempotency-Key": "k1"})
+    assert made.status_code == 201, made.get_json()
+    candidate = made.get_json()
+    assert candidate["email"] == "nia@example.org"
+    (application,) = candidate["applications"]
+    assert application["stage"]["name"] == "Screen"
+    # A retry of the same create is answered the same, and nothing is made twice.
+    again = send(api, secret, "POST", "/api/v1/candidates", body, **{"Idempotency-Key": "k1"})
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == candidate
+    other = send(
+        api, secret, "POST", "/api/v1/candidates", {"name": "Else"}, **{"Idempotency-Key": "k1"}
+    )
+    assert other.status_code == 422
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).where(Candidate.name == "Nia New")) == 1
+        planned = db.session.get(Opening, hiring.backend).planned[0].id
+    scheduled = send(
+        api,
+        secret,
+        "POST",
+        "/api/v1/interviews",
+        {
+            "application_id": application["id"],
+            "planned_interview_id": planned,
+            "scheduled_at": "2027-01-12T10:00:00+01:00",
+            "panel": [hiring.ivy.id],
+        },
+    )
+    assert scheduled.status_code == 201, scheduled.get_json()
+    interview = scheduled.get_json()
+    assert interview["scheduled_at"].startswith("2027-01-12T09:00:00")
+    assert [p["name"] for p in interview["panel"]] == ["Ivy Interviewer"]
+    assert interview["kit"] == "Opening kit" and interview["duration_minutes"] == 60
+    moved = send(
+        api, secret, "POST", f"/api/v1/applications/{application['id']}/move", {"action": "advance"}
+    )
+    assert moved.status_code == 200 and moved.get_json()["said"] == "Moved to Onsite."
+    stale = send(
+        api,
+        secret,
+        "POST",
+        f"/api/v1/applications/{application['id']}/move",
+        {"action": "advance", "seen_stage_id": application["stage"]["id"]},
+    )
+    assert stale.status_code == 409
+    cancelled = send(
+        api,
+        secret,
+        "POST",
+        f"/api/v1/interviews/{interview['id']}/cancel",
+        {"reason": "The candidate took another offer."},
+    )
+    assert cancelled.status_code == 200 and cancelled.get_json()["cancelled"] is True
+    renamed = send(api, secret, "PATCH", f"/api/v1/candidates/{candidate['id']}", {"role": "SRE"})
+    assert renamed.get_json()["role"] == "SRE" and renamed.get_json()["name"] == "Nia New"
+
+
+def test_writes_stay_within_the_token_and_its_user(app, hiring):
+    olly = make_token(app, hiring, hiring.olly, ["candidates:write", "interviews:write"])
+    api = app.test_client()
+    # Another team's candidate and opening are not there for Olly's token.
+    refused = send(
+        api,
+        olly,
+        "POST",
+        "/api/v1/applications",
+        {"candidate_id": hiring.dee, "opening_id": hiring.backend},
+    )
+    assert refused.status_code == 404
+    moved = send(api, olly, "POST", f"/api/v1/applications/{hiring.dee_backend}/move", {})
+    assert moved.status_code == 422  # the body is checked first: no action
+    moved = send(
+        api,
+        olly,
+        "POST",
+        f"/api/v1/applications/{hiring.dee_backend}/move",
+        {"action": "advance"},
+    )
+    assert moved.status_code == 404
+    reader = make_token(app, hiring, hiring.hana, ["candidates:read"])
+    assert send(api, reader, "POST", "/api/v1/candidates", {"name": "X"}).status_code == 403
+    naive = send(
+        api,
+        service_token(app, hiring, ["interviews:write"]),
+        "POST",
+        "/api/v1/interviews",
+        {
+            "application_id": hiring.dee_backend,
+            "kit_version_id": 1,
+            "scheduled_at": "2027-01-12T10:00:00",
+            "panel": [hiring.ivy.id],
+        },
+    )
+    assert naive.status_code == 422 and "scheduled_at" in naive.get_json()["errors"]
+    # No interviewer's token writes.
+    client = hiring.client(app, hiring.ivy)
+    assert "candidates:write" not in client.get("/account/tokens").get_data(as_text=True)

@@ -5,6 +5,7 @@ a personal token never reads a scorecard its user could not read in the browser.
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy import select
 
 from hiring.api import tokens
@@ -42,7 +43,7 @@ def readers(app, hiring) -> dict[str, tuple[str, int | None]]:
 def test_every_operation_keeps_its_description(app, readers):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 9
+    assert len(operations) == 15
 
     for operation in operations:
 
@@ -57,8 +58,11 @@ def test_every_operation_keeps_its_description(app, readers):
             for secret, user_id in readers.values():
                 headers = {"Authorization": f"Bearer {secret}"}
                 response = case.call(headers=headers)
-                # Told the headers, the checks also try the call without the token.
-                case.validate_response(response, headers=headers)
+                # Told the headers, the checks also try the call without the token. A
+                # write may refuse valid JSON for what it names (a panelist who is no
+                # user, a stage of another plan): 404 or 422, not the schema's doing.
+                excluded = [] if case.method == "GET" else [positive_data_acceptance]
+                case.validate_response(response, headers=headers, excluded_checks=excluded)
                 if user_id is not None and response.status_code == 200:
                     _only_what_the_user_reads(app, user_id, response.json())
 

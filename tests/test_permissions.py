@@ -206,6 +206,17 @@ TABLE = {
             "api.users",
         )
     },
+    **{
+        endpoint: (method, {ANON: 401, INTERVIEWER: 401, MANAGER: 401, ADMIN: 401})
+        for endpoint, method in (
+            ("api.candidate_create", "POST"),
+            ("api.candidate_update", "PATCH"),
+            ("api.application_create", "POST"),
+            ("api.application_move", "POST"),
+            ("api.interview_create", "POST"),
+            ("api.interview_cancel", "POST"),
+        )
+    },
     "api.openapi": ("GET", {ANON: 200, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
     "api_docs.docs": ("GET", {ANON: 200, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
     "api_tokens.personal": ("GET", {ANON: LOGIN, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),

@@ -233,17 +233,50 @@ def test_private_and_plain_addresses_are_refused(app, make_user, url, said):
 
 
 def test_an_ats_learns_of_a_submission_and_reads_it(
-    app, live_server, page, receiver, pending, make_user, console_errors
+    app, live_server, page, receiver, plan_kit, hiring_manager, make_user, console_errors
 ):
-    """The panelist submits in the browser; the ATS gets the signed event, checks it,
-    and reads the scorecard in the Harvest shape with its service token."""
+    """An ATS adds a candidate to an opening and schedules their interview through the
+    API; the panelist submits in the browser; the ATS gets the signed event, checks it,
+    and reads the scorecard in the Harvest shape."""
     admin = make_user(Role.ADMIN)
+    panelist = make_user(Role.INTERVIEWER, name="Pat Panelist")
     endpoint_id = register(app, admin, receiver.url, ["scorecard.submitted"])
     with app.app_context():
-        _, service = tokens.create("ATS", ["scorecards:read"], 30, db.session.get(User, admin.id))
+        opening = db.session.get(Opening, opened(plan_kit, hiring_manager.id))
+        planned = opening.planned[0].id
+        scopes = ["candidates:write", "interviews:write", "scorecards:read"]
+        _, service = tokens.create("ATS", scopes, 30, db.session.get(User, admin.id))
         db.session.commit()
         secret = db.session.get(WebhookEndpoint, endpoint_id).secret
-    panelist, scorecard_id, _ = pending
+        opening_id = opening.id
+    api = app.test_client()
+    auth = {"Authorization": f"Bearer {service}"}
+    candidate = api.post(
+        "/api/v1/candidates",
+        json={"name": "Dana Done", "opening_id": opening_id},
+        headers=auth | {"Idempotency-Key": "dana"},
+    ).get_json()
+    interview = api.post(
+        "/api/v1/interviews",
+        json={
+            "application_id": candidate["applications"][0]["id"],
+            "planned_interview_id": planned,
+            "scheduled_at": (utcnow() - timedelta(hours=2)).isoformat(),
+            "panel": [panelist.id],
+        },
+        headers=auth,
+    ).get_json()
+    with app.app_context():
+        card = db.session.scalar(select(Scorecard).where(Scorecard.interview_id == interview["id"]))
+        version = db.session.get(KitVersion, plan_kit)
+        changes = {f"item:{i.id}:notes": "Walked through a rollback." for i in version.items}
+        changes |= {"recommendation": "strong_yes", "summary": "Hire."}
+        for kc in version.competencies:
+            changes |= {f"rating:{kc.id}:value": 4, f"rating:{kc.id}:evidence": "Clear."}
+        scorecard_ops.save(card.id, panelist.id, 0, changes, 10_000)
+        db.session.commit()
+        scorecard_id = card.id
+
     sign_in(page, live_server, panelist.email)
     page.goto(f"{live_server}/scorecards/{scorecard_id}")
     page.get_by_role("button", name=re.compile("Submit scorecard")).click()
@@ -253,14 +286,13 @@ def test_an_ats_learns_of_a_submission_and_reads_it(
     ((headers, body),) = receiver.received
     event = Webhook(secret).verify(body, headers)
     assert event["type"] == "scorecard.submitted"
-    harvest = app.test_client().get(
-        f"/api/v1/scorecards/{event['data']['scorecard_id']}/harvest",
-        headers={"Authorization": f"Bearer {service}"},
-    )
+    assert event["data"]["application_id"] == candidate["applications"][0]["id"]
+    harvest = api.get(f"/api/v1/scorecards/{event['data']['scorecard_id']}/harvest", headers=auth)
     assert harvest.status_code == 200
     shaped = json.loads(harvest.get_data())
     assert shaped["overall_recommendation"] == "strong_yes"
     assert shaped["submitted_by"]["name"] == "Pat Panelist"
+    assert shaped["interview"] == "Screen interview"
     assert {a["rating"] for a in shaped["attributes"]} == {"strong_yes"}
     assert shaped["questions"][0]["answer"] == "Walked through a rollback."
     assert console_errors == []

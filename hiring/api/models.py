@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey
+from sqlalchemy import JSON, ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hiring.auth.models import User
-from hiring.extensions import CleanString, UTCDateTime, db, utcnow
+from hiring.extensions import CleanString, CleanText, UTCDateTime, db, utcnow
 
 
 class ApiToken(db.Model):
@@ -49,3 +49,19 @@ class ApiToken(db.Model):
         if self.expires_at is not None and self.expires_at <= now:
             return False
         return self.service or (self.user is not None and self.user.active)
+
+
+class IdempotentRequest(db.Model):
+    """A create sent with an Idempotency-Key: its answer, replayed to a retry of it."""
+
+    __tablename__ = "api_idempotency"
+    __table_args__ = (UniqueConstraint("token_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(CleanString(100))
+    # SHA-256 of the method, path and body: the same key with another request is refused.
+    fingerprint: Mapped[str] = mapped_column(CleanString(64))
+    status: Mapped[int]
+    body: Mapped[str] = mapped_column(CleanText)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,7 +4,7 @@ and make the OpenAPI document (one source for all three)."""
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class Strict(BaseModel):
@@ -245,3 +245,83 @@ class Problem(BaseModel):
     detail: str
     instance: str
     errors: dict[str, str] | None = None
+
+
+# Writes
+
+
+class CandidateIn(Strict):
+    name: str = Field(..., min_length=1, max_length=200)
+    email: str = Field("", max_length=254)
+    role: str = Field("", max_length=200)
+    source: str = Field("", max_length=100)
+    notes: str = Field("", max_length=20_000)
+    opening_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="An open opening to apply to at once"
+    )
+
+
+class CandidatePatch(Strict):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    email: str | None = Field(None, max_length=254)
+    role: str | None = Field(None, max_length=200)
+    source: str | None = Field(None, max_length=100)
+    notes: str | None = Field(None, max_length=20_000)
+
+
+class ApplicationIn(Strict):
+    candidate_id: int = Field(..., ge=1, le=2**31 - 1)
+    opening_id: int = Field(..., ge=1, le=2**31 - 1)
+
+
+class MoveIn(Strict):
+    action: Literal["advance", "back", "reject", "withdraw", "hire", "reopen", "to"]
+    to_stage_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="With action `to`: the stage to move to"
+    )
+    reason: str = Field("", max_length=200, description="With `reject`: one of the reasons")
+    seen_stage_id: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="The stage the caller last read: the move is refused (409) if it moved",
+    )
+
+
+class MoveOut(BaseModel):
+    said: str
+    application: ApplicationOut
+
+
+class InterviewIn(Strict):
+    application_id: int = Field(..., ge=1, le=2**31 - 1)
+    planned_interview_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="The plan's interview it carries out"
+    )
+    kit_version_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="Without a planned interview: the kit version"
+    )
+    scheduled_at: AwareDatetime
+    duration_minutes: int | None = Field(None, ge=5, le=480)
+    panel: list[int] = Field(..., min_length=1, max_length=12)
+    location: str = Field("", max_length=200)
+    link: str = Field("", max_length=500)
+
+
+class CancelIn(Strict):
+    reason: str = Field(..., min_length=1, max_length=1000)
+
+
+class InterviewOut(BaseModel):
+    id: int
+    candidate_id: int
+    application_id: int | None
+    planned_interview_id: int | None
+    kit: str
+    kit_version: int
+    scheduled_at: datetime
+    duration_minutes: int
+    location: str
+    link: str
+    cancelled: bool
+    panel: list[Person]

@@ -19,6 +19,8 @@ SCOPES = {
     "scorecards:read": "Submitted scorecards, with their ratings, notes and recommendation",
     "decisions:read": "Decisions on applications, with their rationale",
     "users:read": "Users' names, e-mail addresses and roles",
+    "candidates:write": "Add and change candidates, apply them to openings, move applications",
+    "interviews:write": "Schedule and cancel interviews (the panel is invited and told)",
 }
 # A personal token stays within its user's role.
 ROLE_SCOPES = {
