@@ -28,6 +28,7 @@ from hiring.api import writes  # noqa: F401  the API's writes, on its blueprint
 from hiring.api.pages import bp as api_tokens_bp
 from hiring.api.views import bp as api_bp
 from hiring.api.views import docs_bp as api_docs_bp
+from hiring.auth import sso
 from hiring.auth.models import Role, User
 from hiring.auth.views import bp as auth_bp
 from hiring.debrief.views import bp as debrief_bp
@@ -125,6 +126,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
     tasks.init_app(app)
+    sso.init_app(app)
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)

@@ -82,6 +82,18 @@ DEFAULTS = {
     "UPLOAD_MAX_FILES": 50,
     "NOTE_MAX_CHARS": 200_000,
     "PER_PAGE": 25,
+    # Single sign-on (OpenID Connect): the provider's issuer URL, this app's client id and
+    # secret there, and its name on the sign-in page. Accounts are matched by verified
+    # e-mail; one is made on first sign-in (with OIDC_DEFAULT_ROLE) for the domains
+    # listed (comma-separated). SSO_ONLY turns passwords off but SSO_BREAK_GLASS's.
+    "OIDC_ISSUER": "",
+    "OIDC_CLIENT_ID": "",
+    "OIDC_CLIENT_SECRET": "",
+    "OIDC_PROVIDER_NAME": "your company account",
+    "OIDC_ALLOWED_DOMAINS": "",
+    "OIDC_DEFAULT_ROLE": "interviewer",
+    "SSO_ONLY": False,
+    "SSO_BREAK_GLASS": "",
     # Webhooks go to https:// endpoints on public addresses only, unless these allow a
     # development receiver (http://, or a private or loopback address).
     "WEBHOOK_ALLOW_HTTP": False,

@@ -217,6 +217,10 @@ TABLE = {
             ("api.interview_cancel", "POST"),
         )
     },
+    # Single sign-on is not configured in the tests: its doors are not there.
+    "auth.sso_start": ("GET", {ANON: 404, INTERVIEWER: 404, MANAGER: 404, ADMIN: 404}),
+    "auth.sso_callback": ("GET", {ANON: 404, INTERVIEWER: 404, MANAGER: 404, ADMIN: 404}),
+    "auth.sso_end": ("GET", {ANON: 302, INTERVIEWER: 302, MANAGER: 302, ADMIN: 302}),
     "api.openapi": ("GET", {ANON: 200, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
     "api_docs.docs": ("GET", {ANON: 200, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),
     "api_tokens.personal": ("GET", {ANON: LOGIN, INTERVIEWER: 200, MANAGER: 200, ADMIN: 200}),

@@ -2,8 +2,11 @@
 
 import time
 
+import requests
+from authlib.integrations.base_client import OAuthError
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -13,9 +16,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
+from joserfc.errors import JoseError
 
 from hiring.audit.operations import record, record_repeat
 from hiring.auth import operations as ops
+from hiring.auth import sso
 from hiring.auth.forms import LoginForm, PasswordForm, SettingsForm
 from hiring.auth.passwords import dummy_hash, verify_password
 from hiring.domain import DomainError
@@ -55,6 +60,16 @@ def _refused(limit) -> None:
     db.session.commit()
 
 
+def _sso_context() -> dict:
+    if not sso.enabled():
+        return {"sso_name": None, "sso_only": False, "sso_end": False}
+    return {
+        "sso_name": sso.provider_name(),
+        "sso_only": current_app.config["SSO_ONLY"],
+        "sso_end": "sso_end" in session,
+    }
+
+
 def start_session(user) -> None:
     """Sign `user` in on a fresh session: nothing of the session before survives."""
     session.clear()
@@ -78,6 +93,9 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(form.next.data) or url_for("main.index"))
+    if form.validate_on_submit() and not sso.passwords_allowed(form.email.data):
+        flash(f"Sign in with {sso.provider_name()}: passwords are turned off here.", "error")
+        return render_template("auth/login.html", form=form, **_sso_context()), 401
     if form.validate_on_submit():
         user = ops.find_user(form.email.data)
         # One full verification whatever the account: unknown, wrong or deactivated
@@ -92,7 +110,9 @@ def login():
         record_repeat("user.login_failed", "user", user.id if user else None, email, email=email)
         db.session.commit()
         flash("That e-mail and password do not match an active account.", "error")
-    return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 401
+    return render_template(
+        "auth/login.html", form=form, **_sso_context()
+    ), 200 if request.method == "GET" else 401
 
 
 @bp.post("/logout")
@@ -101,9 +121,71 @@ def logout():
     """Sign out here and on every other device."""
     ops.sign_out_everywhere(current_user._get_current_object())
     db.session.commit()
+    id_token = session.get("sso_id_token")
     logout_user()
     session.clear()
     flash("You are signed out. Every other session of yours has ended too.", "info")
+    if id_token and sso.enabled():
+        # Signed in through the provider: the sign-in page offers to end that session
+        # too (a link: a form's redirect to another site is refused by the CSP).
+        session["sso_end"] = id_token
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/logout/sso")
+@public
+def sso_end():
+    """End the provider's session too, once, and come back to the sign-in page."""
+    id_token = session.pop("sso_end", None)
+    ending = (
+        sso.end_session_url(id_token, url_for("auth.login", _external=True))
+        if id_token and sso.enabled()
+        else None
+    )
+    return redirect(ending or url_for("auth.login"))
+
+
+@bp.get("/login/sso")
+@public
+def sso_start():
+    """Off to the provider, with state, nonce and PKCE (Authlib keeps them)."""
+    if not sso.enabled():
+        abort(404)
+    session["sso_next"] = safe_next(request.args.get("next", "")) or ""
+    return sso.client().authorize_redirect(url_for(".sso_callback", _external=True))
+
+
+@bp.get("/login/sso/callback")
+@public
+def sso_callback():
+    """Back from the provider: the code exchanged, the ID token checked, the account
+    found (or made); refused with why, and nothing signed in, otherwise."""
+    if not sso.enabled():
+        abort(404)
+    try:
+        token = sso.client().authorize_access_token()
+        user = sso.account_for(sso.claims_of(token))
+    except DomainError as error:
+        db.session.rollback()
+        return _sso_refused(error.message)
+    except (OAuthError, JoseError, requests.RequestException, KeyError, ValueError) as error:
+        db.session.rollback()
+        reason = getattr(error, "description", None) or type(error).__name__
+        return _sso_refused(
+            f"Signing in with {sso.provider_name()} did not complete ({reason}). Try again."
+        )
+    following = session.get("sso_next") or ""
+    start_session(user)
+    session["sso_id_token"] = token.get("id_token", "")
+    record("user.login", "user", user.id, method="sso")
+    db.session.commit()
+    return redirect(safe_next(following) or url_for("main.index"))
+
+
+def _sso_refused(message: str):
+    record_repeat("user.sso_refused", "user", None, message[:300], reason=message[:300])
+    db.session.commit()
+    flash(message, "error")
     return redirect(url_for("auth.login"))
 
 
