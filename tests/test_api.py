@@ -3,8 +3,10 @@ rules for personal tokens (their openings, independence, confidential openings),
 Harvest shape, problem details for every error, ETags, audit, rate limits, and the
 OpenAPI 3.1 document that describes every route."""
 
+import base64
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import func, select
@@ -390,3 +392,65 @@ def test_writes_stay_within_the_token_and_its_user(app, hiring):
     # No interviewer's token writes.
     client = hiring.client(app, hiring.ivy)
     assert "candidates:write" not in client.get("/account/tokens").get_data(as_text=True)
+
+
+def test_an_ats_reschedules_changes_the_panel_attaches_and_syncs(app, hiring, time_machine):
+    secret = service_token(app, hiring, ["candidates:write", "candidates:read", "interviews:write"])
+    api = app.test_client()
+    time_machine.move_to(utcnow())
+    later = (utcnow() + timedelta(seconds=1)).isoformat()
+    assert call(api, secret, f"/api/v1/candidates?updated_since={quote(later)}").json["data"] == []
+    time_machine.shift(timedelta(minutes=5))
+    since = utcnow().isoformat()
+    moved = send(
+        api,
+        secret,
+        "POST",
+        f"/api/v1/applications/{hiring.dee_backend}/move",
+        {"action": "advance"},
+    )
+    assert moved.status_code == 200
+    synced = call(api, secret, f"/api/v1/candidates?updated_since={quote(since)}").json
+    assert [c["name"] for c in synced["data"]] == ["Dee Dual"]
+
+    with app.app_context():
+        interview_id = db.session.scalar(
+            select(Interview.id).where(Interview.application_id == hiring.dee_backend)
+        )
+    changed = send(
+        api,
+        secret,
+        "PATCH",
+        f"/api/v1/interviews/{interview_id}",
+        {"scheduled_at": "2027-02-01T15:30:00+00:00", "location": "Room 4"},
+    )
+    assert changed.status_code == 200, changed.json
+    assert changed.json["scheduled_at"].startswith("2027-02-01T15:30:00")
+    assert changed.json["location"] == "Room 4" and changed.json["duration_minutes"] == 60
+    added = send(
+        api, secret, "POST", f"/api/v1/interviews/{interview_id}/panel", {"user_id": hiring.pat.id}
+    )
+    assert {p["name"] for p in added.json["panel"]} == {"Ivy Interviewer", "Pat Panelist"}
+    removed = send(
+        api, secret, "DELETE", f"/api/v1/interviews/{interview_id}/panel/{hiring.pat.id}", None
+    )
+    assert [p["name"] for p in removed.json["panel"]] == ["Ivy Interviewer"]
+
+    cv = base64.b64encode(b"Dee Dual, ten years of support.").decode()
+    attached = send(
+        api,
+        secret,
+        "POST",
+        f"/api/v1/applications/{hiring.dee_backend}/documents",
+        {"kind": "cv", "filename": "dee.txt", "content_base64": cv},
+    )
+    assert attached.status_code == 201, attached.json
+    assert attached.json["media_type"] == "text/plain" and attached.json["size"] == 31
+    bad = send(
+        api,
+        secret,
+        "POST",
+        f"/api/v1/applications/{hiring.dee_backend}/documents",
+        {"kind": "cv", "filename": "dee.txt", "content_base64": "not base64!"},
+    )
+    assert bad.status_code == 422 and bad.mimetype == "application/problem+json"

@@ -215,6 +215,10 @@ TABLE = {
             ("api.application_move", "POST"),
             ("api.interview_create", "POST"),
             ("api.interview_cancel", "POST"),
+            ("api.interview_update", "PATCH"),
+            ("api.interview_panel_add", "POST"),
+            ("api.interview_panel_remove", "DELETE"),
+            ("api.document_attach", "POST"),
         )
     },
     # Single sign-on is not configured in the tests: its doors are not there.

@@ -26,6 +26,10 @@ class OpeningQuery(PageQuery):
 
 class CandidateQuery(PageQuery):
     q: str | None = Field(None, max_length=200, description="Part of a name, e-mail or role")
+    updated_since: AwareDatetime | None = Field(
+        None,
+        description="Only candidates whose details or applications changed at or after this",
+    )
 
 
 class OfCandidate(Strict):
@@ -97,6 +101,7 @@ class ApplicationOut(BaseModel):
     applied_at: datetime
     stage_entered_at: datetime
     closed_at: datetime | None
+    updated_at: datetime | None
 
 
 class CandidateOut(BaseModel):
@@ -106,6 +111,7 @@ class CandidateOut(BaseModel):
     role: str
     source: str
     created_at: datetime
+    updated_at: datetime | None
     applications: list[ApplicationOut]
 
 
@@ -325,3 +331,32 @@ class InterviewOut(BaseModel):
     link: str
     cancelled: bool
     panel: list[Person]
+
+
+class InterviewPatch(Strict):
+    scheduled_at: AwareDatetime | None = None
+    duration_minutes: int | None = Field(None, ge=5, le=480)
+    location: str | None = Field(None, max_length=200)
+    link: str | None = Field(None, max_length=500)
+
+
+class PanelIn(Strict):
+    user_id: int = Field(..., ge=1, le=2**31 - 1)
+
+
+class DocumentIn(Strict):
+    kind: Literal["cv", "cover letter", "work sample"]
+    filename: str = Field(..., min_length=1, max_length=200)
+    content_base64: str = Field(
+        ..., min_length=1, max_length=14_000_000, description="The file, base64-encoded"
+    )
+
+
+class DocumentOut(BaseModel):
+    id: int
+    application_id: int
+    kind: str
+    filename: str
+    media_type: str
+    size: int
+    uploaded_at: datetime

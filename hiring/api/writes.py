@@ -3,6 +3,8 @@ operation the pages run (the same checks, audit, invitations and webhooks), as t
 token's user (a service token as no one in particular, with an admin's reach). A create
 sent with an `Idempotency-Key` header is done once: a retry gets the first answer."""
 
+import base64
+import binascii
 import hashlib
 from functools import wraps
 
@@ -22,11 +24,13 @@ from hiring.api.views import (
     needs,
     spec,
 )
+from hiring.auth.models import User
 from hiring.auth.queries import active_users
 from hiring.domain import DomainError
 from hiring.errors import problem
 from hiring.extensions import csrf, db
 from hiring.interviews import applications as pipeline
+from hiring.interviews import attachments
 from hiring.interviews import operations as ops
 from hiring.interviews import queries as interviews
 from hiring.interviews.models import Application, Candidate, Interview
@@ -139,6 +143,7 @@ def _application_out(application: Application) -> schemas.ApplicationOut:
         applied_at=application.applied_at,
         stage_entered_at=application.stage_entered_at,
         closed_at=application.closed_at,
+        updated_at=application.updated_at,
     )
 
 
@@ -381,3 +386,128 @@ def interview_cancel(interview_id: int):
         return _refused(error)
     db.session.commit()
     return _json(_interview_out(db.session.scalar(interviews.interview_with_panel(interview_id))))
+
+
+def _managed_interview(interview_id: int) -> Interview | None:
+    return db.session.scalar(
+        interviews.interview_with_panel(interview_id).where(interviews.managed_interviews(g.reader))
+    )
+
+
+def _interview_answer(interview_id: int):
+    return _json(_interview_out(db.session.scalar(interviews.interview_with_panel(interview_id))))
+
+
+@bp.patch("/interviews/<int:interview_id>")
+@public
+@spec.validate(
+    json=schemas.InterviewPatch, resp=_changed_responses(schemas.InterviewOut), tags=["interviews"]
+)
+@needs("interviews:write")
+def interview_update(interview_id: int):
+    """Reschedule an interview, or change its length, place or link (only the fields
+    sent); the panel gets the updated invitation. Scope: interviews:write."""
+    interview = _managed_interview(interview_id)
+    if interview is None:
+        return problem(404, "There is no such interview, or not for this token.")
+    body = request.context.json
+    try:
+        ops.change(
+            interview,
+            at=body.scheduled_at or interview.scheduled_at,
+            duration=body.duration_minutes or interview.duration_minutes,
+            location=interview.location if body.location is None else body.location,
+            link=interview.link if body.link is None else body.link,
+        )
+    except DomainError as error:
+        return _refused(error)
+    db.session.commit()
+    return _interview_answer(interview_id)
+
+
+@bp.post("/interviews/<int:interview_id>/panel")
+@public
+@spec.validate(
+    json=schemas.PanelIn, resp=_changed_responses(schemas.InterviewOut), tags=["interviews"]
+)
+@needs("interviews:write")
+def interview_panel_add(interview_id: int):
+    """Add someone to the panel: they get a scorecard and an invitation.
+
+    Scope: interviews:write."""
+    interview = _managed_interview(interview_id)
+    users = active_users([request.context.json.user_id])
+    if interview is None or not users:
+        return problem(404, "There is no such interview or active user, or not for this token.")
+    try:
+        ops.add_panelist(interview, users[0])
+    except DomainError as error:
+        return _refused(error)
+    db.session.commit()
+    return _interview_answer(interview_id)
+
+
+@bp.delete("/interviews/<int:interview_id>/panel/<int:user_id>")
+@public
+@spec.validate(resp=_changed_responses(schemas.InterviewOut), tags=["interviews"])
+@needs("interviews:write")
+def interview_panel_remove(interview_id: int, user_id: int):
+    """Take someone off the panel; a draft they started is kept as history.
+
+    Scope: interviews:write."""
+    interview = _managed_interview(interview_id)
+    user = db.session.get(User, user_id)
+    if interview is None or user is None:
+        return problem(404, "There is no such interview or user, or not for this token.")
+    try:
+        ops.remove_panelist(interview, user, confirmed=True)
+    except DomainError as error:
+        return _refused(error)
+    db.session.commit()
+    return _interview_answer(interview_id)
+
+
+@bp.post("/applications/<int:application_id>/documents")
+@public
+@spec.validate(
+    json=schemas.DocumentIn,
+    resp=_created_responses(schemas.DocumentOut),
+    tags=["candidates"],
+)
+@needs("candidates:write")
+@idempotent
+def document_attach(application_id: int):
+    """Attach a CV, a cover letter or a work sample (PDF, DOCX, ODT or plain text,
+    base64-encoded); a PDF is rewritten without scripts, forms or attachments, as on
+    the page. Scope: candidates:write."""
+    application = _managed_application(application_id)
+    if application is None:
+        return problem(404, "There is no such application, or not for this token.")
+    body = request.context.json
+    try:
+        data = base64.b64decode(body.content_base64, validate=True)
+    except binascii.Error:
+        return problem(422, "The content is not base64.", {"content_base64": "Not base64."})
+    try:
+        document = attachments.attach(
+            application,
+            body.kind,
+            body.filename,
+            data,
+            _user(),
+            current_app.config["CANDIDATE_DOCUMENT_MAX_BYTES"],
+        )
+    except DomainError as error:
+        return _refused(error)
+    db.session.commit()
+    return _created(
+        schemas.DocumentOut(
+            id=document.id,
+            application_id=application.id,
+            kind=document.kind.value,
+            filename=document.filename,
+            media_type=document.media_type,
+            size=document.size,
+            uploaded_at=document.uploaded_at,
+        )
+    )

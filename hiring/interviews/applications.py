@@ -136,6 +136,7 @@ def move(
         values["stage_entered_at"] = now
     values["closed_at"] = None if status is ApplicationStatus.ACTIVE else now
     values["reason"] = reason if action == "reject" else ""
+    values["updated_at"] = now
     done = db.session.execute(
         update(Application)
         .where(

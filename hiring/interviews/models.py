@@ -38,6 +38,10 @@ class Candidate(db.Model):
     source: Mapped[str] = mapped_column(CleanString(100), default="")
     notes: Mapped[str] = mapped_column(CleanText, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When its details last changed (an API client syncs by it).
+    updated_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
 
     interviews: Mapped[list["Interview"]] = relationship(
         back_populates="candidate",
@@ -104,6 +108,10 @@ class Application(db.Model):
     applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     stage_entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When it last moved or changed (an API client syncs by it).
+    updated_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
 
     candidate: Mapped[Candidate] = relationship(back_populates="applications")
     opening: Mapped[Opening] = relationship()
