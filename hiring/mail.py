@@ -21,10 +21,10 @@ from email.utils import make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hiring import changes, tasks
+from hiring import changes, outbox, tasks
 from hiring.extensions import CleanString, CleanText, UTCDateTime, db, utcnow
 
 log = logging.getLogger("hiring.mail")
@@ -167,19 +167,7 @@ def deliver_due(limit: int = 200) -> Delivery:
 
 
 def _claim(message_id: int) -> bool:
-    now = utcnow()
-    claimed = db.session.execute(
-        update(OutgoingMail)
-        .where(
-            OutgoingMail.id == message_id,
-            OutgoingMail.sent_at.is_(None),
-            or_(OutgoingMail.claimed_at.is_(None), OutgoingMail.claimed_at < now - CLAIM_TIMEOUT),
-        )
-        .values(claimed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return claimed.rowcount == 1
+    return outbox.claim(OutgoingMail, message_id, OutgoingMail.sent_at, CLAIM_TIMEOUT)
 
 
 @tasks.task(priority=tasks.MAIL)

@@ -27,11 +27,11 @@ from urllib.parse import urlsplit
 
 import httpx
 from flask import current_app
-from sqlalchemy import JSON, ForeignKey, or_, select, update
+from sqlalchemy import JSON, ForeignKey, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from standardwebhooks.webhooks import Webhook
 
-from hiring import changes, tasks
+from hiring import changes, outbox, tasks
 from hiring.extensions import CleanString, CleanText, UTCDateTime, db, utcnow
 
 log = logging.getLogger("hiring.webhooks")
@@ -253,22 +253,7 @@ def _attempt(delivery: WebhookDelivery) -> bool:
 
 
 def _claim(delivery_id: int) -> bool:
-    now = utcnow()
-    claimed = db.session.execute(
-        update(WebhookDelivery)
-        .where(
-            WebhookDelivery.id == delivery_id,
-            WebhookDelivery.delivered_at.is_(None),
-            or_(
-                WebhookDelivery.claimed_at.is_(None),
-                WebhookDelivery.claimed_at < now - CLAIM_TIMEOUT,
-            ),
-        )
-        .values(claimed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return claimed.rowcount == 1
+    return outbox.claim(WebhookDelivery, delivery_id, WebhookDelivery.delivered_at, CLAIM_TIMEOUT)
 
 
 @tasks.task(priority=tasks.MAIL)
