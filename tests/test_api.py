@@ -123,6 +123,8 @@ def test_independence_holds_for_a_personal_token(app, hiring, plan_kit):
     assert shaped["interview"] == "Onsite interview"
     assert {a["rating"] for a in shaped["attributes"]} == {"yes"}  # 3 of 4 points
     assert shaped["ratings"]["yes"] and shaped["questions"][0]["answer"] == "Evidence"
+    merge = call(api, secret, f"/api/v1/scorecards/{his_id}/merge").get_json()
+    assert merge["overall_recommendation"] == "YES" and merge["interviewer"] == str(hiring.pat.id)
 
 
 def test_an_interviewer_token_stays_within_the_role(app, hiring):

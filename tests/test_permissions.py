@@ -202,6 +202,7 @@ TABLE = {
             "api.scorecards",
             "api.scorecard",
             "api.scorecard_harvest",
+            "api.scorecard_merge",
             "api.decisions",
             "api.users",
         )

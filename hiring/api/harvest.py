@@ -14,6 +14,14 @@ OVERALL = {
     Recommendation.STRONG_YES: "strong_yes",
 }
 
+MERGE_OVERALL = {
+    Recommendation.STRONG_NO: "DEFINITELY_NO",
+    Recommendation.NO: "NO",
+    Recommendation.NEUTRAL: "NO_DECISION",
+    Recommendation.YES: "YES",
+    Recommendation.STRONG_YES: "STRONG_YES",
+}
+
 
 def rating(value: int | None, points: int, not_assessed: bool) -> str:
     """A point of a `points`-point scale as a Harvest rating: placed at (v-1)/(n-1) of
@@ -89,4 +97,19 @@ def shaped(card: Scorecard) -> schemas.HarvestScorecard:
             )
             for item in version.items
         ],
+    )
+
+
+def merged(card: Scorecard) -> schemas.MergeScorecard:
+    """A submitted scorecard in Merge's ATS Scorecard model (ids as strings)."""
+    interview = card.interview
+    return schemas.MergeScorecard(
+        id=str(card.id),
+        remote_id=str(card.id),
+        application=str(interview.application_id) if interview.application_id else None,
+        interview=str(interview.id),
+        interviewer=str(card.interviewer_id),
+        remote_created_at=card.created_at,
+        submitted_at=card.submitted_at,
+        overall_recommendation=MERGE_OVERALL.get(card.recommendation, "NO_DECISION"),
     )

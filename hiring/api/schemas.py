@@ -360,3 +360,18 @@ class DocumentOut(BaseModel):
     media_type: str
     size: int
     uploaded_at: datetime
+
+
+class MergeScorecard(BaseModel):
+    """A scorecard in Merge's ATS Scorecard common model. `overall_recommendation` maps
+    strong_no, no, neutral, yes, strong_yes to DEFINITELY_NO, NO, NO_DECISION, YES,
+    STRONG_YES; ratings and notes are in the Harvest shape or ours."""
+
+    id: str
+    remote_id: str
+    application: str | None
+    interview: str
+    interviewer: str
+    remote_created_at: datetime
+    submitted_at: datetime
+    overall_recommendation: Literal["DEFINITELY_NO", "NO", "YES", "STRONG_YES", "NO_DECISION"]

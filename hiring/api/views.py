@@ -457,6 +457,18 @@ def scorecard_harvest(scorecard_id: int):
     return _json(harvest.shaped(card))
 
 
+@bp.get("/scorecards/<int:scorecard_id>/merge")
+@public
+@spec.validate(resp=_responses(schemas.MergeScorecard), tags=["scorecards"])
+@needs("scorecards:read")
+def scorecard_merge(scorecard_id: int):
+    """One submitted scorecard in Merge's ATS Scorecard model. Scope: scorecards:read."""
+    card = _readable(scorecard_id)
+    if card is None:
+        return problem(404, "There is no such submitted scorecard, or not for this token.")
+    return _json(harvest.merged(card))
+
+
 # Decisions and users
 
 
