@@ -247,3 +247,21 @@ def test_an_interview_outside_the_plan_belongs_to_its_candidates_team(app, hirin
     assert olly.post(f"/interviews/{interview_id}/cancel").status_code == 404
     hana = hiring.client(app, hiring.hana)
     assert hana.get(f"/interviews/{interview_id}/edit").status_code == 200
+
+
+def test_a_packet_names_only_the_readers_openings(app, hiring, plan_kit):
+    """Dee also applied to an opening of Olly's team: Hana's packet does not name it."""
+    with app.app_context():
+        other = db.session.get(Opening, opened(plan_kit, hiring.olly.id))
+        opening_ops.update_details(other, other.version, title="Support lead")
+        applications.apply(db.session.get(Candidate, hiring.dee), other)
+        db.session.commit()
+    for user, named in ((hiring.hana, False), (hiring.admin, True)):
+        client = hiring.client(app, user)
+        response = client.get(f"/candidates/{hiring.dee}/packet.pdf")
+        if response.status_code == 202:
+            response = client.get(f"/candidates/{hiring.dee}/packet.pdf")
+        assert response.status_code == 200, response.status_code
+        text = "".join(p.extract_text() for p in PdfReader(_bytes(response)).pages)
+        assert "Backend engineer" in text
+        assert ("Support lead" in text) is named

@@ -230,12 +230,12 @@ def _packet(spec: Spec, candidate: Candidate | None = None, submitted=None) -> D
     if not submitted:
         raise Unavailable(f"{candidate.name} has no submitted scorecard yet: there is no packet.")
     versions = {s.interview.kit_version.id: s.interview.kit_version for s in submitted}
-    applied = interview_queries.applications_with_plans(candidate.id)
+    owner = db.session.get(User, spec.reader_id) if spec.reader_id else None
+    applied = interview_queries.applications_with_plans(candidate.id, owner)
     attached = []
-    if spec.with_documents:
+    if spec.with_documents and owner is not None:
         # Only a reader's packet carries documents: theirs are of the openings they manage.
-        owner = db.session.get(User, spec.reader_id) if spec.reader_id else None
-        attached = interview_queries.pdf_documents(candidate.id, owner) if owner else []
+        attached = interview_queries.pdf_documents(candidate.id, owner)
     panel = progress(candidate)
     history = decisions(candidate.id) if decision_open else []
     decision = history[-1] if history else None

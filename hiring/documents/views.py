@@ -69,14 +69,16 @@ def packet(candidate_id: int):
             403, f"The panel's scorecards on {candidate.name} are {next(iter(hidden.values()))}."
         )
     # The whole panel's packet serves every reader who may read all of it.
-    # Documents are the reader's own (of the openings they manage), and a confidential
-    # opening is no part of what every manager shares.
+    # Documents are the reader's own (of the openings they manage), a confidential
+    # opening is no part of what every manager shares, and the cover of a reader's
+    # packet names only the openings they manage.
     whole = (
         not hidden
         and len(readable) == len(submitted)
         and access.may_read_decision()
         and not attached
         and not interview_queries.reaches_confidential(candidate.id)
+        and not interview_queries.applied_elsewhere(candidate.id, current_user)
     )
     spec = Spec(
         "packet",

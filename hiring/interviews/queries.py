@@ -184,6 +184,21 @@ def managed_candidates(user) -> ColumnElement[bool]:
     )
 
 
+def applied_elsewhere(candidate_id: int, reader) -> bool:
+    """Whether the candidate applied to an opening the reader does not manage (of those
+    the reader's reach holds): what every manager shares would name it."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Application.candidate_id == candidate_id,
+                    Application.opening_id.not_in(select(Opening.id).where(visible(reader))),
+                )
+            )
+        )
+    )
+
+
 def reaches_confidential(candidate_id: int) -> bool:
     """Whether the reader (of this request or job) reaches an application of the candidate
     to a confidential opening: what every manager shares leaves it out."""
@@ -646,16 +661,17 @@ def applications_by_candidate(candidate_id: int, reader) -> list[Application]:
     ).all()
 
 
-def applications_with_plans(candidate_id: int) -> list[Application]:
+def applications_with_plans(candidate_id: int, reader=None) -> list[Application]:
     """A candidate's applications with their openings' scorecards and plans (a packet's
-    cover names each opening, the stage reached and the attributes covered)."""
+    cover names each opening, the stage reached and the attributes covered); with a
+    reader, those to the openings the reader manages."""
+    stmt = select(Application).where(Application.candidate_id == candidate_id)
+    if reader is not None:
+        stmt = stmt.where(Application.opening_id.in_(select(Opening.id).where(visible(reader))))
     return db.session.scalars(
-        select(Application)
-        .where(Application.candidate_id == candidate_id)
-        .options(
+        stmt.options(
             joinedload(Application.opening).options(*plan_options()), joinedload(Application.stage)
-        )
-        .order_by(Application.applied_at, Application.id)
+        ).order_by(Application.applied_at, Application.id)
     ).all()
 
 
