@@ -30,7 +30,7 @@ from hiring.interviews import reach
 from hiring.interviews.models import Application, Candidate, Scorecard
 from hiring.interviews.search import matches
 from hiring.openings.models import Opening, OpeningStatus
-from hiring.openings.queries import plan_options, visible
+from hiring.openings.queries import plan_options, visible, visible_ids
 from hiring.scorecards.operations import content
 from hiring.security import public
 
@@ -274,7 +274,7 @@ def opening(opening_id: int):
 
 def _candidates_out(candidates: list[Candidate]) -> list[schemas.CandidateOut]:
     """With their applications to the openings the reader reads (two queries)."""
-    seen = set(db.session.scalars(select(Opening.id).where(visible(g.reader))))
+    seen = set(db.session.scalars(visible_ids(g.reader)))
     return [
         schemas.CandidateOut(
             id=c.id,

@@ -24,9 +24,9 @@ from hiring.interviews.models import (
     Rating,
     Scorecard,
 )
+from hiring.interviews.queries import to_managed_openings
 from hiring.kits.models import KitCompetency
 from hiring.openings.models import Opening
-from hiring.openings.queries import visible
 from hiring.timezones import start_of_day
 
 SMALL = 5
@@ -89,7 +89,7 @@ def funnel(
     if opening is not None:
         stmt = stmt.where(Application.opening_id == opening.id)
     else:
-        stmt = stmt.where(Application.opening_id.in_(select(Opening.id).where(visible(reader))))
+        stmt = stmt.where(to_managed_openings(reader))
     if low is not None:
         stmt = stmt.where(Application.applied_at >= low)
     if high is not None:

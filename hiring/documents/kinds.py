@@ -220,8 +220,8 @@ def _packet(spec: Spec, candidate: Candidate | None = None, submitted=None) -> D
         submitted = interview_queries.submitted_for_packet(candidate.id, spec.with_guide)
     hidden: dict[int, str] = {}
     decision_open = True
+    reader = db.session.get(User, spec.reader_id) if spec.reader_id is not None else None
     if spec.reader_id is not None:
-        reader = db.session.get(User, spec.reader_id)
         if reader is None or not reader.active:
             raise Unavailable("This account can no longer export documents.")
         access = interview_queries.loaded_access(reader, candidate)
@@ -230,12 +230,11 @@ def _packet(spec: Spec, candidate: Candidate | None = None, submitted=None) -> D
     if not submitted:
         raise Unavailable(f"{candidate.name} has no submitted scorecard yet: there is no packet.")
     versions = {s.interview.kit_version.id: s.interview.kit_version for s in submitted}
-    owner = db.session.get(User, spec.reader_id) if spec.reader_id else None
-    applied = interview_queries.applications_with_plans(candidate.id, owner)
+    applied = interview_queries.applications_with_plans(candidate.id, reader)
     attached = []
-    if spec.with_documents and owner is not None:
+    if spec.with_documents and reader is not None:
         # Only a reader's packet carries documents: theirs are of the openings they manage.
-        attached = interview_queries.pdf_documents(candidate.id, owner)
+        attached = interview_queries.pdf_documents(candidate.id, reader)
     panel = progress(candidate)
     history = decisions(candidate.id) if decision_open else []
     decision = history[-1] if history else None

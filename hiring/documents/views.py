@@ -77,8 +77,7 @@ def packet(candidate_id: int):
         and len(readable) == len(submitted)
         and access.may_read_decision()
         and not attached
-        and not interview_queries.reaches_confidential(candidate.id)
-        and not interview_queries.applied_elsewhere(candidate.id, current_user)
+        and not interview_queries.beyond_shared(candidate.id, current_user)
     )
     spec = Spec(
         "packet",

@@ -45,7 +45,7 @@ from hiring.interviews.models import (
 from hiring.kits.models import KitVersion
 from hiring.kits.queries import with_content
 from hiring.openings.models import Opening, OpeningStatus, Stage
-from hiring.openings.queries import on_team, plan_options, visible
+from hiring.openings.queries import on_team, plan_options, visible_ids
 
 HIDDEN_ON_PANEL = "hidden until you submit your scorecard for this interview"
 HIDDEN_PENDING = "hidden until you submit your scorecards still pending for this candidate"
@@ -184,30 +184,22 @@ def managed_candidates(user) -> ColumnElement[bool]:
     )
 
 
-def applied_elsewhere(candidate_id: int, reader) -> bool:
-    """Whether the candidate applied to an opening the reader does not manage (of those
-    the reader's reach holds): what every manager shares would name it."""
+def to_managed_openings(reader) -> ColumnElement[bool]:
+    """Over Application: to an opening the reader sees and changes."""
+    return Application.opening_id.in_(visible_ids(reader))
+
+
+def beyond_shared(candidate_id: int, reader) -> bool:
+    """Whether the candidate applied where the packet every manager shares may not go:
+    to a confidential opening (that the reader's reach holds), or to an opening the
+    reader does not manage (the shared packet's cover would name it)."""
+    confidential = Application.opening_id.in_(select(Opening.id).where(Opening.confidential))
     return bool(
         db.session.scalar(
             select(
                 exists().where(
                     Application.candidate_id == candidate_id,
-                    Application.opening_id.not_in(select(Opening.id).where(visible(reader))),
-                )
-            )
-        )
-    )
-
-
-def reaches_confidential(candidate_id: int) -> bool:
-    """Whether the reader (of this request or job) reaches an application of the candidate
-    to a confidential opening: what every manager shares leaves it out."""
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Application.candidate_id == candidate_id,
-                    Application.opening_id.in_(select(Opening.id).where(Opening.confidential)),
+                    or_(confidential, ~to_managed_openings(reader)),
                 )
             )
         )
@@ -652,10 +644,7 @@ def applications_by_candidate(candidate_id: int, reader) -> list[Application]:
     """A candidate's applications to the openings the reader manages."""
     return db.session.scalars(
         select(Application)
-        .where(
-            Application.candidate_id == candidate_id,
-            Application.opening_id.in_(select(Opening.id).where(visible(reader))),
-        )
+        .where(Application.candidate_id == candidate_id, to_managed_openings(reader))
         .options(joinedload(Application.opening), joinedload(Application.stage))
         .order_by(Application.applied_at)
     ).all()
@@ -667,7 +656,7 @@ def applications_with_plans(candidate_id: int, reader=None) -> list[Application]
     reader, those to the openings the reader manages."""
     stmt = select(Application).where(Application.candidate_id == candidate_id)
     if reader is not None:
-        stmt = stmt.where(Application.opening_id.in_(select(Opening.id).where(visible(reader))))
+        stmt = stmt.where(to_managed_openings(reader))
     return db.session.scalars(
         stmt.options(
             joinedload(Application.opening).options(*plan_options()), joinedload(Application.stage)
@@ -838,7 +827,7 @@ def pdf_documents(candidate_id: int, reader) -> list[CandidateDocument]:
         .where(
             Application.candidate_id == candidate_id,
             CandidateDocument.media_type == PDF,
-            Application.opening_id.in_(select(Opening.id).where(visible(reader))),
+            to_managed_openings(reader),
         )
         .options(joinedload(CandidateDocument.application).joinedload(Application.opening))
         .order_by(

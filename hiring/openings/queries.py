@@ -30,6 +30,11 @@ def visible(user) -> ColumnElement[bool]:
     return Opening.id.in_(on_team(user.id))
 
 
+def visible_ids(user) -> Select:
+    """The ids of the openings the user sees and changes (`visible`)."""
+    return select(Opening.id).where(visible(user))
+
+
 def manages(user, opening_id: int) -> bool:
     """Whether the user sees and changes this opening and what belongs to it."""
     if user.is_admin:
