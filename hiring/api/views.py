@@ -186,8 +186,14 @@ def _json(model):
     )
 
 
-def _responses(model) -> Response:
-    return Response(HTTP_200=model, HTTP_401=Problem, HTTP_403=Problem, HTTP_404=Problem)
+def _responses(model, created: bool = False, conflicts: bool = False) -> Response:
+    """An operation's documented answers: the model (200, or 201 for a create), and the
+    problems it may meet (401, 403, 404; 409 for a change)."""
+    answers = {"HTTP_201" if created else "HTTP_200": model}
+    answers |= {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem}
+    if conflicts:
+        answers["HTTP_409"] = Problem
+    return Response(**answers)
 
 
 # Openings
@@ -272,6 +278,21 @@ def opening(opening_id: int):
 # Candidates
 
 
+def application_out(application: Application) -> schemas.ApplicationOut:
+    stage = application.stage
+    return schemas.ApplicationOut(
+        id=application.id,
+        opening_id=application.opening_id,
+        stage=schemas.StageRef(id=stage.id, name=stage.name) if stage else None,
+        status=application.status.value,
+        reason=application.reason,
+        applied_at=application.applied_at,
+        stage_entered_at=application.stage_entered_at,
+        closed_at=application.closed_at,
+        updated_at=application.updated_at,
+    )
+
+
 def _candidates_out(candidates: list[Candidate]) -> list[schemas.CandidateOut]:
     """With their applications to the openings the reader reads (two queries)."""
     seen = set(db.session.scalars(visible_ids(g.reader)))
@@ -284,21 +305,7 @@ def _candidates_out(candidates: list[Candidate]) -> list[schemas.CandidateOut]:
             source=c.source,
             created_at=c.created_at,
             updated_at=c.updated_at,
-            applications=[
-                schemas.ApplicationOut(
-                    id=a.id,
-                    opening_id=a.opening_id,
-                    stage=schemas.StageRef(id=a.stage.id, name=a.stage.name) if a.stage else None,
-                    status=a.status.value,
-                    reason=a.reason,
-                    applied_at=a.applied_at,
-                    stage_entered_at=a.stage_entered_at,
-                    closed_at=a.closed_at,
-                    updated_at=a.updated_at,
-                )
-                for a in c.applications
-                if a.opening_id in seen
-            ],
+            applications=[application_out(a) for a in c.applications if a.opening_id in seen],
         )
         for c in candidates
     ]
@@ -431,6 +438,13 @@ def scorecards():
     return _json(schemas.ScorecardList(data=[_scorecard_out(s) for s in readable]))
 
 
+def _shaped(scorecard_id: int, shape):
+    card = _readable(scorecard_id)
+    if card is None:
+        return problem(404, "There is no such submitted scorecard, or not for this token.")
+    return _json(shape(card))
+
+
 @bp.get("/scorecards/<int:scorecard_id>")
 @public
 @spec.validate(resp=_responses(schemas.ScorecardOut), tags=["scorecards"])
@@ -438,10 +452,7 @@ def scorecards():
 def scorecard(scorecard_id: int):
     """One submitted scorecard: ratings with evidence, answers with notes, the
     recommendation. Scope: scorecards:read."""
-    card = _readable(scorecard_id)
-    if card is None:
-        return problem(404, "There is no such submitted scorecard, or not for this token.")
-    return _json(_scorecard_out(card))
+    return _shaped(scorecard_id, _scorecard_out)
 
 
 @bp.get("/scorecards/<int:scorecard_id>/harvest")
@@ -451,10 +462,7 @@ def scorecard(scorecard_id: int):
 def scorecard_harvest(scorecard_id: int):
     """One submitted scorecard in the Greenhouse Harvest shape (see the schema for how
     scale points and recommendations map). Scope: scorecards:read."""
-    card = _readable(scorecard_id)
-    if card is None:
-        return problem(404, "There is no such submitted scorecard, or not for this token.")
-    return _json(harvest.shaped(card))
+    return _shaped(scorecard_id, harvest.shaped)
 
 
 @bp.get("/scorecards/<int:scorecard_id>/merge")
@@ -463,10 +471,7 @@ def scorecard_harvest(scorecard_id: int):
 @needs("scorecards:read")
 def scorecard_merge(scorecard_id: int):
     """One submitted scorecard in Merge's ATS Scorecard model. Scope: scorecards:read."""
-    card = _readable(scorecard_id)
-    if card is None:
-        return problem(404, "There is no such submitted scorecard, or not for this token.")
-    return _json(harvest.merged(card))
+    return _shaped(scorecard_id, harvest.merged)
 
 
 # Decisions and users

@@ -9,17 +9,17 @@ import hashlib
 from functools import wraps
 
 from flask import current_app, g, request
-from spectree import Response
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from hiring.api import schemas
 from hiring.api.models import IdempotentRequest
-from hiring.api.schemas import Problem
 from hiring.api.views import (
     _candidates_out,
     _json,
+    _responses,
     _with_applications,
+    application_out,
     bp,
     needs,
     spec,
@@ -131,22 +131,6 @@ def _managed_application(application_id: int) -> Application | None:
     return application
 
 
-def _application_out(application: Application) -> schemas.ApplicationOut:
-    return schemas.ApplicationOut(
-        id=application.id,
-        opening_id=application.opening_id,
-        stage=schemas.StageRef(id=application.stage.id, name=application.stage.name)
-        if application.stage
-        else None,
-        status=application.status.value,
-        reason=application.reason,
-        applied_at=application.applied_at,
-        stage_entered_at=application.stage_entered_at,
-        closed_at=application.closed_at,
-        updated_at=application.updated_at,
-    )
-
-
 def _interview_out(interview: Interview) -> schemas.InterviewOut:
     version = interview.kit_version
     return schemas.InterviewOut(
@@ -167,32 +151,26 @@ def _interview_out(interview: Interview) -> schemas.InterviewOut:
     )
 
 
-def _changed_responses(model) -> Response:
-    """A change's answers: 409 when the thing changed meanwhile or cannot change so."""
-    return Response(
-        HTTP_200=model,
-        HTTP_401=Problem,
-        HTTP_403=Problem,
-        HTTP_404=Problem,
-        HTTP_409=Problem,
+def _managed_interview(interview_id: int) -> Interview | None:
+    return db.session.scalar(
+        interviews.interview_with_panel(interview_id).where(interviews.managed_interviews(g.reader))
     )
 
 
-def _created_responses(model) -> Response:
-    return Response(
-        HTTP_201=model,
-        HTTP_401=Problem,
-        HTTP_403=Problem,
-        HTTP_404=Problem,
-        HTTP_409=Problem,
+def _interview_answer(interview_id: int, status: int = 200):
+    """The interview as it now stands (read again after the change's commit)."""
+    response = _json(
+        _interview_out(db.session.scalar(interviews.interview_with_panel(interview_id)))
     )
+    response.status_code = status
+    return response
 
 
 @bp.post("/candidates")
 @public
 @spec.validate(
     json=schemas.CandidateIn,
-    resp=_created_responses(schemas.CandidateOut),
+    resp=_responses(schemas.CandidateOut, created=True, conflicts=True),
     tags=["candidates"],
 )
 @needs("candidates:write")
@@ -230,7 +208,9 @@ def candidate_create():
 @bp.patch("/candidates/<int:candidate_id>")
 @public
 @spec.validate(
-    json=schemas.CandidatePatch, resp=_changed_responses(schemas.CandidateOut), tags=["candidates"]
+    json=schemas.CandidatePatch,
+    resp=_responses(schemas.CandidateOut, conflicts=True),
+    tags=["candidates"],
 )
 @needs("candidates:write")
 def candidate_update(candidate_id: int):
@@ -255,7 +235,7 @@ def candidate_update(candidate_id: int):
 @public
 @spec.validate(
     json=schemas.ApplicationIn,
-    resp=_created_responses(schemas.ApplicationOut),
+    resp=_responses(schemas.ApplicationOut, created=True, conflicts=True),
     tags=["candidates"],
 )
 @needs("candidates:write")
@@ -274,12 +254,14 @@ def application_create():
     except DomainError as error:
         return _refused(error)
     db.session.commit()
-    return _created(_application_out(application))
+    return _created(application_out(application))
 
 
 @bp.post("/applications/<int:application_id>/move")
 @public
-@spec.validate(json=schemas.MoveIn, resp=_changed_responses(schemas.MoveOut), tags=["candidates"])
+@spec.validate(
+    json=schemas.MoveIn, resp=_responses(schemas.MoveOut, conflicts=True), tags=["candidates"]
+)
 @needs("candidates:write")
 def application_move(application_id: int):
     """Advance, move back, reject (with a reason), withdraw, hire or reopen an
@@ -303,14 +285,14 @@ def application_move(application_id: int):
         return _refused(error)
     db.session.commit()
     application = db.session.scalar(interviews.application(application_id))
-    return _json(schemas.MoveOut(said=said, application=_application_out(application)))
+    return _json(schemas.MoveOut(said=said, application=application_out(application)))
 
 
 @bp.post("/interviews")
 @public
 @spec.validate(
     json=schemas.InterviewIn,
-    resp=_created_responses(schemas.InterviewOut),
+    resp=_responses(schemas.InterviewOut, created=True, conflicts=True),
     tags=["interviews"],
 )
 @needs("interviews:write")
@@ -370,14 +352,14 @@ def interview_create():
 @bp.post("/interviews/<int:interview_id>/cancel")
 @public
 @spec.validate(
-    json=schemas.CancelIn, resp=_changed_responses(schemas.InterviewOut), tags=["interviews"]
+    json=schemas.CancelIn,
+    resp=_responses(schemas.InterviewOut, conflicts=True),
+    tags=["interviews"],
 )
 @needs("interviews:write")
 def interview_cancel(interview_id: int):
     """Cancel an interview, with why; the panel is told. Scope: interviews:write."""
-    interview = db.session.scalar(
-        interviews.interview_with_panel(interview_id).where(interviews.managed_interviews(g.reader))
-    )
+    interview = _managed_interview(interview_id)
     if interview is None:
         return problem(404, "There is no such interview, or not for this token.")
     try:
@@ -385,23 +367,15 @@ def interview_cancel(interview_id: int):
     except DomainError as error:
         return _refused(error)
     db.session.commit()
-    return _json(_interview_out(db.session.scalar(interviews.interview_with_panel(interview_id))))
-
-
-def _managed_interview(interview_id: int) -> Interview | None:
-    return db.session.scalar(
-        interviews.interview_with_panel(interview_id).where(interviews.managed_interviews(g.reader))
-    )
-
-
-def _interview_answer(interview_id: int):
-    return _json(_interview_out(db.session.scalar(interviews.interview_with_panel(interview_id))))
+    return _interview_answer(interview_id)
 
 
 @bp.patch("/interviews/<int:interview_id>")
 @public
 @spec.validate(
-    json=schemas.InterviewPatch, resp=_changed_responses(schemas.InterviewOut), tags=["interviews"]
+    json=schemas.InterviewPatch,
+    resp=_responses(schemas.InterviewOut, conflicts=True),
+    tags=["interviews"],
 )
 @needs("interviews:write")
 def interview_update(interview_id: int):
@@ -428,7 +402,7 @@ def interview_update(interview_id: int):
 @bp.post("/interviews/<int:interview_id>/panel")
 @public
 @spec.validate(
-    json=schemas.PanelIn, resp=_changed_responses(schemas.InterviewOut), tags=["interviews"]
+    json=schemas.PanelIn, resp=_responses(schemas.InterviewOut, conflicts=True), tags=["interviews"]
 )
 @needs("interviews:write")
 def interview_panel_add(interview_id: int):
@@ -449,7 +423,7 @@ def interview_panel_add(interview_id: int):
 
 @bp.delete("/interviews/<int:interview_id>/panel/<int:user_id>")
 @public
-@spec.validate(resp=_changed_responses(schemas.InterviewOut), tags=["interviews"])
+@spec.validate(resp=_responses(schemas.InterviewOut, conflicts=True), tags=["interviews"])
 @needs("interviews:write")
 def interview_panel_remove(interview_id: int, user_id: int):
     """Take someone off the panel; a draft they started is kept as history.
@@ -471,7 +445,7 @@ def interview_panel_remove(interview_id: int, user_id: int):
 @public
 @spec.validate(
     json=schemas.DocumentIn,
-    resp=_created_responses(schemas.DocumentOut),
+    resp=_responses(schemas.DocumentOut, created=True, conflicts=True),
     tags=["candidates"],
 )
 @needs("candidates:write")
