@@ -211,6 +211,15 @@ def managed_candidate(reader, candidate_id: int) -> Select:
     return select(Candidate).where(Candidate.id == candidate_id, managed_candidates(reader))
 
 
+def manages_interview(user, interview_id: int) -> bool:
+    """`Managing.interview` for one interview, in one query."""
+    return bool(
+        db.session.scalar(
+            select(exists().where(Interview.id == interview_id, managed_interviews(user)))
+        )
+    )
+
+
 def managing(user, candidate_id: int) -> Managing:
     """What the user manages of a candidate: no query for an admin or an interviewer, two
     for a manager."""

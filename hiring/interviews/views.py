@@ -348,7 +348,8 @@ def _managed(application: Application) -> Application:
     return application
 
 
-def _readable_application(application_id: int) -> Application:
+def _managed_application(application_id: int) -> Application:
+    """The application of this id, when the reader manages it (`_managed`)."""
     return _managed(db.get_or_404(Application, application_id))
 
 
@@ -356,7 +357,7 @@ def _readable_application(application_id: int) -> Application:
 @allow(MANAGERS)
 def document_attach(application_id: int):
     """Attach a CV, a cover letter or a work sample to the application."""
-    application = _readable_application(application_id)
+    application = _managed_application(application_id)
     back = redirect(
         url_for("debrief.application", application_id=application.id, _anchor="documents")
     )
@@ -386,7 +387,7 @@ def document_attach(application_id: int):
 
 def _readable_document(document_id: int) -> CandidateDocument:
     document = db.first_or_404(queries.document(document_id))
-    _readable_application(document.application_id)
+    _managed_application(document.application_id)
     return document
 
 
@@ -602,9 +603,7 @@ def interview_ics(interview_id: int):
     """The interview's calendar invitation, for its managers and the people on its panel."""
     interview = db.first_or_404(queries.interview_with_panel(interview_id))
     own = next((s for s in interview.panel if s.interviewer_id == current_user.id), None)
-    if own is None and not queries.managing(current_user, interview.candidate_id).interview(
-        interview.id
-    ):
+    if own is None and not queries.manages_interview(current_user, interview.id):
         abort(403)
     data = calendar.invitation(interview, scorecard=own)
     return Response(

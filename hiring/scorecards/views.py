@@ -298,9 +298,7 @@ def _openness(scorecard: Scorecard) -> dict:
 def remind(scorecard_id: int):
     """Send the interviewer a reminder now, unless they had one lately or opted out."""
     scorecard = load(scorecard_id)
-    if not queries.managing(current_user, scorecard.interview.candidate_id).interview(
-        scorecard.interview_id
-    ):
+    if not queries.manages_interview(current_user, scorecard.interview_id):
         abort(404)  # another team's interview
     user = scorecard.interviewer
     hours = current_app.config["REMINDER_HOURS"]
