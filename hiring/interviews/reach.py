@@ -49,8 +49,8 @@ _override: ContextVar = ContextVar("reach", default=_UNSET)
 _hiders: list[Callable[[Select], tuple[type, ColumnElement[bool]]]] = []
 
 
-def hidden_openings(user_id: int | None) -> Select:
-    """Confidential openings the user is not on the hiring team of, nor on a panel for.
+def _confidential_off_team(user_id: int | None) -> Select:
+    """Confidential openings whose hiring team the user is not on (every one for None).
 
     Written over the tables (not the mapped classes), so that the criteria are not
     applied to themselves."""
@@ -58,10 +58,7 @@ def hidden_openings(user_id: int | None) -> Select:
     if user_id is None:
         return stmt
     return stmt.where(
-        _openings.c.id.not_in(select(_members.c.opening_id).where(_members.c.user_id == user_id)),
-        _openings.c.id.not_in(
-            select(_applications.c.opening_id).where(_applications.c.id.in_(_panels_of(user_id)))
-        ),
+        _openings.c.id.not_in(select(_members.c.opening_id).where(_members.c.user_id == user_id))
     )
 
 
@@ -74,17 +71,24 @@ def _panels_of(user_id: int) -> Select:
     )
 
 
+def hidden_openings(user_id: int | None) -> Select:
+    """Confidential openings the user is not on the hiring team of, nor on a panel for."""
+    stmt = _confidential_off_team(user_id)
+    if user_id is None:
+        return stmt
+    return stmt.where(
+        _openings.c.id.not_in(
+            select(_applications.c.opening_id).where(_applications.c.id.in_(_panels_of(user_id)))
+        )
+    )
+
+
 def hidden_applications(user_id: int | None) -> Select:
     """Applications to confidential openings the user may not know of: off the opening's
     team, and on none of the application's panels."""
-    confidential = select(_openings.c.id).where(_openings.c.confidential)
-    if user_id is not None:
-        confidential = confidential.where(
-            _openings.c.id.not_in(
-                select(_members.c.opening_id).where(_members.c.user_id == user_id)
-            )
-        )
-    stmt = select(_applications.c.id).where(_applications.c.opening_id.in_(confidential))
+    stmt = select(_applications.c.id).where(
+        _applications.c.opening_id.in_(_confidential_off_team(user_id))
+    )
     if user_id is None:
         return stmt
     return stmt.where(_applications.c.id.not_in(_panels_of(user_id)))
