@@ -31,6 +31,7 @@ from hiring.api.views import docs_bp as api_docs_bp
 from hiring.auth import sso
 from hiring.auth.models import Role, User
 from hiring.auth.views import bp as auth_bp
+from hiring.debrief.reliability import ENOUGH
 from hiring.debrief.views import bp as debrief_bp
 from hiring.documents.views import bp as documents_bp
 from hiring.extensions import csrf, db, limiter, login_manager, migrate
@@ -179,6 +180,7 @@ def _register_template_helpers(app: Flask) -> None:
         TierMatch=TierMatch,
         Tier=Tier,
         nav_items=NAV_ITEMS,
+        ENOUGH=ENOUGH,
     )
     app.jinja_env.filters.update(
         paragraphs=text.paragraphs,

@@ -57,7 +57,7 @@ def test_leaning_distribution_not_assessed_and_hours_by_hand():
     assert dict(a.distribution) == {4: 2, 3: 1, 2: 1}
     assert b.not_assessed_share == 0.25 and c.not_assessed_share == 0.5
     assert a.median_hours == 2 and b.median_hours == 40
-    # Three shared ratings are too few to call anyone lenient: only a hint.
+    # Three shared ratings are too early to call anyone lenient.
     assert a.few_shared and a.label == "—" and not any("Lenient" in f for f in a.flags)
     assert any("Slow to submit" in f for f in b.flags)
     # One "not assessed" is no pattern, whatever the share.
@@ -177,8 +177,10 @@ def test_calibration_page_and_exports(client, login, users, scored):
     # Each rating against the other's: 4 - 2 and 2 - 4, on 2 interviews x 2 competencies.
     assert "Ann" in page and "Ben" in page and "+2.00" in page and "-2.00" in page
     assert 'role="img"' in page and "<title id=" in page and "<desc id=" in page
-    assert "4 shared ratings: too few to judge" in page
-    assert "Agreement between raters: Kit 0" in page and "Calibrate" in page
+    assert "4 shared ratings: too early to tell" in page
+    # Two interviews of two competencies: four units, too early for a verdict.
+    assert "Agreement between raters: Kit 0" in page and "Too early to tell" in page
+    assert "Calibrate" not in page and "95% interval" in page
 
     rows = list(
         csv.DictReader(

@@ -5,16 +5,22 @@ import math
 import random
 import statistics
 
+import krippendorff
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hiring.debrief.reliability import (
     ALL_EQUAL,
+    ENOUGH,
     ONE_RATER,
+    TOO_EARLY,
     alpha,
     alpha_of,
     mean_counted,
     mean_of,
+    ordinal_alphas,
     rescale,
 )
 
@@ -82,7 +88,80 @@ def test_two_agreeing_units_and_one_split_by_hand():
     result = alpha({"a": [1, 1], "b": [3, 3], "c": [1, 3]})
     assert result.interval == pytest.approx(4 / 9)
     assert result.ordinal == pytest.approx(4 / 9)  # no value between 1 and 3 was used
-    assert result.verdict == "Calibrate" and result.low
+    # Three units: the figure is shown, with no verdict.
+    assert result.verdict == TOO_EARLY and not result.low
+
+
+def test_one_interview_is_too_early_to_tell_whatever_its_alpha():
+    """The repro: after one interview of four competencies rated by two, alpha read
+    -0.18 "Calibrate". Four units is too early: no verdict, and an interval that says
+    how little is known."""
+    one = alpha({"c1": [3, 2], "c2": [2, 3], "c3": [3, 3], "c4": [2, 4]})
+    assert one.ordinal < 0 and one.units == 4
+    assert one.verdict == TOO_EARLY and not one.low
+    assert one.ci_low <= one.ordinal <= one.ci_high and one.ci_high - one.ci_low >= 0.5
+    # The same disagreement over ENOUGH units is a verdict.
+    many = alpha(
+        {
+            f"{n}{c}": v
+            for n in range(3)
+            for c, v in {"a": [3, 2], "b": [2, 3], "c": [3, 3], "d": [2, 4]}.items()
+        }
+    )
+    assert many.units == 12 >= ENOUGH and many.verdict == "Calibrate" and many.low
+    assert many.ci_high - many.ci_low < one.ci_high - one.ci_low
+
+
+def test_the_interval_of_the_worked_example_holds_its_alpha_and_is_the_same_each_time():
+    first, again = alpha(units_of(OBSERVERS)), alpha(units_of(OBSERVERS))
+    assert first.ci_low < first.ordinal < first.ci_high <= 1
+    assert (first.ci_low, first.ci_high) == (again.ci_low, again.ci_high)
+    assert first.as_dict()["ci95_low"] == round(first.ci_low, 3)
+
+
+unit_counts = st.lists(
+    st.lists(st.integers(0, 3), min_size=4, max_size=4).filter(lambda c: sum(c) >= 2),
+    min_size=1,
+    max_size=25,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(unit_counts)
+def test_the_bootstraps_alpha_is_krippendorffs_when_each_unit_is_taken_once(rows):
+    """The interval's replicates are computed without the library; with every unit taken
+    once their formula must give the library's alpha."""
+    counts = np.array(rows, dtype=float)
+    counts = counts[:, counts.sum(axis=0) > 0]
+    if counts.shape[1] < 2:
+        return
+    expected = krippendorff.alpha(
+        value_counts=counts,
+        value_domain=list(range(counts.shape[1])),
+        level_of_measurement="ordinal",
+    )
+    assert ordinal_alphas(counts, np.ones((1, len(counts))))[0] == pytest.approx(expected)
+
+
+def test_the_interval_narrows_as_units_grow():
+    """What the documented choice of ENOUGH rests on: two raters of a four-point scale
+    who mostly agree within a point, many panels of each size."""
+    pick = np.random.default_rng(3)
+
+    def median_width(size):
+        widths = []
+        for _ in range(60):
+            units = {}
+            for unit in range(size):
+                truth = pick.integers(1, 5)
+                units[unit] = [int(np.clip(truth + pick.integers(-1, 2), 1, 4)) for _ in "ab"]
+            found = alpha(units)
+            if found.ci_low is not None:
+                widths.append(found.ci_high - found.ci_low)
+        return statistics.median(widths)
+
+    five, ten, fifty = median_width(5), median_width(ENOUGH), median_width(50)
+    assert five > 1 > ten and fifty < 0.45
 
 
 def test_ordinal_and_interval_differ_when_the_middle_is_used():

@@ -12,12 +12,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from hiring.debrief.reliability import Agreement, alpha_of, mean_counted, rescale
+from hiring.debrief.reliability import ENOUGH, Agreement, alpha_of, mean_counted, rescale
 
 # Mean difference from co-panelists, in scale points, that marks a rater lenient or severe.
 LEANING = 0.5
-# Fewer shared ratings than this, and the difference is only a hint.
-FEW_SHARED = 8
+# Fewer shared ratings than this, and a leaning is too early to tell: the rule alpha
+# follows over units.
+FEW_SHARED = ENOUGH
 # A share of "not assessed" at or above this is flagged.
 NOT_ASSESSED_SHARE = 0.25
 # One point used for this share of a rater's ratings (of at least FEW_SHARED) is flagged.
