@@ -16,10 +16,12 @@ from hiring.interviews.models import Candidate, Scorecard
 from hiring.interviews.operations import schedule
 from hiring.kits import operations as kit_ops
 from hiring.kits.models import KitVersion
+from hiring.questions.models import Question
 from hiring.questions.operations import competency_named
 from hiring.scorecards import operations as ops
 from tests.conftest import queries_of_page
 from tests.scoring import make_panel
+from tests.test_debrief_pdf import get_pdf, read
 
 
 def rate(scorecard: Scorecard, values: list[int | None], recommendation="yes") -> None:
@@ -109,12 +111,13 @@ def test_compare_across_versions_on_shared_competencies(
     # Vera: 4 and 4 on 4 points is 5 on 5. Walt: 5 and 3 on 5 points: 4.
     assert rows["Vera"]["means"]["Skill 0"] == 5.0 and rows["Walt"]["overall"] == 4.0
     assert rows["Xena"]["too_few_to_compare"] and rows["Xena"]["scorecards"] == 1
-    assert rows["First"]["scorecards"] == 0 and rows["First"]["overall"] is None
-    assert [r["candidate"] for r in data["candidates"]][:3] == ["Vera", "Walt", "Xena"]
+    # First's panel has submitted nothing yet: not compared, not listed.
+    assert "First" not in rows
+    assert [r["candidate"] for r in data["candidates"]] == ["Vera", "Walt", "Xena"]
     assert data["scale"] == 5 and data["rescaled"] is True
 
     by_name = json.loads(client.get(f"/kits/{kit_id}/compare.json?sort=name&dir=asc").data)
-    assert [r["candidate"] for r in by_name["candidates"]] == ["First", "Vera", "Walt", "Xena"]
+    assert [r["candidate"] for r in by_name["candidates"]] == ["Vera", "Walt", "Xena"]
     assert 'aria-sort="descending"' in page and "too few to compare" in page
     assert 'role="img"' in page and "Overall mean rating per candidate" in page
 
@@ -122,20 +125,21 @@ def test_compare_across_versions_on_shared_competencies(
 def test_the_page_shows_the_sorted_candidates_a_page_at_a_time(
     app, client, login, users, kit, kit_id, raters
 ):
-    """Sorted over every candidate, shown a page at a time; the exports hold them all."""
+    """Sorted over every candidate, shown a page at a time; the exports hold them all.
+    Nora's one scorecard marks both competencies not assessed: she has no figure."""
     add_candidates(
         app,
         kit.kit_version_id,
         raters,
-        [[[4, 4], [4, 4]], [[1, 1], [1, 1]], [[3, 3], [3, 3]]],
-        names=["Vera", "Walt", "Xena"],
+        [[[4, 4], [4, 4]], [[1, 1], [1, 1]], [[3, 3], [3, 3]], [[None, None], None]],
+        names=["Vera", "Walt", "Xena", "Nora"],
     )
     app.config["COMPARE_PER_PAGE"] = 2
     login(users["manager"])
 
     def shown(query):
         page = client.get(f"/kits/{kit_id}/compare?{query}").get_data(as_text=True)
-        found = [n for n in ("First", "Vera", "Walt", "Xena") if f">{n}</a>" in page]
+        found = [n for n in ("Nora", "Vera", "Walt", "Xena") if f">{n}</a>" in page]
         return sorted(found, key=lambda n: page.index(f">{n}</a>")), page
 
     names, page = shown("sort=overall&dir=desc")
@@ -143,15 +147,15 @@ def test_the_page_shows_the_sorted_candidates_a_page_at_a_time(
     assert f"/kits/{kit_id}/compare?sort=overall&amp;dir=desc&amp;page=2" in page
     names, page = shown("sort=overall&dir=desc&page=2")
     # The lowest, then the candidate without a figure, last either way.
-    assert names == ["Walt", "First"] and "Page 2 of 2" in page and 'rel="prev"' in page
+    assert names == ["Walt", "Nora"] and "Page 2 of 2" in page and 'rel="prev"' in page
     # The chart shows the page's candidates, in the table's order.
-    assert "in the order of the table: Walt, First." in page
+    assert "in the order of the table: Walt, Nora." in page
     # Sorting again starts at the first page; a page past the end shows the last.
     head = page.split("<thead>")[1].split("</thead>")[0]
     assert "sort=name" in head and "page=" not in head
     assert f'/kits/{kit_id}/compare.json?sort=overall&amp;dir=desc"' in page
-    assert shown("sort=overall&dir=desc&page=99")[0] == ["Walt", "First"]
-    assert shown("sort=name&dir=asc&page=0")[0] == ["First", "Vera"]
+    assert shown("sort=overall&dir=desc&page=99")[0] == ["Walt", "Nora"]
+    assert shown("sort=name&dir=asc&page=0")[0] == ["Nora", "Vera"]
     data = json.loads(client.get(f"/kits/{kit_id}/compare.json?page=2").data)
     assert len(data["candidates"]) == 4
 
@@ -169,11 +173,11 @@ def test_filters_by_decision_and_date(app, client, login, users, kit, kit_id, ra
         return sorted(r["candidate"] for r in data["candidates"])
 
     assert names("decision=Reject") == ["Old"]
-    assert names("decision=Undecided") == ["First", "New"]
+    assert names("decision=Undecided") == ["New"]
     since = (utcnow() - timedelta(days=7)).date().isoformat()
-    assert names(f"from={since}") == ["First", "New"]
+    assert names(f"from={since}") == ["New"]
     assert names(f"to={since}") == ["Old"]
-    assert names("decision=nonsense&from=garbage&sort=%3Cx%3E") == ["First", "New", "Old"]
+    assert names("decision=nonsense&from=garbage&sort=%3Cx%3E") == ["New", "Old"]
     rows = list(
         csv.reader(
             io.StringIO(
@@ -184,7 +188,7 @@ def test_filters_by_decision_and_date(app, client, login, users, kit, kit_id, ra
     assert rows[1][0] == "Old" and rows[1][-1] == "Reject"
     # Dates the wrong way round are named, and read the right way round.
     today = utcnow().date()
-    assert names(f"from={today}&to={today - timedelta(days=90)}") == ["First", "New", "Old"]
+    assert names(f"from={today}&to={today - timedelta(days=90)}") == ["New", "Old"]
     page = client.get(
         f"/kits/{kit_id}/compare?from={today}&to={today - timedelta(days=90)}"
     ).get_data(as_text=True)
@@ -205,6 +209,32 @@ def test_the_comparison_respects_a_managers_own_pending_panel(
     data = json.loads(client.get(f"/kits/{kit_id}/compare.json").data)
     row = next(r for r in data["candidates"] if r["candidate"] == "Pending")
     assert row["overall"] is None and row["scorecards"] == 0
+    # The page says what is hidden and why, in words.
+    page = client.get(f"/kits/{kit_id}/compare").get_data(as_text=True)
+    assert "1 interview hidden until you submit" in page
+    assert "so that your own judgement stays independent" in page
+
+
+def test_an_interview_still_to_happen_puts_no_one_in_the_comparison(
+    app, client, login, users, kit, kit_id, raters
+):
+    """The repro: a candidate whose interview with the kit is tomorrow was listed as
+    compared, with 0 scorecards."""
+    add_candidates(app, kit.kit_version_id, raters, [[[4, 4], [3, 3]]], names=["Done"])
+    with app.app_context():
+        version = db.session.get(KitVersion, kit.kit_version_id)
+        person = Candidate(name="Tomorrow", role="Support")
+        db.session.add(person)
+        schedule(
+            person,
+            version,
+            utcnow() + timedelta(days=1),
+            [db.session.get(User, r.id) for r in raters],
+        )
+        db.session.commit()
+    login(users["manager"])
+    data = json.loads(client.get(f"/kits/{kit_id}/compare.json").data)
+    assert [r["candidate"] for r in data["candidates"]] == ["Done"]
 
 
 @pytest.mark.parametrize(
@@ -271,3 +301,38 @@ def test_pages_run_the_same_number_of_queries_at_5_and_100_candidates(
     large = count_each(app, client, count_queries, urls, kit_id)
     assert large == small
     assert max(small.values()) <= 20, small
+
+
+def test_the_kits_own_words_for_recommendations_everywhere(
+    app, client, login, users, make_question, raters
+):
+    """The repro: a kit that says "Hold" for the middle had "Neutral" in its comparison's
+    CSV header. The page, the CSV, the debrief and the packet now use the kit's words."""
+    ids = [make_question("Hold question?", competencies=["Skill 0"])]
+    with app.app_context():
+        version = kit_ops.create_kit("Hold kit", "Role").versions[0]
+        kit_ops.add_question(version, version.sections[1], db.session.get(Question, ids[0]))
+        kit_ops.rate_suggested(version)
+        kit_ops.set_recommendation_scale(version, ["Pass", "Hold", "Go"])
+        kit_ops.publish(version)
+        db.session.commit()
+        version_id, kit_id = version.id, version.kit_id
+    person = add_candidates(app, version_id, raters, [[None, None]], names=["Hana"])[0]
+    with app.app_context():
+        cards = db.session.scalars(
+            select(Scorecard)
+            .join(Scorecard.interview)
+            .where(Scorecard.interview.has(candidate_id=person))
+        ).all()
+        for card, recommendation in zip(cards, ["neutral", "yes"], strict=True):
+            rate(card, [3], recommendation=recommendation)
+        db.session.commit()
+    login(users["manager"])
+    header = client.get(f"/kits/{kit_id}/compare.csv").get_data(as_text=True).splitlines()[0]
+    assert "Hold" in header and "Go" in header and "Neutral" not in header
+    page = client.get(f"/kits/{kit_id}/compare").get_data(as_text=True)
+    assert "1 × Hold" in page and "1 × Go" in page
+    debrief = client.get(f"/candidates/{person}/debrief").get_data(as_text=True)
+    assert "1 × Hold" in debrief and "Neutral" not in debrief
+    cover = read(get_pdf(client, f"/candidates/{person}/packet.pdf"))[1][0]
+    assert "Hold" in cover and "Neutral" not in cover

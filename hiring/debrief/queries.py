@@ -117,6 +117,9 @@ def kit_figures(kit_id: int, reader=None) -> KitFigures:
                 ),
                 kit_id,
             )
+            # Interviewed: someone on the panel has submitted. An interview still to
+            # happen, or with every scorecard in draft, puts no one in the comparison.
+            .where(Scorecard.submitted_at.is_not(None))
             .group_by(Interview.candidate_id)
             # In the order of their first interview with the kit: ties keep it when sorted.
             .order_by(func.min(Interview.scheduled_at), func.min(Scorecard.id))
