@@ -60,6 +60,17 @@ def test_at_1280_the_guide_sits_beside_the_notes_and_never_moves_them(
     expect(quick.locator("input[value='3']")).to_be_checked()
     expect(quick.locator(".quick-anchor").nth(2)).to_be_visible()
     expect(main.locator("input[value='3']")).to_be_checked()
+    # The anchor shows beside the row's points, over none of the other rows' points.
+    tip = box(quick.locator(".quick-anchor").nth(2))
+    last = box(quick.locator(".quick-value").last)
+    assert tip["x"] >= last["x"] + last["width"]
+    for point in question.locator(".quick-value").all():
+        spot = box(point)
+        assert (
+            spot["x"] + spot["width"] <= tip["x"]
+            or spot["y"] >= tip["y"] + tip["height"]
+            or (spot["y"] + spot["height"] <= tip["y"])
+        )
     context.close()
 
 
@@ -76,22 +87,25 @@ def test_below_1280_the_guide_folds_under_the_notes(browser, live_server, users,
     context.close()
 
 
-def test_on_a_phone_bars_are_small_targets_big_and_nothing_scrolls_sideways(
-    browser, live_server, users, scorecard
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (768, 1024)])
+def test_on_phones_and_tablets_bars_are_small_targets_big_and_nothing_scrolls_sideways(
+    browser, live_server, users, scorecard, width, height
 ):
+    """The repro at 768 px: sticky bars took 13.6% of the screen, tier pills and rating
+    points were 36 px, the timer's buttons 26 px and Menu 63x26."""
     _, sid = scorecard
-    context, page = open_page(browser, live_server, users, sid, 390, 844)
+    context, page = open_page(browser, live_server, users, sid, width, height)
     sticky = page.evaluate(
         """() => [...document.querySelectorAll('*')]
             .filter(e => ['sticky', 'fixed'].includes(getComputedStyle(e).position))
             .reduce((sum, e) => sum + e.getBoundingClientRect().height, 0)"""
     )
-    assert sticky <= 0.10 * 844, sticky
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    for target in page.locator(".tools a, .pill, .live-bar button").all():
+    assert sticky <= 0.10 * height, sticky
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for target in page.locator(".tools a, .pill, .live-bar button, .menu-toggle").all():
         if target.is_visible():
             size = box(target)
-            assert size["height"] >= 40 and size["width"] >= 44, (target.inner_text(), size)
+            assert size["height"] >= 44 and size["width"] >= 44, (target.inner_text(), size)
     for target in page.locator(".pill, .tools a, .quick-value").all():
         if target.is_visible():
             assert box(target)["height"] >= 44, target.inner_text()
@@ -273,10 +287,13 @@ def test_the_candidate_picker_searches_as_you_type(
     sign_in(page, live_server, users["manager"].email)
     page.goto(f"{live_server}/interviews/new")
     select = page.locator("#candidate_id")
-    expect(select.locator("option")).to_have_count(50)
+    # No one is chosen for the manager: the first name is no default.
+    expect(select.locator("option")).to_have_count(51)
+    expect(select).to_have_value("")
     page.get_by_label("Find a candidate").fill("Scale 0042")
-    expect(select.locator("option")).to_have_count(1)
-    expect(select.locator("option")).to_have_text("Scale 0042 · Support")
+    expect(select.locator("option")).to_have_count(2)
+    expect(select.locator("option").nth(1)).to_have_text("Scale 0042 · Support")
+    expect(select).to_have_value("")
     page.get_by_label("Find a candidate").press("Enter")  # searches; never submits the form
     assert page.url == f"{live_server}/interviews/new"
     context.close()

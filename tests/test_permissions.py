@@ -134,6 +134,8 @@ TABLE = {
         "GET",
         {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200},
     ),
+    # Without `at`, a manager is told what to give (the role is checked first).
+    "interviews.busy": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 400, ADMIN: 400}),
     "scorecards.remind": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
     "openings.index": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
     "openings.new": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),

@@ -59,6 +59,11 @@ def plausible_date(form, field) -> None:
         raise ValidationError("Choose a date between 1900 and 2200.")
 
 
+def _id_or_none(value) -> int | None:
+    """A chosen row's id; the empty "Choose" option is none."""
+    return None if value in ("", None) else int(value)
+
+
 class InterviewDetailsForm(FlaskForm):
     """When, how long, where and how to join: what can change after scheduling."""
 
@@ -98,7 +103,10 @@ class InterviewDetailsForm(FlaskForm):
 
 
 class InterviewForm(InterviewDetailsForm):
-    candidate_id = SelectField("Candidate", coerce=int, validators=[InputRequired()])
+    # No one is chosen until the manager chooses: the list's first name is no default.
+    candidate_id = SelectField(
+        "Candidate", coerce=_id_or_none, validators=[InputRequired("Choose a candidate.")]
+    )
     # Scheduling from an opening's plan: the application, and the planned interview it
     # carries out (none: ad hoc).
     application_id = IntegerField(

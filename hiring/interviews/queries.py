@@ -12,7 +12,7 @@ pending, so that reading one round never colours a round they have yet to score.
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import (
     ColumnElement,
@@ -908,3 +908,37 @@ def quiet_openings(user_id: int, since: datetime) -> list[Opening]:
         )
         .order_by(Opening.title)
     ).all()
+
+
+# The longest interview the forms accept: how far back one may start and still overlap.
+LONGEST = timedelta(minutes=600)
+
+
+def busy(start: datetime, end: datetime, except_id: int | None = None) -> dict[int, list]:
+    """Who sits on the panel of another interview (not cancelled) overlapping [start,
+    end): per user, those interviews' (start, end), in order. Read over the tables, not
+    the mapped classes: an interview of a confidential opening makes its panel busy too,
+    and only its times are told."""
+    interviews, scorecards = Interview.__table__, Scorecard.__table__
+    rows = db.session.execute(
+        select(
+            scorecards.c.interviewer_id,
+            interviews.c.scheduled_at,
+            interviews.c.duration_minutes,
+        )
+        .join(interviews, interviews.c.id == scorecards.c.interview_id)
+        .where(
+            interviews.c.cancelled_at.is_(None),
+            scorecards.c.removed_at.is_(None),
+            interviews.c.scheduled_at < end,
+            interviews.c.scheduled_at > start - LONGEST,
+            interviews.c.id != (except_id or 0),
+        )
+        .order_by(interviews.c.scheduled_at)
+    )
+    found: dict[int, list] = {}
+    for user_id, at, minutes in rows:
+        until = at + timedelta(minutes=minutes)
+        if until > start:
+            found.setdefault(user_id, []).append((at, until))
+    return found

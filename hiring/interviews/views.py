@@ -50,6 +50,7 @@ from hiring.security import ADMINS, EVERYONE, MANAGERS, allow
 from hiring.text import counted, disposition
 from hiring.timezones import (
     LocalTimeError,
+    local,
     reader_zone,
     to_local_input,
     to_utc,
@@ -177,7 +178,9 @@ def _interview_choices(form: InterviewForm) -> None:
     found = queries.candidate_choices(
         current_user, request.args.get("find", "").strip()[:100], keep=chosen
     )
-    form.candidate_id.choices = [(c.id, _candidate_label(c)) for c in found]
+    form.candidate_id.choices = [("", "Choose a candidate")] * (chosen is None) + [
+        (c.id, _candidate_label(c)) for c in found
+    ]
     form.kit_version_id.choices = _version_choices()
     form.panel.choices = [
         (u.id, f"{u.name} ({u.role.label.lower()})") for u in people.active_users()
@@ -220,6 +223,45 @@ def candidate_options():
     """Candidates matching what is typed, for the interview form's picker."""
     found = queries.candidate_choices(current_user, request.args.get("q", "").strip()[:100])
     return jsonify(candidates=[{"id": c.id, "label": _candidate_label(c)} for c in found])
+
+
+@bp.get("/interviews/busy.json")
+@allow(MANAGERS)
+def busy():
+    """Who already has an interview at a time, for the panel picker: `at` a local date and
+    time in the reader's zone (as the form's field gives it), `minutes` long, leaving out
+    the interview being edited (`except`). Times only: whose interview it is stays with
+    those who may read it."""
+    try:
+        wall = datetime.strptime(request.args.get("at", ""), "%Y-%m-%dT%H:%M")
+        if not 1900 <= wall.year <= 2200:
+            raise ValueError
+        start = to_utc(wall, reader_zone())
+    except (ValueError, LocalTimeError):
+        return jsonify(error="Give `at` as a date and time, 2026-12-07T14:30."), 400
+    minutes = request.args.get("minutes", type=int) or 60
+    end = start + timedelta(minutes=min(max(minutes, 5), 600))
+    found = queries.busy(start, end, inputs.arg_id("except"))
+    return jsonify(busy={str(user_id): _busy_words(times) for user_id, times in found.items()})
+
+
+def _busy_words(times: list[tuple[datetime, datetime]]) -> str:
+    """ "Has an interview 14:00 UTC–15:00 UTC", in the reader's zone."""
+    spans = [f"{local(a, '%H:%M')}–{local(b, '%H:%M')}" for a, b in times]
+    return f"Has an interview {', '.join(spans)}"
+
+
+def _flash_clashes(interview: Interview, panel: list[User]) -> None:
+    """Say who of `panel` has another interview at the same time (scheduled anyway: a
+    manager may know it moves)."""
+    found = queries.busy(interview.scheduled_at, interview.ends_at, interview.id)
+    clashing = [u.name for u in panel if u.id in found]
+    if clashing:
+        flash(
+            f"{' and '.join(clashing)} already {'has' if len(clashing) == 1 else 'have'} "
+            "another interview at that time.",
+            "warning",
+        )
 
 
 def _plan_context(form: InterviewForm) -> tuple[Application | None, PlannedInterview | None]:
@@ -282,7 +324,7 @@ def interview_new():
         version = db.session.get(KitVersion, form.kit_version_id.data)
         panel = people.active_users(form.panel.data)
         try:
-            ops.schedule(
+            interview = ops.schedule(
                 candidate,
                 version,
                 at,
@@ -301,10 +343,10 @@ def interview_new():
             db.session.commit()
             flash(
                 f"Interview scheduled; {counted(len(panel), 'scorecard is', 'scorecards are')} "
-                "waiting and the panel "
-                "is invited.",
+                "waiting and the panel is invited.",
                 "success",
             )
+            _flash_clashes(interview, panel)
             if application is not None:
                 return redirect(url_for("debrief.application", application_id=application.id))
             return redirect(url_for(".candidate", candidate_id=candidate.id))
@@ -513,6 +555,7 @@ def interview_edit(interview_id: int):
         cancel_form=CancelForm(),
         started=ops.started(interview),
         zone=reader_zone().key,
+        local_start=to_local_input(interview.scheduled_at).strftime("%Y-%m-%dT%H:%M"),
     ), (422 if request.method == "POST" else 200)
 
 
@@ -556,7 +599,9 @@ def panel_add(interview_id: int):
             ops.add_panelist(interview, user)
     except DomainError as error:
         return _refused(interview, error)
-    return _done(interview, f"Added {', '.join(u.name for u in added)}; invitations are sent.")
+    done = _done(interview, f"Added {', '.join(u.name for u in added)}; invitations are sent.")
+    _flash_clashes(interview, added)
+    return done
 
 
 @bp.post("/interviews/<int:interview_id>/panel/<int:user_id>/remove")

@@ -51,7 +51,10 @@ for (const input of document.querySelectorAll("[data-picker-url]")) {
       const kept = [...select.options].find(
         (o) => o.value === chosen && o.selected && (o.defaultSelected || select.dataset.touched),
       );
+      const placeholder = select.querySelector('option[value=""]');
       select.textContent = "";
+      // No one is chosen for the manager: the empty "Choose" option stays first.
+      if (placeholder) select.append(placeholder);
       if (kept && !candidates.some((c) => String(c.id) === chosen)) select.append(kept);
       for (const c of candidates) select.append(new Option(c.label, c.id, false, String(c.id) === chosen));
     }, 200);
