@@ -22,8 +22,13 @@ DEFAULTS = {
     # the door to guessing.
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "LOGIN_RATE_LIMIT": "10 per minute",
-    # Failed sign-ins to one account, from any address, before it must wait.
-    "ACCOUNT_LOGIN_LIMIT": "5 per 15 minutes",
+    # Failed sign-ins to one account from one address, before that address must wait
+    # (OWASP: throttle the account and address together, so that a stranger who knows an
+    # e-mail cannot lock its owner out) ...
+    "ACCOUNT_ADDRESS_LOGIN_LIMIT": "5 per 15 minutes",
+    # ... and to one account from every address, a higher cap against guessing spread
+    # over many addresses.
+    "ACCOUNT_LOGIN_LIMIT": "50 per hour",
     # Reverse proxies in front of the app whose X-Forwarded-For is believed (ProxyFix).
     "TRUSTED_PROXIES": 0,
     # A session ends after this long without a request, and this long after sign-in.

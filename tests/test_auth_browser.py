@@ -43,3 +43,22 @@ def test_settings_offer_the_devices_time_zone(live_server, browser, users):
     assert page.locator("#time_zone").input_value() == "Asia/Kolkata"
     expect(hint).to_be_hidden()
     context.close()
+
+
+def test_settings_offer_nothing_when_the_device_is_in_the_organisations_zone(
+    live_server, browser, users
+):
+    """The organisation's zone is UTC here, and the user follows it: a device in UTC has
+    nothing to offer."""
+    from playwright.sync_api import expect
+
+    from tests.browser import sign_in
+
+    context = browser.new_context(timezone_id="UTC")
+    page = context.new_page()
+    sign_in(page, live_server, users["interviewer"].email)
+    page.goto(f"{live_server}/account/settings")
+    assert page.locator("#time_zone").input_value() == ""
+    page.wait_for_load_state("load")
+    expect(page.locator("[data-device-zone]")).to_be_hidden()
+    context.close()

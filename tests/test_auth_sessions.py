@@ -163,6 +163,25 @@ class TestSignInLimits:
 
     @pytest.mark.parametrize(
         "config_overrides",
+        [{"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "100 per minute", "TRUSTED_PROXIES": 1}],
+    )
+    def test_a_stranger_cannot_lock_the_owner_out(self, app, users, config_overrides):
+        """The repro: five failed sign-ins locked an account for 15 minutes, even against
+        the right password, so anyone who knew an e-mail could lock its owner out. The
+        account and the address are throttled together; the owner elsewhere signs in."""
+        client = app.test_client()
+        target = users["manager"].email
+        stranger = {"X-Forwarded-For": "203.0.113.9"}
+        for _ in range(5):
+            assert sign_in(client, target, "guess", **stranger).status_code == 401
+        refused = sign_in(client, target, **stranger)
+        assert refused.status_code == 429
+        assert "from this address" in refused.get_data(as_text=True)
+        owner = app.test_client()
+        assert sign_in(owner, target, **{"X-Forwarded-For": "198.51.100.20"}).status_code == 302
+
+    @pytest.mark.parametrize(
+        "config_overrides",
         [
             {
                 "RATELIMIT_ENABLED": True,
@@ -180,7 +199,9 @@ class TestSignInLimits:
             assert r.status_code == 401
         r = sign_in(client, target, **{"X-Forwarded-For": "198.51.100.77"})
         assert r.status_code == 429
-        assert "Too many failed sign-ins to this account" in r.get_data(as_text=True)
+        assert "Too many failed sign-ins to this account, from many addresses" in r.get_data(
+            as_text=True
+        )
         # Other accounts are not held back, and successes do not count.
         assert sign_in(client, users["interviewer"].email).status_code == 302
         assert len(events(app, "user.login_failed")) == 3

@@ -416,7 +416,10 @@ class TestVersions:
         client.post(f"/kits/{kit}/edit")
         page = client.get("/kits/").get_data(as_text=True)
         assert "Version 2" in page and "Version 1" in page
-        assert "Frozen" in page and "Draft" in page
+        # One word for a version interviews use, on the list as on the kit's page.
+        assert "Published, in use" in page and "Draft" in page and "Frozen" not in page
+        builder = client.get(url(kit, 1)).get_data(as_text=True)
+        assert "This version is published, in use: interviews use it" in builder
         assert "Support &lt;b&gt;kit&lt;/b&gt;" in page
 
     def test_duplicate_and_archive(self, app, client, kit, make_question):

@@ -15,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from joserfc.errors import JoseError
 
@@ -31,9 +32,13 @@ from hiring.timezones import organisation_zone, zone_aliases, zone_choices
 bp = Blueprint("auth", __name__)
 
 ADDRESS_LIMITED = "Too many sign-in attempts from this address. Wait a minute and try again."
+PAIR_LIMITED = (
+    "Too many failed sign-ins to this account from this address. Wait 15 minutes and try "
+    "again, or ask an admin to reset the password."
+)
 ACCOUNT_LIMITED = (
-    "Too many failed sign-ins to this account. Wait 15 minutes and try again, or ask an "
-    "admin to check the account."
+    "Too many failed sign-ins to this account, from many addresses. Wait an hour and try "
+    "again, or ask an admin to check the account."
 )
 
 
@@ -42,14 +47,28 @@ def _address_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _pair_limit() -> str:
+    """The failed sign-ins allowed per account from one address."""
+    return current_app.config["ACCOUNT_ADDRESS_LOGIN_LIMIT"]
+
+
 def _account_limit() -> str:
-    """The failed sign-ins allowed per account, from any address."""
+    """The failed sign-ins allowed per account, from every address together."""
     return current_app.config["ACCOUNT_LOGIN_LIMIT"]
 
 
 def _account_key() -> str:
     """The account a sign-in names, for its own limit."""
     return "account:" + ops.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _pair_key() -> str:
+    """The account a sign-in names and the address it comes from, together."""
+    return f"{_account_key()}|{get_remote_address()}"
+
+
+def _failed(response) -> bool:
+    return response.status_code == 401
 
 
 def _refused(limit) -> None:
@@ -80,11 +99,19 @@ def start_session(user) -> None:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_address_limit, methods=["POST"], error_message=ADDRESS_LIMITED, on_breach=_refused)
 @limiter.limit(
+    _pair_limit,
+    key_func=_pair_key,
+    methods=["POST"],
+    error_message=PAIR_LIMITED,
+    deduct_when=_failed,
+    on_breach=_refused,
+)
+@limiter.limit(
     _account_limit,
     key_func=_account_key,
     methods=["POST"],
     error_message=ACCOUNT_LIMITED,
-    deduct_when=lambda response: response.status_code == 401,
+    deduct_when=_failed,
     on_breach=_refused,
 )
 @public

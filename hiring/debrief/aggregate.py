@@ -11,6 +11,7 @@ from hiring.interviews.models import (
     Scorecard,
     ScorecardState,
     TierMatch,
+    recommendation_words,
 )
 from hiring.interviews.queries import counted
 from hiring.timezones import local_date
@@ -152,6 +153,13 @@ def tally(scorecards: list[Scorecard]) -> list[tuple[Recommendation, int]]:
         for r in reversed(Recommendation)
         if r is not Recommendation.NEUTRAL or counts.get(r)
     ]
+
+
+def words(scorecards: list[Scorecard]) -> dict[Recommendation, str]:
+    """The recommendations in the words of the kits these scorecards were scored on, the
+    latest scorecard's kit first."""
+    latest_first = sorted(scorecards, key=lambda s: s.id, reverse=True)
+    return recommendation_words(dict.fromkeys(s.interview.kit_version for s in latest_first))
 
 
 @dataclass

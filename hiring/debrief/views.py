@@ -20,7 +20,15 @@ from hiring import inputs
 from hiring.audit.operations import exported
 from hiring.config import labels as listed
 from hiring.debrief import figures, queries
-from hiring.debrief.aggregate import aggregate, by_question, one_line, progress, rollup, tally
+from hiring.debrief.aggregate import (
+    aggregate,
+    by_question,
+    one_line,
+    progress,
+    rollup,
+    tally,
+    words,
+)
 from hiring.debrief.compare import SORTS, UNDECIDED, assemble, sort_rows
 from hiring.debrief.exports import csv_response
 from hiring.debrief.forms import DecisionForm
@@ -30,7 +38,13 @@ from hiring.domain import DomainError
 from hiring.extensions import db
 from hiring.interviews import queries as interviews
 from hiring.interviews.forms import ApplicationMoveForm, DocumentForm
-from hiring.interviews.models import REJECT_REASONS, Candidate, Recommendation, ScorecardState
+from hiring.interviews.models import (
+    REJECT_REASONS,
+    Candidate,
+    Recommendation,
+    ScorecardState,
+    recommendation_words,
+)
 from hiring.kits.models import Kit
 from hiring.openings import queries as opening_queries
 from hiring.scorecards.queries import Page
@@ -120,6 +134,7 @@ def debrief(candidate_id: int, fmt: str):
         rows=rows,
         questions=by_question(readable),
         tally=tally(readable),
+        words=words(readable),
         progress=progress(candidate),
         history=history,
         decision_open=access.may_read_decision(),
@@ -282,6 +297,7 @@ def application(application_id: int):
         others=others,
         hidden=access.hidden_interviews(),
         tally=tally(readable),
+        words=words(readable),
         history=queries.application_decisions(application.id) if decision_open else [],
         decision_open=decision_open,
         form=_decision_form(),
@@ -395,6 +411,7 @@ def compare_kit(kit_id: int, fmt: str):
         sort = "overall"
     descending = request.args.get("dir", "desc" if sort != "name" else "asc") == "desc"
     rows = sort_rows(result.rows, sort, descending)
+    words = recommendation_words(reversed(queries.kit_versions(kit.id)))
     if fmt == "csv":
         response = csv_response(
             f"comparison-{kit.title}-{today()}",
@@ -402,7 +419,7 @@ def compare_kit(kit_id: int, fmt: str):
                 "candidate",
                 *(c.name for c in result.columns),
                 "overall",
-                *(r.label for r in reversed(Recommendation)),
+                *(words[r] for r in reversed(Recommendation)),
                 "scorecards",
                 "too_few",
                 "decision",
@@ -453,6 +470,7 @@ def compare_kit(kit_id: int, fmt: str):
         behind=kept.behind,
         personal=kept.personal,
         min_scorecards=current_app.config["COMPARE_MIN_SCORECARDS"],
+        words=words,
     )
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from hiring.auth.models import User
 from hiring.debrief import figures
-from hiring.debrief.aggregate import aggregate, one_line, progress, rollup, tally
+from hiring.debrief.aggregate import aggregate, one_line, progress, rollup, tally, words
 from hiring.debrief.queries import decisions, kits_interviewed
 from hiring.extensions import db, utcnow
 from hiring.interviews import queries as interview_queries
@@ -269,6 +269,7 @@ def _packet(spec: Spec, candidate: Candidate | None = None, submitted=None) -> D
             "contents": {s.id: content(s) for s in shown},
             "rows": aggregate(shown),
             "tally": tally(shown),
+            "words": words(shown),
             "interviews": sorted({s.interview for s in shown}, key=lambda i: i.scheduled_at),
             "hidden": sorted(set(hidden.values())),
             "hidden_count": len(hidden),

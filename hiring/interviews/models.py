@@ -292,6 +292,17 @@ SCALES = {
 }
 
 
+def recommendation_words(versions) -> dict[Recommendation, str]:
+    """Each recommendation in the team's words: those of the first of `versions` (newest
+    first) whose scale has it, else the canonical label. A kit that says "Hold" for the
+    middle says it in its comparison and its exports too."""
+    words: dict[Recommendation, str] = {}
+    for version in versions:
+        for value, label in recommendation_scale(version):
+            words.setdefault(value, label)
+    return {value: words.get(value, value.label) for value in Recommendation}
+
+
 def recommendation_scale(version: KitVersion) -> list[tuple[Recommendation, str]]:
     """A kit version's recommendation scale: each value with the team's label."""
     values = SCALES.get(version.recommendation_points, SCALES[4])

@@ -32,7 +32,8 @@ class VersionState(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        # A frozen version is a published one that interviews use: people read one word.
+        return "Published, in use" if self is VersionState.FROZEN else self.value.capitalize()
 
 
 class Kit(db.Model):

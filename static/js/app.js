@@ -71,7 +71,9 @@ for (const hint of document.querySelectorAll("[data-device-zone]")) {
   // Browsers may name a zone the old way (Asia/Calcutta): the page says the current name.
   const device = JSON.parse(hint.dataset.aliases || "{}")[named] || named;
   const option = select && [...select.options].find((o) => o.value === device);
-  if (!option || select.value === device) continue;
+  // Nothing to offer when the page already follows that zone, as the organisation's.
+  const following = select && (select.value || hint.dataset.orgZone);
+  if (!option || following === device) continue;
   hint.querySelector("[data-device-zone-name]").textContent = option.textContent;
   hint.querySelector("[data-device-zone-use]").addEventListener("click", () => {
     select.value = device;
