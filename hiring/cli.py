@@ -107,7 +107,7 @@ def import_questions_command(paths, role_family, tags, skip_invalid, match_compe
         raise click.ClickException("no .txt or .json files found")
     batch = [(str(p), p.read_bytes()) for p in files]
     mode = match_competencies or ("ask" if sys.stdin.isatty() else "new")
-    found, _ = preview(batch)
+    found, _, _ = preview(batch)
     decisions = {}
     for proposal in found:
         best = proposal.matches[0]
@@ -119,7 +119,7 @@ def import_questions_command(paths, role_family, tags, skip_invalid, match_compe
                 f"“{proposal.name}” looks like “{best.name}” ({best.why}). "
                 "Use the existing one (e) or create a new one (n)?",
                 type=click.Choice(["e", "n"]),
-                default="e",
+                default="e" if proposal.likely else "n",
             )
             decisions[proposal.name] = best.name if answer == "e" else ""
     report = import_batch(

@@ -37,6 +37,11 @@ TABLE = {
         "GET",
         {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200},
     ),
+    # Refused with a message (the world's competency is in use): back to the catalogue.
+    "questions.competency_delete": (
+        "POST",
+        {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302},
+    ),
     "questions.merge": ("POST", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 302, ADMIN: 302}),
     "kits.index": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),
     "kits.new": ("GET", {ANON: LOGIN, INTERVIEWER: 403, MANAGER: 200, ADMIN: 200}),

@@ -68,6 +68,33 @@ def competency_names(app) -> list[str]:
 
 
 class TestImportInTheBrowser:
+    def test_the_preview_shows_the_questions_and_proposes_only_close_names(
+        self, app, client, login, users
+    ):
+        """The repro: the preview showed no question, and its default mapped a therapy
+        competency onto a customer-support one because both start with "Empathy"."""
+        with app.app_context():
+            bank.create_competency(CompetencyData("Empathy with customers"))
+            bank.create_competency(CompetencyData("Patient safety"))
+            db.session.commit()
+        login(users["manager"])
+        page = page_evaluating("Empathy with clients in therapy", "Patient safety awareness")
+        body = client.post(
+            "/questions/import", data={"files": [(io.BytesIO(page), "page.txt")]}
+        ).get_data(as_text=True)
+        assert "What will be imported" in body and "1 question, as read from the files" in body
+        prompt = PAGE.split("\n")[0].strip()
+        assert prompt[:40] in body
+        assert "Evaluates: Empathy with clients in therapy, Patient safety awareness" in body
+        empathy, safety = body.split("<fieldset")[1:3]
+        # Sharing a first word is asked about, with "create" chosen; a near-identical
+        # name is offered as the answer.
+        assert (
+            'value="" checked' in empathy
+            and 'value="Empathy with customers" checked' not in empathy
+        )
+        assert 'value="Patient safety" checked' in safety
+
     def test_a_lookalike_is_shown_first_and_nothing_is_written_until_chosen(
         self, app, client, login, users, catalogue
     ):
@@ -214,3 +241,73 @@ def test_the_competencies_page_offers_to_merge_possible_duplicates(
         merged = db.session.get(Competency, ids["Patient safety"])
         assert {a.point: a.text for a in merged.anchors} == {1: "unsafe", 2: "aware", 4: "safe"}
     assert "Patient safety awareness" not in competency_names(app)
+
+
+class TestTheQuestionFormAsksToo:
+    """The repro: editing a question made lookalike competencies without asking; and
+    competencies no question uses stayed listed with no way to tidy them."""
+
+    def test_a_lookalike_name_is_asked_about_then_created_when_meant(
+        self, app, client, login, users, catalogue
+    ):
+        from tests.test_questions_views import question_form
+
+        login(users["manager"])
+        data = question_form(competencies="Patient safety awareness\nData safety")
+        refused = client.post("/questions/new", data=data)
+        body = refused.get_data(as_text=True)
+        assert refused.status_code == 422
+        assert "“Patient safety awareness” looks like “Patient safety”" in body
+        assert "create them anyway" in body
+        assert competency_names(app) == ["Data safety", "Patient safety"]
+        # The existing name, written instead, is used; or the new one when meant.
+        used = client.post("/questions/new", data=question_form(competencies="patient SAFETY"))
+        assert used.status_code == 302
+        meant = client.post(
+            "/questions/new",
+            data=question_form(
+                prompt="Another prompt?", competencies="Patient safety awareness", create_anyway="y"
+            ),
+        )
+        assert meant.status_code == 302
+        assert "Patient safety awareness" in competency_names(app)
+
+    def test_an_unused_competency_is_removed_a_used_one_stays(
+        self, app, client, login, users, catalogue, make_question
+    ):
+        make_question("Uses data safety?", competencies=["Data safety"])
+        login(users["manager"])
+        with app.app_context():
+            ids = dict(db.session.execute(select(Competency.name, Competency.id)).all())
+        page = client.get("/questions/competencies").get_data(as_text=True)
+        assert page.count(">Remove</button>") == 1  # Patient safety: no question
+        done = client.post(
+            f"/questions/competencies/{ids['Patient safety']}/delete", follow_redirects=True
+        )
+        assert "“Patient safety” is out of the catalogue." in done.get_data(as_text=True)
+        kept = client.post(
+            f"/questions/competencies/{ids['Data safety']}/delete", follow_redirects=True
+        )
+        assert "is evaluated by 1 question: merge it instead" in kept.get_data(as_text=True)
+        assert competency_names(app) == ["Data safety"]
+        assert client.post("/questions/competencies/999999/delete").status_code == 404
+
+    def test_one_a_kit_rates_stays(self, app, client, login, users, make_question):
+        from tests.scoring import make_panel
+
+        panel = make_panel(app, make_question, [users["interviewer"]])
+        with app.app_context():
+            from hiring.kits.models import KitCompetency
+
+            competency_id = db.session.get(KitCompetency, panel.competencies[0]).competency_id
+            db.session.execute(
+                bank.question_competencies.delete().where(
+                    bank.question_competencies.c.competency_id == competency_id
+                )
+            )
+            db.session.commit()
+        login(users["manager"])
+        kept = client.post(f"/questions/competencies/{competency_id}/delete", follow_redirects=True)
+        assert "is rated by a kit or an opening" in kept.get_data(as_text=True)
+        with app.app_context():
+            assert db.session.get(Competency, competency_id) is not None

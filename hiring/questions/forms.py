@@ -60,10 +60,12 @@ class QuestionForm(FlaskForm):
         description="One per line. Names are matched to the catalogue ignoring case and "
         "spacing; new names join it.",
     )
+    create_anyway = BooleanField("They are different competencies: create them anyway")
 
     def __init__(self, *args, question=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.question = question
+        self.lookalikes: list[str] = []
 
     def validate_prompt(self, field):
         other = find_question(field.data)
@@ -84,6 +86,20 @@ class QuestionForm(FlaskForm):
         if any(len(name) > NAME_MAX for name in lines(self.competencies.data)):
             self.competencies.errors.append(f"Each name has at most {NAME_MAX} characters.")
             valid = False
+        elif not self.create_anyway.data:
+            # A new name that looks like one in the catalogue is asked about, as the
+            # competency form and the import ask: one catalogue keeps ratings comparable.
+            for name in lines(self.competencies.data):
+                if find_competency(name) is None and (close := competency_lookalikes(name)):
+                    self.lookalikes.append(
+                        f"“{name}” looks like “{close[0].name}” ({close[0].why})"
+                    )
+            if self.lookalikes:
+                self.competencies.errors.append(
+                    "; ".join(self.lookalikes)
+                    + ". Write the existing name to use it, or tick “create them anyway”."
+                )
+                valid = False
         return valid
 
     def fill_from(self, question) -> None:

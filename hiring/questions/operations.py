@@ -4,13 +4,13 @@ import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from hiring.audit.operations import record
-from hiring.domain import DomainError
+from hiring.domain import DomainError, Kind
 from hiring.extensions import db, utcnow
-from hiring.questions.matching import Match, matches
+from hiring.questions.matching import SIMILAR, Match, matches
 from hiring.questions.models import (
     AnswerTier,
     Competency,
@@ -216,6 +216,14 @@ class Proposal:
     name: str
     matches: list[Match]
 
+    @property
+    def likely(self) -> Match | None:
+        """The match to offer as the answer: only one whose words nearly are the new
+        name's. Sharing a first word ("Empathy with patients", "Empathy with customers")
+        is worth asking about, not a reason to merge two competencies by default."""
+        best = self.matches[0] if self.matches else None
+        return best if best is not None and best.score >= SIMILAR else None
+
 
 def proposals(parsed: list[BankData]) -> list[Proposal]:
     """Each new competency name in the batch that looks like one in the catalogue."""
@@ -239,10 +247,13 @@ def competency_lookalikes(name: str) -> list[Match]:
     return matches(name, db.session.scalars(select(Competency.name)).all())
 
 
-def preview(files: list[tuple[str, bytes]]) -> tuple[list[Proposal], list[str]]:
-    """What an import would ask before writing: proposed matches, and the files refused."""
+def preview(
+    files: list[tuple[str, bytes]],
+) -> tuple[list[Proposal], list[str], list[QuestionData]]:
+    """What an import would ask before writing: proposed matches, the files refused, and
+    the questions it read."""
     parsed, errors = parse_batch(files)
-    return proposals(parsed), errors
+    return proposals(parsed), errors, [q for bank in parsed for q in bank.questions]
 
 
 def _use_existing(parsed: list[BankData], decisions: dict[str, str]) -> None:
@@ -393,6 +404,32 @@ def set_archived(question: Question, archived: bool) -> None:
     """Archive a question (hidden from new kits) or bring it back."""
     question.archived_at = utcnow() if archived else None
     record("question.archive" if archived else "question.unarchive", "question", question.id)
+
+
+def remove_competency(competency: Competency) -> None:
+    """Take a competency nothing uses out of the catalogue. One a question evaluates, or a
+    kit or an opening rates (the database refuses those), stays: merge it instead."""
+    used = db.session.scalar(
+        select(func.count())
+        .select_from(question_competencies)
+        .where(question_competencies.c.competency_id == competency.id)
+    )
+    if used:
+        raise DomainError(
+            Kind.CONFLICT,
+            f"“{competency.name}” is evaluated by {counted(used, 'question')}: merge it instead.",
+        )
+    name = competency.name
+    try:
+        with db.session.begin_nested():
+            db.session.delete(competency)
+    except IntegrityError:
+        raise DomainError(
+            Kind.CONFLICT,
+            f"“{name}” is rated by a kit or an opening: merge it instead, so that their "
+            "ratings follow.",
+        ) from None
+    record("competency.remove", "competency", None, name=name)
 
 
 def merge_competencies(source: Competency, target: Competency) -> None:

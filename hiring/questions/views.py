@@ -30,6 +30,7 @@ from hiring.questions.operations import (
     export_bank,
     import_batch,
     preview,
+    remove_competency,
     save_competency,
     save_question,
     set_archived,
@@ -200,12 +201,16 @@ def import_pages():
                 flash(problem, "error")
             batch = ""
         else:
-            found, _ = preview(files)
+            found, _, questions = preview(files)
             if found and not batch:
-                # Decide first; the files wait on the server.
+                # Decide first, seeing what will be imported; the files wait on the server.
                 batch = pending.save(files, current_user.id)
                 return render_template(
-                    "questions/import.html", form=form, proposals=found, batch=batch
+                    "questions/import.html",
+                    form=form,
+                    proposals=found,
+                    questions=questions,
+                    batch=batch,
                 )
             decisions = {
                 p.name: request.form.get(f"match-{n}", "")
@@ -316,6 +321,23 @@ def competency_form(competency_id: int | None = None):
     return render_template(
         "questions/competency_form.html", form=form, competency=competency
     ), 422 if request.method == "POST" else 200
+
+
+@bp.post("/competencies/<int:competency_id>/delete")
+@allow(MANAGERS)
+def competency_delete(competency_id: int):
+    """Remove a competency nothing uses (one left behind by edits and merges)."""
+    competency = db.get_or_404(Competency, competency_id)
+    name = competency.name
+    try:
+        remove_competency(competency)
+    except DomainError as error:
+        db.session.rollback()
+        flash(f"Not removed: {error}", "error")
+    else:
+        db.session.commit()
+        flash(f"“{name}” is out of the catalogue.", "success")
+    return redirect(url_for(".competencies"))
 
 
 @bp.post("/competencies/merge")
