@@ -1,5 +1,12 @@
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange
 
 from hiring.inputs import INT_MAX, as_count
@@ -65,8 +72,18 @@ class SectionForm(LockedForm):
 
 
 class AddQuestionForm(LockedForm):
-    question_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=INT_MAX)])
+    # One question, or several chosen from one search.
+    question_id = SelectMultipleField(
+        "Questions",
+        coerce=int,
+        validate_choice=False,
+        validators=[DataRequired("Choose the questions to add.")],
+    )
     section_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=INT_MAX)])
+
+    def validate_question_id(self, field) -> None:
+        if not all(1 <= n <= INT_MAX for n in field.data) or len(field.data) > 50:
+            raise ValidationError("Those are not questions of the bank.")
 
 
 class ItemForm(LockedForm):

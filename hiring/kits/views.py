@@ -221,15 +221,23 @@ def item_add(kit_id: int, number: int):
 
     def apply(version):
         section = find(version.sections, form.section_id.data)
-        question = db.session.get(Question, form.question_id.data)
-        if question is None:
-            raise DomainError(Kind.NOT_FOUND, "That question does not exist (any more).")
-        item = ops.add_question(version, section, question)
-        message = f"Added to “{section.title}”: {short(item.question.prompt)}."
         rated = {kc.competency_id for kc in version.competencies}
-        new = [c.name for c in item.question.competencies if c.id not in rated]
+        added = []
+        for question_id in dict.fromkeys(form.question_id.data):
+            question = db.session.get(Question, question_id)
+            if question is None:
+                raise DomainError(Kind.NOT_FOUND, "That question does not exist (any more).")
+            added.append(ops.add_question(version, section, question))
+        if len(added) == 1:
+            message = f"Added to “{section.title}”: {short(added[0].question.prompt)}."
+        else:
+            message = f"Added {len(added)} questions to “{section.title}”."
+        new = dict.fromkeys(
+            c.name for item in added for c in item.question.competencies if c.id not in rated
+        )
         if new:
-            message += f" It evaluates {', '.join(new)}: rate them from the suggestions."
+            they = "It evaluates" if len(added) == 1 else "They evaluate"
+            message += f" {they} {', '.join(new)}: rate them from the suggestions."
         return message
 
     return change(kit_id, number, form, apply, "sections")
