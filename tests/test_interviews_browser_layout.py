@@ -297,3 +297,31 @@ def test_the_candidate_picker_searches_as_you_type(
     page.get_by_label("Find a candidate").press("Enter")  # searches; never submits the form
     assert page.url == f"{live_server}/interviews/new"
     context.close()
+
+
+def test_wrapped_dashboard_lines_never_start_with_a_dot(
+    browser, live_server, users, app, make_question
+):
+    """The repro: at 390 px a wrapped line of an interview's details began with "·"."""
+    make_panel(app, make_question, [users["manager"]], hours_ago=72, candidate="Wrap Test")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in(page, live_server, users["manager"].email)
+    starts = page.evaluate(
+        """() => [...document.querySelectorAll('.meta')].flatMap(meta => {
+            const range = document.createRange();
+            range.selectNodeContents(meta);
+            const lines = {};
+            for (const node of meta.childNodes) {
+                const text = node.textContent.trim();
+                if (!text) continue;
+                if (!node.getBoundingClientRect) range.selectNode(node);
+                const box = (node.getBoundingClientRect ? node : range).getBoundingClientRect();
+                const top = Math.round(box.top);
+                if (!(top in lines)) lines[top] = text;
+            }
+            return Object.values(lines);
+        })"""
+    )
+    assert starts and not [line for line in starts if line.startswith("·")], starts
+    context.close()

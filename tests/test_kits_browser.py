@@ -100,3 +100,37 @@ def test_drag_and_drop_reorders(live_server, page, console_errors, users, make_q
     page.reload()
     expect(page.locator("ol.kit-items").first.locator(".list-title")).to_have_text(["Two?"])
     assert console_errors == []
+
+
+LONG = "Understanding of interdisciplinary medication reconciliation and pharmacovigilance"
+
+
+@pytest.mark.parametrize("width", [1280, 768, 390])
+def test_long_competency_names_stay_in_their_cards(
+    app, browser, live_server, users, make_question, width
+):
+    """The repro: "Rate another competency" spilled past its card at 1280 px, and the
+    draft builder scrolled sideways to 947 px at 390 px with long competency names."""
+    from hiring.extensions import db
+    from hiring.kits import operations as kit_ops
+    from hiring.questions.models import Question
+
+    asked = make_question("Long names question?", competencies=[LONG])
+    make_question("Another long one?", competencies=[LONG + " in paediatric wards"])
+    with app.app_context():
+        version = kit_ops.create_kit("Long names kit", "Pharmacist").versions[0]
+        kit_ops.add_question(version, version.sections[1], db.session.get(Question, asked))
+        kit_ops.rate_suggested(version)
+        db.session.commit()
+        kit_id = version.kit_id
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    sign_in(page, live_server, users["manager"].email)
+    page.goto(f"{live_server}/kits/{kit_id}/v/1")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    picker = page.get_by_label("Rate another competency")
+    card = page.locator(".card", has=picker).last
+    for part in (picker, page.get_by_role("button", name="Add", exact=True)):
+        inner, outer = part.bounding_box(), card.bounding_box()
+        assert inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 0.5, (part, width)
+    context.close()

@@ -36,7 +36,10 @@ class QuestionForm(FlaskForm):
         render_kw={"list": "levels"},
     )
     role_family = StringField(
-        "Role family", validators=[Optional(), Length(max=100)], render_kw={"list": "families"}
+        "Role family",
+        validators=[Optional(), Length(max=100)],
+        render_kw={"list": "families"},
+        description="For example: nursing, customer support.",
     )
     tags = StringField(
         "Tags",
