@@ -6,10 +6,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from hiring.extensions import db
-from hiring.interviews.models import Scorecard
+from hiring.auth.models import User
+from hiring.extensions import db, utcnow
+from hiring.interviews.models import Candidate, Scorecard
+from hiring.interviews.operations import schedule
+from hiring.questions.models import Tier
+from hiring.questions.parsing import TierData
 from tests.browser import sign_in
-from tests.scoring import make_panel
+from tests.scoring import make_panel, publish_kit
 
 pytestmark = pytest.mark.browser
 
@@ -324,4 +328,43 @@ def test_wrapped_dashboard_lines_never_start_with_a_dot(
         })"""
     )
     assert starts and not [line for line in starts if line.startswith("·")], starts
+    context.close()
+
+
+def test_at_1280_the_three_tiers_start_within_the_guides_view(
+    browser, live_server, users, app, make_question
+):
+    """The repro: at 1280 px the guide was a 544 px box whose "Exceptional" tier began
+    below its fold. With answers of a real page's length, every tier starts in view."""
+    said = (
+        "I would thank them for telling us and say I understand how stressful an "
+        "unexpected charge is. Then I would check the account to confirm the double charge "
+        "and whether it is a pending authorisation or a real payment, and send a note. "
+    )
+    why = "Acknowledges the feeling, verifies before acting and sets expectations. " * 2
+    tiers = {
+        Tier.BASIC: TierData(said[:120], why[:110]),
+        Tier.SOLID: TierData(said + said[:120], why),
+        Tier.EXCEPTIONAL: TierData(said * 2, why),
+    }
+    question = make_question("A customer was charged twice?", tiers=tiers)
+    with app.app_context():
+        version = publish_kit("Long tiers kit", [question])
+        person = Candidate(name="Tier Reader", role="Support")
+        db.session.add(person)
+        interview = schedule(
+            person, version, utcnow(), [db.session.get(User, users["interviewer"].id)]
+        )
+        db.session.commit()
+        sid = interview.scorecards[0].id
+    context, page = open_page(browser, live_server, users, sid, 1280, 800)
+    guide = page.locator("[data-guide]").first
+    expect(guide).to_have_attribute("open", "")
+    shown = box(guide)
+    for tier in ("basic", "solid", "exceptional"):
+        top = box(guide.locator(f".tier-{tier}"))["y"]
+        assert top < shown["y"] + shown["height"] - 40, (tier, top, shown)
+    # Scrolled to its question, the whole box fits between the bars.
+    bars = box(page.locator(".live-bar"))["height"] + box(page.locator(".submit-bar"))["height"]
+    assert shown["height"] <= 800 - bars
     context.close()
