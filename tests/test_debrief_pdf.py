@@ -304,3 +304,30 @@ def test_paper_size_is_a_setting(client, login, users, panel, config_overrides, 
     reader, _ = read(get_pdf(client, f"/scorecards/{sid}.pdf"))
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == size
+
+
+def test_the_demo_packet_has_no_near_empty_page(app, runner, client):
+    """The repro: a 6-page packet whose pages 2 and 4 held one table row or one question.
+    On the demo's fullest candidate (three scorecards of a four-question kit), every
+    scorecard fits its page, a table's rows stay together, and no page is near-empty; the
+    anchor has its own column, beside the evidence; an answer with no tier leaves nothing
+    dangling."""
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    client.post("/login", data={"email": "admin@example.com", "password": "demo-admin-pass"})
+    with app.app_context():
+        from sqlalchemy import select
+
+        from hiring.extensions import db
+        from hiring.interviews.models import Candidate
+
+        priya = db.session.scalar(select(Candidate.id).where(Candidate.name == "Priya Raman"))
+    _, pages = read(get_pdf(client, f"/candidates/{priya}/packet.pdf"))
+    # The cover (decision, recommendations, ratings) and one page per scorecard.
+    assert len(pages) <= 5, [len(p) for p in pages]
+    lines = [[line for line in page.splitlines() if line.strip()] for page in pages]
+    # Besides the running header and footer, every page holds a real share of text.
+    assert min(len(page) for page in lines) >= 12, [len(page) for page in lines]
+    text = "\n".join(pages)
+    assert text.count("WHAT THE POINT MEANS") == 3 or text.count("What the point means") == 3
+    assert "Questions ·" not in text
+    assert "Resembled solid" in text or "RESEMBLED SOLID" in text
