@@ -241,6 +241,9 @@ class TestChangedAfterSeeingThePanel:
         bea = two[people["bea"].id]
         submit(client, login, people["bea"], one, bea, value=3)
         client.post(f"/scorecards/{bea}/amend", data={"reason": "Mixed up two answers"})
+        # An amendment's dialog promises nothing it will not do: the panel is seen already.
+        amending = client.get(f"/scorecards/{bea}").get_data(as_text=True)
+        assert "This locks your notes" in amending and "see the panel's scorecards" not in amending
         save(client, bea, {f"rating:{one.competencies[0]}:value": 2})
         assert client.post(f"/scorecards/{bea}/submit").status_code == 302
         page = client.get(f"/scorecards/{bea}").get_data(as_text=True)
