@@ -93,12 +93,13 @@ def test_the_candidates_list_and_interview_form_are_bounded(
     assert [queries_of_page(client, count_queries, url) for url in urls] == small
     form = client.get("/interviews/new").get_data(as_text=True)
     options = form.split('id="candidate_id"')[1].split("</select>")[0]
-    assert options.count("<option") == PICKER_LIMIT
+    # The candidates, after the empty "Choose a candidate".
+    assert options.count("<option") == PICKER_LIMIT + 1
     found = client.get("/candidates/options.json?q=Scale 0007").get_json()["candidates"]
     assert [c["label"] for c in found] == ["Scale 0007 · Support"]
     # Without script, the search is a GET on the form page.
     filtered = client.get("/interviews/new?find=More+0150").get_data(as_text=True)
-    assert filtered.split('id="candidate_id"')[1].split("</select>")[0].count("<option") == 1
+    assert filtered.split('id="candidate_id"')[1].split("</select>")[0].count("<option") == 2
 
 
 def test_a_chosen_candidate_stays_in_the_picker(app, client, login, users, make_question):

@@ -119,7 +119,9 @@ function enhance(select) {
     say(`${person.name} added.${note ? ` ${note}.` : ""}`);
     input.value = "";
     drawChips();
-    drawList();
+    // Closed after a choice, so that it covers nothing (the form's button below it);
+    // typing or the arrow keys open it again.
+    open(false);
     input.focus();
   }
 
