@@ -104,6 +104,11 @@ DEFAULTS = {
     "WEBHOOK_ALLOW_HTTP": False,
     "WEBHOOK_ALLOW_PRIVATE": False,
     "WEBHOOK_TIMEOUT": 10,
+    # Deliveries sent or given up are kept this long for the admin pages, then deleted.
+    "WEBHOOK_KEEP_DAYS": 30,
+    # An API create's Idempotency-Key is remembered this long (a retry within it gets the
+    # first answer again), then forgotten.
+    "API_IDEMPOTENCY_HOURS": 24,
     # Calls per API token (Flask-Limiter's notation).
     "API_RATE_LIMIT": "600 per minute",
     # argon2id; OWASP's second recommended setting, about 0.14 s per hash here.

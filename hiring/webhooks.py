@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from flask import current_app
-from sqlalchemy import JSON, ForeignKey, select
+from sqlalchemy import JSON, ForeignKey, delete, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from standardwebhooks.webhooks import Webhook
 
@@ -266,6 +266,26 @@ def deliver() -> None:
 def retry() -> None:
     """Each minute: send what waits for its retry, and what no task took yet."""
     deliver_due()
+
+
+def forget_old(now: datetime | None = None) -> int:
+    """Delete deliveries done with (sent, or given up) over WEBHOOK_KEEP_DAYS ago: the
+    table would otherwise grow with every event. Returns how many went."""
+    before = (now or utcnow()) - timedelta(days=current_app.config["WEBHOOK_KEEP_DAYS"])
+    gone = db.session.execute(
+        delete(WebhookDelivery).where(
+            or_(WebhookDelivery.delivered_at < before, WebhookDelivery.gave_up_at < before)
+        )
+    ).rowcount
+    db.session.commit()
+    return gone
+
+
+@tasks.periodic(minute="35")
+def forget() -> None:
+    """Each hour: forget old deliveries (forget_old)."""
+    if gone := forget_old():
+        log.info("forgot %d webhook deliveries", gone)
 
 
 def _queue_delivery(_) -> None:

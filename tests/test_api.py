@@ -9,6 +9,7 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from hiring.api import harvest
@@ -456,3 +457,31 @@ def test_an_ats_reschedules_changes_the_panel_attaches_and_syncs(app, hiring, ti
         {"kind": "cv", "filename": "dee.txt", "content_base64": "not base64!"},
     )
     assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
+
+
+def test_an_idempotency_key_is_remembered_for_a_day_then_forgotten(app, hiring):
+    """Keys were kept for ever: the table grew with every create, and a key could never
+    serve again. Within API_IDEMPOTENCY_HOURS a retry is replayed; after it the key is
+    new, and the hourly task deletes what expired."""
+    from hiring.api.models import IdempotentRequest
+    from hiring.api.writes import forget_old_keys
+
+    secret = service_token(app, hiring, ["candidates:write"])
+    api = app.test_client()
+    key = {"Idempotency-Key": "daily-1"}
+    first = send(api, secret, "POST", "/api/v1/candidates", {"name": "Day One"}, **key)
+    assert first.status_code == 201
+    with time_machine.travel(utcnow() + timedelta(hours=23)):
+        replay = send(api, secret, "POST", "/api/v1/candidates", {"name": "Day One"}, **key)
+        assert replay.headers.get("Idempotent-Replayed") == "true"
+        with app.app_context():
+            assert forget_old_keys() == 0
+    with time_machine.travel(utcnow() + timedelta(hours=25)):
+        fresh = send(api, secret, "POST", "/api/v1/candidates", {"name": "Day Two"}, **key)
+        assert fresh.status_code == 201 and "Idempotent-Replayed" not in fresh.headers
+        assert fresh.get_json()["name"] == "Day Two"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(IdempotentRequest)) == 1
+    with time_machine.travel(utcnow() + timedelta(hours=50)), app.app_context():
+        assert forget_old_keys() == 1
+        assert db.session.scalar(select(func.count()).select_from(IdempotentRequest)) == 0

@@ -61,15 +61,18 @@ def test_every_task_is_declared_with_a_priority_and_the_housekeeping_has_a_sched
         "hiring.debrief.figures.refresh",
         "hiring.webhooks.deliver",
         "hiring.webhooks.retry",
+        "hiring.webhooks.forget",
+        "hiring.api.writes.forget_keys",
     } <= set(bound)
     due = {
         minute: {t.name for t in huey.read_periodic(datetime(2026, 12, 7, 10, minute))}
-        for minute in (0, 5, 7)
+        for minute in (0, 5, 7, 35)
     }
     each_minute = {"hiring.mail.retry", "hiring.webhooks.retry"}
     assert due[0] == each_minute | {"hiring.documents.tasks.prune"}
     assert due[5] == each_minute | {"hiring.scorecards.tasks.remind"}
     assert due[7] == each_minute
+    assert due[35] == each_minute | {"hiring.webhooks.forget", "hiring.api.writes.forget_keys"}
 
 
 def test_the_worker_runs_the_queue_says_it_is_alive_and_stops_quietly(app, database_uri, tmp_path):

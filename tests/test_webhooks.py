@@ -296,3 +296,35 @@ def test_an_ats_learns_of_a_submission_and_reads_it(
     assert {a["rating"] for a in shaped["attributes"]} == {"strong_yes"}
     assert shaped["questions"][0]["answer"] == "Walked through a rollback."
     assert console_errors == []
+
+
+def test_deliveries_done_with_are_forgotten_after_their_days(app, make_user):
+    """The log grew with every event. Deliveries sent or given up over WEBHOOK_KEEP_DAYS
+    ago are deleted by an hourly task; one still waiting for its retry stays."""
+    from hiring.webhooks import forget_old
+
+    admin = make_user(Role.ADMIN)
+    endpoint_id = register(app, admin, "http://127.0.0.1:9/in", ["scorecard.submitted"])
+    now = utcnow()
+    with app.app_context():
+        rows = {
+            "sent long ago": {"delivered_at": now - timedelta(days=31)},
+            "given up long ago": {"gave_up_at": now - timedelta(days=31)},
+            "sent lately": {"delivered_at": now - timedelta(days=2)},
+            "waiting": {"next_attempt_at": now + timedelta(minutes=5)},
+        }
+        for name, when in rows.items():
+            db.session.add(
+                WebhookDelivery(
+                    endpoint_id=endpoint_id,
+                    message_id=name.replace(" ", "-"),
+                    event=name,
+                    payload="{}",
+                    created_at=now - timedelta(days=40),
+                    **when,
+                )
+            )
+        db.session.commit()
+        assert forget_old() == 2
+        kept = db.session.scalars(select(WebhookDelivery.event).order_by(WebhookDelivery.event))
+        assert kept.all() == ["sent lately", "waiting"]

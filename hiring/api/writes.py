@@ -6,12 +6,14 @@ sent with an `Idempotency-Key` header is done once: a retry gets the first answe
 import base64
 import binascii
 import hashlib
+from datetime import timedelta
 from functools import wraps
 
 from flask import current_app, g, request
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from hiring import tasks
 from hiring.api import schemas
 from hiring.api.models import IdempotentRequest
 from hiring.api.views import (
@@ -28,7 +30,7 @@ from hiring.auth.models import User
 from hiring.auth.queries import active_users
 from hiring.domain import DomainError
 from hiring.errors import problem
-from hiring.extensions import csrf, db
+from hiring.extensions import csrf, db, utcnow
 from hiring.interviews import applications as pipeline
 from hiring.interviews import attachments
 from hiring.interviews import operations as ops
@@ -73,6 +75,11 @@ def idempotent(view):
                 IdempotentRequest.token_id == token_id, IdempotentRequest.key == key
             )
         )
+        if done is not None and done.created_at < _keys_kept_since():
+            # A key is remembered for API_IDEMPOTENCY_HOURS: after that it is new again.
+            db.session.delete(done)
+            db.session.flush()
+            done = None
         if done is not None:
             if done.fingerprint != fingerprint:
                 return problem(422, "This Idempotency-Key was used for another request.")
@@ -99,6 +106,25 @@ def idempotent(view):
         return response
 
     return once
+
+
+def _keys_kept_since():
+    return utcnow() - timedelta(hours=current_app.config["API_IDEMPOTENCY_HOURS"])
+
+
+def forget_old_keys() -> int:
+    """Delete the Idempotency-Keys older than API_IDEMPOTENCY_HOURS. Returns how many."""
+    gone = db.session.execute(
+        delete(IdempotentRequest).where(IdempotentRequest.created_at < _keys_kept_since())
+    ).rowcount
+    db.session.commit()
+    return gone
+
+
+@tasks.periodic(minute="35")
+def forget_keys() -> None:
+    """Each hour: forget expired Idempotency-Keys (forget_old_keys)."""
+    forget_old_keys()
 
 
 def _created(model, status: int = 201):
