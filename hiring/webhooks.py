@@ -25,7 +25,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-import httpx
+import httpcore
 from flask import current_app
 from sqlalchemy import JSON, ForeignKey, delete, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -142,6 +142,62 @@ def refused(url: str) -> str | None:
     return None
 
 
+def _public_addresses(host: str, port: int) -> list[str]:
+    """`host`'s addresses, when every one is public; else ConnectError saying why."""
+    try:
+        found = list(dict.fromkeys(info[4][0] for info in socket.getaddrinfo(host, port)))
+    except (OSError, UnicodeError) as error:
+        raise httpcore.ConnectError(f"{host} does not resolve.") from error
+    for address in found:
+        if not ipaddress.ip_address(address.split("%")[0]).is_global:
+            raise httpcore.ConnectError(
+                f"{host} is a private or local address ({address}): not sent there."
+            )
+    return found
+
+
+class _PublicOnly(httpcore.SyncBackend):
+    """Opens connections to public addresses only, checked as they are opened: the host is
+    resolved here and the socket goes to an address just checked, so a DNS answer that
+    changes after the endpoint was accepted (rebinding) cannot point a delivery inside
+    the network. TLS still verifies the certificate against the host's name."""
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        addresses = _public_addresses(host, port)
+        for n, address in enumerate(addresses):
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except httpcore.ConnectError:
+                if n == len(addresses) - 1:
+                    raise
+        raise httpcore.ConnectError(f"{host} has no address.")
+
+
+# What a delivery's connection may raise: said in the log, retried later.
+_FAILURES = (
+    httpcore.NetworkError,
+    httpcore.TimeoutException,
+    httpcore.ProtocolError,
+    httpcore.UnsupportedProtocol,
+)
+
+
+def _post(url: str, payload: bytes, headers: dict[str, str]) -> int:
+    """POST `payload` to `url` (no redirect followed); the status answered."""
+    config = current_app.config
+    backend = httpcore.SyncBackend() if config["WEBHOOK_ALLOW_PRIVATE"] else _PublicOnly()
+    seconds = config["WEBHOOK_TIMEOUT"]
+    with httpcore.ConnectionPool(network_backend=backend, retries=0) as pool:
+        response = pool.request(
+            "POST",
+            url,
+            headers=headers,
+            content=payload,
+            extensions={"timeout": dict.fromkeys(("connect", "read", "write", "pool"), seconds)},
+        )
+        return response.status
+
+
 def emit(event: str, data: dict) -> None:
     """Queue `event` for every active endpoint that wants it, in this transaction."""
     if event not in EVENTS:
@@ -222,17 +278,14 @@ def _attempt(delivery: WebhookDelivery) -> bool:
     status = None
     if error is None:
         try:
-            response = httpx.post(
+            status = _post(
                 endpoint.url,
-                content=delivery.payload.encode(),
-                headers=signed_headers(endpoint, delivery.message_id, delivery.payload),
-                timeout=current_app.config["WEBHOOK_TIMEOUT"],
-                follow_redirects=False,
+                delivery.payload.encode(),
+                signed_headers(endpoint, delivery.message_id, delivery.payload),
             )
-        except httpx.HTTPError as failure:
+        except _FAILURES as failure:
             error = f"{type(failure).__name__}: {failure}"[:500]
         else:
-            status = response.status_code
             if not 200 <= status < 300:
                 error = f"The endpoint answered {status}."
     delivery.last_ms = int((time.monotonic() - started) * 1000)

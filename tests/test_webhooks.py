@@ -328,3 +328,33 @@ def test_deliveries_done_with_are_forgotten_after_their_days(app, make_user):
         assert forget_old() == 2
         kept = db.session.scalars(select(WebhookDelivery.event).order_by(WebhookDelivery.event))
         assert kept.all() == ["sent lately", "waiting"]
+
+
+def test_an_address_that_turns_private_after_the_check_is_never_connected_to(
+    app, receiver, pending, make_user, monkeypatch
+):
+    """DNS rebinding: a name checked public when the endpoint was accepted may answer a
+    private address when a delivery goes out. The connection is opened only to an
+    address checked as it is opened: here the check at accept time is made to pass (as a
+    rebinding name would), and the loopback receiver still gets nothing."""
+    admin = make_user(Role.ADMIN)
+    endpoint_id = register(app, admin, receiver.url, ["scorecard.submitted"])
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = False
+    monkeypatch.setattr(webhooks, "refused", lambda url: None)
+    submit(app, pending[1])
+    assert receiver.received == []
+    with app.app_context():
+        delivery = db.session.scalar(
+            select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
+        )
+        assert delivery.delivered_at is None
+        assert "127.0.0.1 is a private or local address" in delivery.last_error
+    # Allowed again, the same delivery goes out on its retry.
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = True
+    with app.app_context():
+        db.session.execute(
+            webhooks.WebhookDelivery.__table__.update().values(next_attempt_at=utcnow())
+        )
+        db.session.commit()
+        webhooks.deliver_due()
+    assert len(receiver.received) == 1
