@@ -71,6 +71,18 @@ def _failed(response) -> bool:
     return response.status_code == 401
 
 
+def _failed_sign_ins(limit, key, message: str):
+    """A limit that counts failed sign-ins only (a 401), per `key`."""
+    return limiter.limit(
+        limit,
+        key_func=key,
+        methods=["POST"],
+        error_message=message,
+        deduct_when=_failed,
+        on_breach=_refused,
+    )
+
+
 def _refused(limit) -> None:
     """Record a sign-in refused by a rate limit."""
     record_repeat(
@@ -98,22 +110,8 @@ def start_session(user) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_address_limit, methods=["POST"], error_message=ADDRESS_LIMITED, on_breach=_refused)
-@limiter.limit(
-    _pair_limit,
-    key_func=_pair_key,
-    methods=["POST"],
-    error_message=PAIR_LIMITED,
-    deduct_when=_failed,
-    on_breach=_refused,
-)
-@limiter.limit(
-    _account_limit,
-    key_func=_account_key,
-    methods=["POST"],
-    error_message=ACCOUNT_LIMITED,
-    deduct_when=_failed,
-    on_breach=_refused,
-)
+@_failed_sign_ins(_pair_limit, _pair_key, PAIR_LIMITED)
+@_failed_sign_ins(_account_limit, _account_key, ACCOUNT_LIMITED)
 @public
 def login():
     """Sign in with e-mail and password."""
