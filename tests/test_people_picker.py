@@ -124,8 +124,11 @@ def test_the_picker_finds_chips_marks_the_busy_and_sends_the_panel(
     page.get_by_label("Date and time").fill(later.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Date and time").dispatch_event("change")
     expect(chip).not_to_contain_text("Has an interview")
-    remove = page.get_by_role("button", name="Remove Ira Busy (interviewer)").bounding_box()
-    assert remove["height"] >= (44 if width < 1024 else 32)
+    # Measured in the page: the chips are drawn again when the busy marks arrive, so a
+    # box taken from outside may belong to a chip just replaced.
+    remove = page.get_by_role("button", name="Remove Ira Busy (interviewer)")
+    height = remove.evaluate("el => el.getBoundingClientRect().height")
+    assert height >= (44 if width < 1024 else 32)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
     page.get_by_role("button", name="Schedule and invite the panel").click()
