@@ -133,12 +133,9 @@ def refused(url: str) -> str | None:
     if config["WEBHOOK_ALLOW_PRIVATE"]:
         return None
     try:
-        found = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port)}
-    except (OSError, UnicodeError):
-        return f"{parts.hostname} does not resolve."
-    for address in found:
-        if not ipaddress.ip_address(address.split("%")[0]).is_global:
-            return f"{parts.hostname} is a private or local address ({address}): not sent there."
+        _public_addresses(parts.hostname, port)
+    except httpcore.ConnectError as refusal:
+        return str(refusal)
     return None
 
 
