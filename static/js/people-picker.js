@@ -43,24 +43,55 @@ function enhance(select) {
   let shown = [];
   let active = -1;
 
+  // Chips are updated in place (added, taken off, their busy mark changed), never drawn
+  // again: a button keeps its focus when the busy marks arrive.
+  const chipOf = new Map();
   function drawChips() {
-    chips.textContent = "";
-    for (const person of people.filter((p) => p.option.selected)) {
-      const note = busy[person.option.value];
-      const chip = element("li", { className: note ? "chip chip-busy" : "chip" });
-      chip.append(element("span", { textContent: person.name }));
-      if (note) chip.append(element("span", { className: "chip-note", textContent: note }));
-      const remove = element("button", { type: "button", className: "chip-remove", textContent: "×" });
-      remove.setAttribute("aria-label", `Remove ${person.name}`);
-      remove.addEventListener("click", () => {
-        person.option.selected = false;
-        say(`${person.name} removed.`);
-        drawChips();
-        input.focus();
-      });
-      chip.append(remove);
-      chips.append(chip);
+    const chosen = people.filter((p) => p.option.selected);
+    for (const [value, chip] of chipOf) {
+      if (!chosen.some((p) => p.option.value === value)) {
+        chip.remove();
+        chipOf.delete(value);
+      }
     }
+    chosen.forEach((person, n) => {
+      let chip = chipOf.get(person.option.value);
+      if (!chip) {
+        chip = newChip(person);
+        chipOf.set(person.option.value, chip);
+      }
+      mark(chip, busy[person.option.value]);
+      if (chips.children[n] !== chip) chips.insertBefore(chip, chips.children[n] || null);
+    });
+  }
+
+  function newChip(person) {
+    const chip = element("li", { className: "chip" });
+    chip.append(element("span", { textContent: person.name }));
+    const remove = element("button", { type: "button", className: "chip-remove", textContent: "×" });
+    remove.setAttribute("aria-label", `Remove ${person.name}`);
+    remove.addEventListener("click", () => {
+      person.option.selected = false;
+      say(`${person.name} removed.`);
+      drawChips();
+      input.focus();
+    });
+    chip.append(remove);
+    return chip;
+  }
+
+  function mark(chip, note) {
+    chip.classList.toggle("chip-busy", Boolean(note));
+    let noted = chip.querySelector(".chip-note");
+    if (!note) {
+      if (noted) noted.remove();
+      return;
+    }
+    if (!noted) {
+      noted = element("span", { className: "chip-note" });
+      chip.querySelector(".chip-remove").before(noted);
+    }
+    noted.textContent = note;
   }
 
   function drawList() {
