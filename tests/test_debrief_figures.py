@@ -3,14 +3,19 @@ them without reading the ratings, say when they were computed and when newer one
 their way; a reader with panels still to score gets figures of their own."""
 
 import json
+from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
 from hiring import changes
-from hiring.auth.models import Role
+from hiring.auth.models import Role, User
 from hiring.debrief import figures
 from hiring.debrief.models import StoredFigures
-from hiring.extensions import db
+from hiring.extensions import db, utcnow
+from hiring.interviews.models import Candidate
+from hiring.interviews.operations import schedule
+from hiring.kits.models import KitVersion
 from hiring.tasks import QueueWorker
 from tests.scoring import make_panel, submit_as
 from tests.test_tasks import queued, run_queued
@@ -133,3 +138,42 @@ def test_the_calibration_pages_interviewers_those_who_stand_out_first(
     second = client.get("/calibration?page=2").get_data(as_text=True)
     assert ">Ben<" in second
     assert len(json.loads(client.get("/calibration.json").data)["interviewers"]) == 2
+
+
+def test_kept_figures_are_decoded_once_per_refresh_and_never_changed_by_a_page(
+    app, client, login, users, make_question, people, count_queries
+):
+    """The kept comparison is read from the database once per refresh and shared by the
+    visits after: a filtered visit leaves the next unfiltered one whole, and a new refresh
+    is read again."""
+    ann, ben = people
+    first = make_panel(app, make_question, [ann, ben], candidate="First", kit_title="K1")
+    submit_as(client, login, ann, first, 4)
+    submit_as(client, login, ben, first, 2)
+    login(users["manager"])
+    url = f"/kits/{kit_of(app, first)}/compare.json"
+
+    def visit(query: str = "") -> tuple[list[str], int]:
+        with count_queries() as counter:
+            answer = client.get(url + query).get_json()
+        reads = [s for s in counter.statements if "figures.data" in s]
+        return [c["candidate"] for c in answer["candidates"]], len(reads)
+
+    assert visit() == (["First"], 1)
+    assert visit("?decision=Hire") == ([], 0)
+    assert visit() == (["First"], 0)
+
+    # Another candidate on the same kit: the refresh after their scorecard is read anew.
+    with app.app_context():
+        version = db.session.get(KitVersion, first.kit_version_id)
+        person = Candidate(name="Second")
+        db.session.add(person)
+        interview = schedule(
+            person, version, utcnow() - timedelta(hours=1), [db.session.get(User, ann.id)]
+        )
+        db.session.commit()
+        second = replace(first, scorecards={ann.id: interview.scorecards[0].id})
+    submit_as(client, login, ann, second, 3)
+    login(users["manager"])
+    names, reads = visit()
+    assert sorted(names) == ["First", "Second"] and reads == 1

@@ -2,7 +2,7 @@
 share. Current (submitted) ratings: this is what the decision is made on."""
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from hiring.debrief.queries import KitFigures
@@ -240,8 +240,8 @@ def assemble(
                 decision_hidden=secret,
             )
         )
-    comparison.rows = rows
-    return comparison
+    # A copy: the comparison read from the kept figures is shared between requests.
+    return replace(comparison, rows=rows)
 
 
 def sort_rows(rows: list[Row], key: str, descending: bool) -> list[Row]:

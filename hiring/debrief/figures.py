@@ -109,7 +109,9 @@ def _calibration(kit_id: int | None, reader) -> Calibration:
     stored = _stored(name)
     if stored is None:
         return _compute_calibration(queries.first_ratings(kit_id), kit_id)
-    return Calibration.from_json(stored.data, stored.computed_at, _behind(stored))
+    return Calibration.from_json(
+        _decoded(stored, lambda data: data), stored.computed_at, _behind(stored)
+    )
 
 
 def comparison(kit_id: int, reader) -> KitComparison:
@@ -138,13 +140,36 @@ def _comparison(kit_id: int, reader) -> KitComparison:
             {},
             utcnow(),
         )
-    return KitComparison(
-        Comparison.from_json(stored.data["comparison"]),
-        KitReliability.from_json(stored.data["agreement"]),
-        {},
-        stored.computed_at,
-        _behind(stored),
+    comparison, agreement = _decoded(
+        stored,
+        lambda data: (
+            Comparison.from_json(data["comparison"]),
+            KitReliability.from_json(data["agreement"]),
+        ),
     )
+    return KitComparison(comparison, agreement, {}, stored.computed_at, _behind(stored))
+
+
+# Kept figures decoded, per app, of at most this many names: decoding a comparison of
+# 2,000 candidates took longer than the rest of its page.
+DECODED_KEEP = 64
+
+
+def _decoded(stored: StoredFigures, decode):
+    """`decode(stored.data)`, read and decoded once per refresh in this process: the
+    figures under a name change only with their generation and time of computing. What is
+    returned is shared: read it, never change it."""
+    memo = current_app.extensions.setdefault("figures_decoded", {})
+    version = (stored.generation, stored.computed_at)
+    hit = memo.get(stored.name)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    value = decode(stored.data)
+    memo.pop(stored.name, None)
+    while len(memo) >= DECODED_KEEP:
+        memo.pop(next(iter(memo)))
+    memo[stored.name] = (version, value)
+    return value
 
 
 def _stored(name: str) -> StoredFigures | None:

@@ -53,7 +53,8 @@ class StoredFigures(db.Model):
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     generation: Mapped[int] = mapped_column(default=0)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    data: Mapped[dict] = mapped_column(JSON)
+    # Read only when not decoded already (see figures.decoded).
+    data: Mapped[dict] = mapped_column(JSON, deferred=True)
 
     def __repr__(self) -> str:
         return f"<StoredFigures {self.name} at {self.generation}>"

@@ -170,14 +170,16 @@ def _hidden_per_candidate(kit_id: int, reader) -> dict[int, int]:
     )
 
 
-def kit_candidate_names(kit_id: int, reader) -> dict[int, str]:
-    """The names of the candidates interviewed with the kit that the reader manages, by
-    id: a comparison shows no other team's candidates."""
-    interviewed = _held_with_kit(select(Interview.candidate_id).select_from(Scorecard), kit_id)
+def candidate_names(candidate_ids: Iterable[int], reader) -> dict[int, str]:
+    """The names of these candidates (a kit's compared) that the reader manages, by id: a
+    comparison shows no other team's candidates."""
+    ids = list(candidate_ids)
+    if not ids:
+        return {}
     return dict(
         db.session.execute(
             select(Candidate.id, Candidate.name).where(
-                Candidate.id.in_(interviewed), managed_candidates(reader)
+                Candidate.id.in_(ids), managed_candidates(reader)
             )
         ).all()
     )
@@ -207,6 +209,16 @@ def kit_versions(kit_id: int) -> list[KitVersion]:
             selectinload(KitVersion.scale),
         )
         .order_by(KitVersion.number)
+    ).all()
+
+
+def kit_scales(kit_id: int) -> list:
+    """Each of a kit's versions' recommendation scale (points and labels), newest first:
+    what `recommendation_words` reads, without loading the versions."""
+    return db.session.execute(
+        select(KitVersion.recommendation_points, KitVersion.recommendation_labels)
+        .where(KitVersion.kit_id == kit_id)
+        .order_by(KitVersion.number.desc())
     ).all()
 
 

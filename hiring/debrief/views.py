@@ -392,9 +392,9 @@ def compare_kit(kit_id: int, fmt: str):
     outcome = request.args.get("decision", "")
     if outcome not in (*labels, UNDECIDED):
         outcome = ""
-    names = queries.kit_candidate_names(kit.id, current_user)
     undisclosed = set(db.session.scalars(interviews.pending_candidates(current_user.id)))
     kept = figures.comparison(kit.id, current_user)
+    names = queries.candidate_names((s.candidate_id for s in kept.comparison.stats), current_user)
     result = assemble(
         kept.comparison,
         names,
@@ -411,7 +411,7 @@ def compare_kit(kit_id: int, fmt: str):
         sort = "overall"
     descending = request.args.get("dir", "desc" if sort != "name" else "asc") == "desc"
     rows = sort_rows(result.rows, sort, descending)
-    words = recommendation_words(reversed(queries.kit_versions(kit.id)))
+    words = recommendation_words(queries.kit_scales(kit.id))
     if fmt == "csv":
         response = csv_response(
             f"comparison-{kit.title}-{today()}",
