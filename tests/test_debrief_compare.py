@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from hiring.auth.models import Role, User
+from hiring.debrief import queries
 from hiring.debrief.models import Decision
 from hiring.extensions import db, utcnow
 from hiring.interviews.models import Candidate, Scorecard
@@ -336,3 +337,30 @@ def test_the_kits_own_words_for_recommendations_everywhere(
     assert "1 × Hold" in debrief and "Neutral" not in debrief
     cover = read(get_pdf(client, f"/candidates/{person}/packet.pdf"))[1][0]
     assert "Hold" in cover and "Neutral" not in cover
+
+
+def test_names_and_decisions_of_more_candidates_than_a_statement_has_parameters(app, users):
+    """A kit may compare more candidates than PostgreSQL takes parameters in one statement
+    (65,535): the comparison's names and decisions are read all the same, only the
+    compared candidates', each decision the one in force."""
+    with app.app_context():
+        first, second, other = (
+            Candidate(name="First"),
+            Candidate(name="Second"),
+            Candidate(name="Other"),
+        )
+        db.session.add_all([first, second, other])
+        db.session.flush()
+        earlier = utcnow() - timedelta(days=1)
+        db.session.add_all(
+            [
+                Decision(candidate_id=first.id, outcome="Hold", rationale="r", decided_at=earlier),
+                Decision(candidate_id=first.id, outcome="Hire", rationale="r"),
+                Decision(candidate_id=other.id, outcome="Reject", rationale="r"),
+            ]
+        )
+        db.session.commit()
+        compared = [first.id, second.id, *range(10**6, 10**6 + 70_000)]
+        reader = db.session.get(User, users["manager"].id)
+        assert queries.candidate_names(compared, reader) == {first.id: "First", second.id: "Second"}
+        assert queries.current_outcomes(compared) == {first.id: "Hire"}

@@ -151,8 +151,8 @@ def _comparison(kit_id: int, reader) -> KitComparison:
 
 
 # Kept figures decoded, per app, of at most this many names: decoding a comparison of
-# 2,000 candidates took longer than the rest of its page.
-DECODED_KEEP = 64
+# 2,000 candidates took longer than the rest of its page (and holds a few MB).
+DECODED_KEEP = 16
 
 
 def _decoded(stored: StoredFigures, decode):

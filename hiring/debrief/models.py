@@ -53,7 +53,7 @@ class StoredFigures(db.Model):
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     generation: Mapped[int] = mapped_column(default=0)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Read only when not decoded already (see figures.decoded).
+    # Read only when not decoded already (see figures._decoded).
     data: Mapped[dict] = mapped_column(JSON, deferred=True)
 
     def __repr__(self) -> str:

@@ -173,30 +173,30 @@ def _hidden_per_candidate(kit_id: int, reader) -> dict[int, int]:
 def candidate_names(candidate_ids: Iterable[int], reader) -> dict[int, str]:
     """The names of these candidates (a kit's compared) that the reader manages, by id: a
     comparison shows no other team's candidates."""
-    ids = list(candidate_ids)
+    ids = set(candidate_ids)
     if not ids:
         return {}
-    return dict(
-        db.session.execute(
-            select(Candidate.id, Candidate.name).where(
-                Candidate.id.in_(ids), managed_candidates(reader)
-            )
-        ).all()
+    # A range, not a list of ids: a kit may compare more candidates than a statement may
+    # carry parameters (65,535 on PostgreSQL).
+    rows = db.session.execute(
+        select(Candidate.id, Candidate.name).where(
+            Candidate.id.between(min(ids), max(ids)), managed_candidates(reader)
+        )
     )
+    return {candidate: name for candidate, name in rows if candidate in ids}
 
 
 def current_outcomes(candidate_ids: Iterable[int]) -> dict[int, str]:
     """The outcome of the decision in force for each of these candidates that has one."""
-    ids = list(candidate_ids)
+    ids = set(candidate_ids)
     if not ids:
         return {}
-    return dict(
-        db.session.execute(
-            select(Decision.candidate_id, Decision.outcome)
-            .where(Decision.candidate_id.in_(ids))
-            .order_by(Decision.decided_at, Decision.id)
-        ).all()
+    rows = db.session.execute(  # a range, as above
+        select(Decision.candidate_id, Decision.outcome)
+        .where(Decision.candidate_id.between(min(ids), max(ids)))
+        .order_by(Decision.decided_at, Decision.id)
     )
+    return {candidate: outcome for candidate, outcome in rows if candidate in ids}
 
 
 def kit_versions(kit_id: int) -> list[KitVersion]:
