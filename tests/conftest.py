@@ -123,14 +123,19 @@ def _schema(database_uri, instance_dir) -> Iterator[None]:
 def _empty_tables() -> None:
     # DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE makes every table and
     # index anew (on PostgreSQL 83 ms a test against 29). Ids start again from 1 on both.
-    for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(table.delete())
-    if db.engine.dialect.name == "postgresql":
-        sequences = db.session.scalars(
-            text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
-        )
-        for name in sequences.all():
-            db.session.execute(text(f'ALTER SEQUENCE "{name}" RESTART'))
+    if db.engine.dialect.name != "postgresql":
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        return
+    # On PostgreSQL in one round trip (psycopg runs several statements sent without
+    # parameters): a hundred separate ones were a third of a short test's teardown.
+    sequences = db.session.scalars(
+        text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
+    ).all()
+    statements = [f'DELETE FROM "{t.name}"' for t in reversed(db.metadata.sorted_tables)]
+    statements += [f'ALTER SEQUENCE "{name}" RESTART' for name in sequences]
+    db.session.connection().exec_driver_sql("; ".join(statements))
     db.session.commit()
 
 
