@@ -129,7 +129,7 @@ def _empty_tables() -> None:
         db.session.commit()
         return
     # On PostgreSQL in one round trip (psycopg runs several statements sent without
-    # parameters): a hundred separate ones were a third of a short test's teardown.
+    # parameters): a hundred sent one by one took 27 ms of a test's teardown, together 11.
     sequences = db.session.scalars(
         text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
     ).all()
