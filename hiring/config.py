@@ -2,13 +2,12 @@
 
 import os
 import secrets
-from functools import cache
 from pathlib import Path
-from zoneinfo import available_timezones
 
 from flask import Flask
 
 from hiring import ratelimits
+from hiring.timezones import installed_zones
 
 DEFAULTS = {
     # An empty DATABASE_URL means a SQLite file in the instance folder.
@@ -152,12 +151,6 @@ def labels(value: str | list[str]) -> list[str]:
     return [item.strip()[:60] for item in items if item and item.strip()]
 
 
-@cache
-def _zones() -> frozenset[str]:
-    """Every zone name installed (read from disk once per process)."""
-    return frozenset(available_timezones())
-
-
 def load(app: Flask, overrides: dict | None) -> None:
     """Fill app.config from defaults, the environment and overrides, then derive the rest."""
     app.config.from_mapping(DEFAULTS)
@@ -173,7 +166,7 @@ def load(app: Flask, overrides: dict | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     app.config["SESSION_COOKIE_SECURE"] = bool(app.config["HTTPS"])
-    if app.config["TIME_ZONE"] not in _zones() and app.config["TIME_ZONE"] != "UTC":
+    if app.config["TIME_ZONE"] not in installed_zones() and app.config["TIME_ZONE"] != "UTC":
         raise ValueError(f"HIRING_TIME_ZONE is not a time zone: {app.config['TIME_ZONE']!r}")
     if not labels(app.config["DECISION_LABELS"]):
         raise ValueError("HIRING_DECISION_LABELS must name at least one outcome")

@@ -21,9 +21,15 @@ class LocalTimeError(ValueError):
 
 
 @cache
+def installed_zones() -> frozenset[str]:
+    """Every zone name installed, read from disk once per process."""
+    return frozenset(available_timezones())
+
+
+@cache
 def zone_names() -> tuple[str, ...]:
     """Every IANA zone name, sorted: what a stored choice may be."""
-    return tuple(sorted(name for name in available_timezones() if "/" in name or name == "UTC"))
+    return tuple(sorted(name for name in installed_zones() if "/" in name or name == "UTC"))
 
 
 @cache
@@ -38,7 +44,7 @@ def current_zones() -> tuple[str, ...]:
                 for line in table.read_text().splitlines()
                 if line and not line.startswith("#") and line.count("\t") >= 2
             }
-            return tuple(sorted(n for n in names if n in available_timezones()) + ["UTC"])
+            return tuple(sorted(n for n in names if n in installed_zones()) + ["UTC"])
     return zone_names()
 
 
